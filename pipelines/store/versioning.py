@@ -1,0 +1,95 @@
+"""The versioning rule: a new version only when the cleaned text changes.
+
+Unchanged content moves `last_seen_at` and nothing else. Concurrent duplicates are stopped
+by the report row lock (PostgreSQL), IMMEDIATE transactions (SQLite) and, whatever the
+database, the unique constraints on (report, content_sha256) and (report, version).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from pipelines.metrics import Metric
+from pipelines.store.models import MetricRow, Report, ReportVersion, utcnow
+
+
+@dataclass(frozen=True)
+class VersionOutcome:
+    version: int
+    created: bool
+
+
+def content_hash(clean_text: str) -> str:
+    """SHA-256 of the cleaned text with whitespace runs folded, so re-wrapped lines are no edit."""
+    return hashlib.sha256(" ".join(clean_text.split()).encode("utf-8")).hexdigest()
+
+
+def store_version(
+    session: Session,
+    report: Report,
+    *,
+    title: str,
+    clean_text: str,
+    raw_html: str,
+    metrics: Sequence[Metric],
+    fetched_at: datetime,
+    extractor_version: str,
+) -> VersionOutcome:
+    """Record this content for `report`: a new version with its metrics, or none if already stored.
+
+    Call inside the caller's transaction; the caller commits. The version row and its metrics
+    are flushed together, so a failure leaves no partial version.
+    """
+    session.execute(select(Report.id).where(Report.id == report.id).with_for_update())
+    sha = content_hash(clean_text)
+    existing = session.scalar(
+        select(ReportVersion.version).where(ReportVersion.report_id == report.id, ReportVersion.content_sha256 == sha)
+    )
+    now = utcnow()
+    report.last_seen_at = now
+    if existing is not None:
+        return VersionOutcome(existing, created=False)
+    latest = session.scalar(select(func.max(ReportVersion.version)).where(ReportVersion.report_id == report.id))
+    number = (latest or 0) + 1
+    row = ReportVersion(
+        report_id=report.id, version=number, content_sha256=sha, title=title, clean_text=clean_text,
+        raw_html_z=zlib.compress(raw_html.encode("utf-8"), 6), fetched_at=fetched_at, created_at=now,
+        extractor_version=extractor_version,
+    )
+    row.metrics = [
+        MetricRow(
+            seq=i, name=m.name, value=m.value, unit=m.unit, qualifier=m.qualifier, target=m.target,
+            evidence=m.evidence, start=m.start, end=m.end,
+        )
+        for i, m in enumerate(metrics)
+    ]
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        # Another writer stored this content (or took this number) between our read and write.
+        winner = session.scalar(
+            select(ReportVersion.version).where(
+                ReportVersion.report_id == report.id, ReportVersion.content_sha256 == sha
+            )
+        )
+        if winner is None:
+            raise
+        return VersionOutcome(winner, created=False)
+    report.current_version = number
+    if title:
+        report.title = title
+    return VersionOutcome(number, created=True)
+
+
+def raw_html_of(version: ReportVersion) -> str:
+    return zlib.decompress(version.raw_html_z).decode("utf-8")

@@ -1,0 +1,159 @@
+"""The fetcher: one polite, safe GET through a shared httpx.Client.
+
+Order of the checks (kept in this order on purpose, like Scrapy's downloader middlewares):
+address guard → robots.txt → rate limit → conditional GET → streamed body with a size cap →
+redirects re-checked by the guard → decode.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from scrapers.encoding import decode_body
+from scrapers.errors import (
+    BlockedURL,
+    HTTPStatusFailure,
+    RobotsDisallowed,
+    TooLarge,
+    TransientFetchError,
+    UndecodableBody,
+)
+from scrapers.guard import check_url
+from scrapers.ratelimit import HostRateLimiter, RateLimiter
+from scrapers.registry import Portal
+from scrapers.robots import RobotsCache
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """The limits every fetch obeys; built from the settings at the entry point."""
+
+    user_agent: str = "govreports/0.1 (+https://github.com/govreports/govreports)"
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    max_body_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    requests_per_second: float = 1.0
+    respect_robots: bool = True
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """One answered GET. `body` is empty and `not_modified` true for a 304."""
+
+    url: str
+    status: int
+    body: bytes
+    text: str
+    encoding: str | None
+    etag: str | None
+    last_modified: str | None
+    elapsed_ms: int
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+def make_client(policy: FetchPolicy) -> httpx.Client:
+    """The one client a process uses (connection pool shared by every fetch)."""
+    timeout = httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout)
+    return httpx.Client(
+        timeout=timeout, follow_redirects=False, headers={"User-Agent": policy.user_agent}, trust_env=False
+    )
+
+
+class Fetcher:
+    """Fetches pages of one portal at a time, within its hosts and the policy."""
+
+    def __init__(self, client: httpx.Client, policy: FetchPolicy, limiter: RateLimiter | None = None) -> None:
+        self.client = client
+        self.policy = policy
+        self.limiter = limiter or HostRateLimiter()
+        self.robots = RobotsCache(self._fetch_robots, policy.user_agent)
+
+    def _fetch_robots(self, url: str) -> tuple[int | None, str]:
+        try:
+            response = self.client.get(url)
+        except httpx.HTTPError:
+            return None, ""
+        return response.status_code, response.text if response.status_code == 200 else ""
+
+    def get(
+        self, url: str, portal: Portal, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
+        """GET `url` for `portal`; raises a TransientFetchError or PermanentFetchError on failure."""
+        started = time.monotonic()
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        current = url
+        for _hop in range(self.policy.max_redirects + 1):
+            self._admit(current, portal)
+            status, response_headers, body = self._stream(current, headers, portal)
+            if status in (301, 302, 303, 307, 308) and "location" in response_headers:
+                current = urljoin(current, response_headers["location"])
+                continue
+            return self._result(current, status, response_headers, body, portal, started)
+        raise BlockedURL(f"more than {self.policy.max_redirects} redirects", url=url, portal=portal.slug)
+
+    def _admit(self, url: str, portal: Portal) -> None:
+        check_url(
+            url, allowed_hosts=portal.allowed_hosts, allow_private=portal.allow_private_addresses, portal=portal.slug
+        )
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        rate = portal.rate_limit_per_second or self.policy.requests_per_second
+        if self.policy.respect_robots:
+            if not self.robots.allowed(origin, url):
+                raise RobotsDisallowed("robots.txt disallows this URL", url=url, portal=portal.slug)
+            delay = self.robots.crawl_delay(origin)
+            if delay:
+                rate = min(rate, 1.0 / delay)
+        self.limiter.wait(parts.hostname or "", rate)
+
+    def _stream(self, url: str, headers: dict[str, str], portal: Portal) -> tuple[int, httpx.Headers, bytes]:
+        try:
+            with self.client.stream("GET", url, headers=headers) as response:
+                declared = int(response.headers.get("content-length") or 0)
+                if declared > self.policy.max_body_bytes:
+                    raise TooLarge(f"declared {declared} bytes > limit {self.policy.max_body_bytes}", url=url,
+                                   portal=portal.slug, status=response.status_code)
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > self.policy.max_body_bytes:
+                        raise TooLarge(f"body over the limit of {self.policy.max_body_bytes} bytes", url=url,
+                                       portal=portal.slug, status=response.status_code)
+                    chunks.append(chunk)
+                return response.status_code, response.headers, b"".join(chunks)
+        except httpx.TimeoutException as exc:
+            raise TransientFetchError(f"timed out ({type(exc).__name__})", url=url, portal=portal.slug) from exc
+        except httpx.TransportError as exc:
+            raise TransientFetchError(f"connection failed ({type(exc).__name__})", url=url, portal=portal.slug) from exc
+        except httpx.DecodingError as exc:
+            raise TransientFetchError(f"content decoding failed: {exc}", url=url, portal=portal.slug) from exc
+
+    def _result(
+        self, url: str, status: int, headers: httpx.Headers, body: bytes, portal: Portal, started: float
+    ) -> FetchResult:
+        elapsed = int((time.monotonic() - started) * 1000)
+        if status == 429 or status >= 500:
+            raise TransientFetchError(f"HTTP {status}", url=url, portal=portal.slug, status=status)
+        if status >= 400:
+            raise HTTPStatusFailure(f"HTTP {status}", url=url, portal=portal.slug, status=status)
+        try:
+            text, encoding = ("", None) if status == 304 else decode_body(body, headers.get("content-type"))
+        except UndecodableBody as exc:
+            raise UndecodableBody(str(exc.args[0]), url=url, portal=portal.slug, status=status) from exc
+        return FetchResult(
+            url=url, status=status, body=body, text=text, encoding=encoding, etag=headers.get("etag"),
+            last_modified=headers.get("last-modified"), elapsed_ms=elapsed,
+        )

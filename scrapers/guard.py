@@ -1,0 +1,45 @@
+"""The address guard: only the portal's own hosts, and no private addresses unless allowed.
+
+Checked for the first URL and again for every redirect hop, so a public page cannot bounce
+the crawler onto 169.254.169.254 or an intranet host.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+from scrapers.errors import BlockedURL
+
+
+def host_allowed(host: str, allowed_hosts: tuple[str, ...]) -> bool:
+    """True when `host` is an allowed host or a subdomain of one."""
+    host = host.lower().rstrip(".")
+    return any(host == h.lower() or host.endswith("." + h.lower()) for h in allowed_hosts)
+
+
+def _is_refused(address: str) -> bool:
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast
+
+
+def check_url(url: str, *, allowed_hosts: tuple[str, ...], allow_private: bool, portal: str = "") -> None:
+    """Raise BlockedURL unless `url` is http(s), on an allowed host, resolving to public addresses."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise BlockedURL("not an http(s) URL", url=url, portal=portal)
+    if not host_allowed(parts.hostname, allowed_hosts):
+        raise BlockedURL(f"host {parts.hostname} is not one of the portal's hosts", url=url, portal=portal)
+    if allow_private:
+        return
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except socket.gaierror as exc:
+        raise BlockedURL(f"host {parts.hostname} does not resolve", url=url, portal=portal) from exc
+    for info in infos:
+        address = str(info[4][0])
+        if _is_refused(address):
+            raise BlockedURL(f"host {parts.hostname} resolves to refused address {address}", url=url, portal=portal)

@@ -1,0 +1,1 @@
+"""The portal registry (portals.yaml) and the bundled demo portal."""
