@@ -1,18 +1,71 @@
-"""The `govreports` command line."""
+"""The `govreports` command line: thin over the library, one clear line per error."""
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.exc import OperationalError
 
 from pipelines.clean import clean_html, clean_text
 from pipelines.metrics import extract_metrics
+from pipelines.store import migrate
+from pipelines.store.queries import metrics_query, report_summaries, versions_of
+from scrapers.errors import CrawlError, RegistryError
+from scrapers.registry import load_registry
+from workers import runtime
+from workers.config import Settings
+from workers.logging import configure_logging
 
-app = typer.Typer(help="govreports: Chinese government portals to clean, versioned, queryable data.", no_args_is_help=True)
+app = typer.Typer(
+    help="govreports: Chinese government portals to clean, versioned, queryable data.\n\n"
+    "Start with `govreports demo`. Settings come from GOVREPORTS_* environment variables "
+    "(GOVREPORTS_DATABASE_URL, GOVREPORTS_BROKER_URL …).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+portals_app = typer.Typer(help="The portal registry (seeds/portals.yaml).", no_args_is_help=True)
+db_app = typer.Typer(help="The database schema (Alembic migrations).", no_args_is_help=True)
+app.add_typer(portals_app, name="portals")
+app.add_typer(db_app, name="db")
+
+out = Console()
+err = Console(stderr=True)
+
+
+class CliError(Exception):
+    """An error for the user: one line naming the input and what to do."""
+
+
+@app.callback()
+def _main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each step")] = False,
+    json_logs: Annotated[bool, typer.Option("--json-logs", help="Logs as JSON lines on stderr")] = False,
+) -> None:
+    configure_logging(verbose=verbose, json_lines=json_logs or Settings().log_json)
+
+
+@contextmanager
+def _runtime(settings: Settings | None = None) -> Iterator[runtime.Runtime]:
+    from workers.app import configure
+
+    settings = settings or Settings()
+    migrate.upgrade(settings.effective_database_url)
+    configure(settings)
+    rt = runtime.build_runtime(settings)
+    runtime.install(rt)
+    try:
+        yield rt
+    finally:
+        runtime.install(None)
 
 
 def _read_document(path: Path) -> str:
@@ -20,35 +73,257 @@ def _read_document(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise typer.BadParameter(f"cannot read {path}: {exc.strerror}") from exc
-    text = raw.decode("utf-8", errors="replace")
-    if path.suffix.lower() in {".html", ".htm"}:
+        raise CliError(f"cannot read {path}: {exc.strerror}; check the path") from exc
+    from scrapers.encoding import decode_body
+
+    text, _ = decode_body(raw)
+    if path.suffix.lower() in {".html", ".htm", ".shtml"}:
         return clean_html(text)
     return clean_text(text)
 
 
 @app.command()
+def demo(
+    data_dir: Annotated[Path | None, typer.Option(help="Where the SQLite database goes")] = None,
+    extra_reports: Annotated[int, typer.Option(help="Synthetic bulletins beside the 3 real reports")] = 25,
+    port: Annotated[int, typer.Option(help="Port of the demo portal; report URLs include it, so keep it "
+                                      "stable between runs")] = 8391,
+) -> None:
+    """Serve the bundled demo portal on 127.0.0.1, crawl it, ingest, and print a summary.
+
+    Runs in-process on SQLite: no broker, no server to install. Run it twice: the second
+    run stores 0 new versions.
+
+    Example: govreports demo
+    """
+    from seeds.demo import build_demo_site, serve
+    from workers.ingest import run_in_process
+
+    base = Settings()
+    updates: dict[str, Any] = {"broker_url": None, "requests_per_second": 50.0}
+    if data_dir:
+        updates["data_dir"] = data_dir
+    try:
+        server = serve(build_demo_site(extra_reports=extra_reports), port=port)
+    except OSError as exc:
+        raise CliError(f"cannot serve the demo portal on 127.0.0.1:{port} ({exc.strerror}); pick another --port")
+    with server:
+        settings = base.model_copy(update={**updates, "demo_base_url": server.base_url})
+        out.print(f"demo portal: {server.base_url}")
+        out.print(f"database:    {settings.effective_database_url}", soft_wrap=True)
+        with _runtime(settings) as rt:
+            slugs = [p.slug for p in rt.registry if p.is_demo or not p.needs_network]
+            since = run_in_process(rt, slugs, out)
+            _print_summary(rt, slugs, since)
+
+
+def _print_summary(rt: runtime.Runtime, slugs: list[str], since: Any) -> None:
+    from workers.ingest import summarise
+
+    rows = summarise(rt, slugs, since)
+    table = Table(title="ingested")
+    for column in ("portal", "reports", "new versions", "metrics (current)", "failures"):
+        table.add_column(column, justify="left" if column == "portal" else "right")
+    for r in rows:
+        table.add_row(r.portal, str(r.reports), str(r.new_versions), str(r.metrics), str(r.failures))
+    out.print(table)
+    created = sum(r.new_versions for r in rows)
+    out.print(f"{created} new versions stored" + ("; nothing changed upstream" if created == 0 else ""))
+
+
+@app.command()
+def crawl(
+    portals: Annotated[list[str] | None, typer.Argument(help="Portal slugs; default: every enabled portal")] = None,
+    full: Annotated[bool, typer.Option(help="Walk every list page, not just up to known links")] = False,
+) -> None:
+    """Crawl portals: in-process without a broker, else queued for the workers.
+
+    Example: govreports crawl gd-yangjiang-zsj
+    """
+    from workers.ingest import enqueue, run_in_process
+
+    with _runtime() as rt:
+        slugs = portals or [p.slug for p in rt.registry if p.enabled]
+        for slug in slugs:
+            rt.registry.get(slug)
+        if not rt.settings.eager:
+            for slug, task_id in zip(slugs, enqueue(slugs, full=full), strict=True):
+                out.print(f"queued crawl of {slug}: task {task_id}")
+            return
+        since = run_in_process(rt, slugs, out, full=full)
+        _print_summary(rt, slugs, since)
+
+
+@app.command()
 def extract(
     file: Annotated[Path, typer.Argument(help="A report as .txt or .html")],
-    format: Annotated[str, typer.Option("--format", help="jsonl or table")] = "table",
+    format: Annotated[str, typer.Option("--format", help="jsonl (for scripts and the scorer) or table")] = "table",
 ) -> None:
-    """Print every metric of one report.
+    """Print every metric of one report file.
 
     Example: govreports extract report.txt --format jsonl
     """
-    text = _read_document(file)
-    for metric in extract_metrics(text):
-        sys.stdout.write(json.dumps(metric.as_json(), ensure_ascii=False) + "\n")
+    if format not in ("jsonl", "table"):
+        raise CliError(f"--format {format!r}: use jsonl or table")
+    metrics = extract_metrics(_read_document(file))
+    if format == "jsonl":
+        for metric in metrics:
+            sys.stdout.write(json.dumps(metric.as_json(), ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"{len(metrics)} metrics in {file.name}")
+    for column in ("name", "value", "unit", "qualifier", "target", "evidence"):
+        table.add_column(column, overflow="fold")
+    for m in metrics:
+        table.add_row(m.name, str(m.value), m.unit, m.qualifier, "yes" if m.target else "", m.evidence[:80])
+    out.print(table)
 
 
 @app.command()
 def clean(file: Annotated[Path, typer.Argument(help="A report page as .html or .txt")]) -> None:
-    """Print the cleaned text of one report page.
+    """Print the cleaned text of one report page (site furniture removed).
 
     Example: govreports clean page.html
     """
     sys.stdout.write(_read_document(file) + "\n")
 
 
+@app.command()
+def reports(portal: Annotated[str | None, typer.Option(help="Only this portal's reports")] = None) -> None:
+    """List stored reports with their version and metric counts.
+
+    Example: govreports reports --portal demo-heyuan
+    """
+    with _runtime() as rt, rt.sessions() as session:
+        rows = report_summaries(session, portal)
+    table = Table(title=f"{len(rows)} reports")
+    for column in ("portal", "published", "title", "versions", "metrics", "url"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        table.add_row(r.portal, str(r.published_at or ""), r.title[:40], str(r.versions), str(r.metrics), r.url)
+    out.print(table)
+
+
+@app.command()
+def versions(url: Annotated[str, typer.Argument(help="The report's URL, as `govreports reports` shows it")]) -> None:
+    """Show the version history of one report.
+
+    Example: govreports versions http://127.0.0.1:8000/yj/zwgk/gzbg/content/post_1001.html
+    """
+    with _runtime() as rt, rt.sessions() as session:
+        rows = versions_of(session, url)
+        if not rows:
+            raise CliError(f"no stored report at {url}; list them with `govreports reports`")
+        table = Table(title=url)
+        for column in ("version", "fetched", "sha256", "chars", "metrics", "extractor"):
+            table.add_column(column)
+        for v in rows:
+            table.add_row(str(v.version), f"{v.fetched_at:%Y-%m-%d %H:%M}", v.content_sha256[:12],
+                          str(len(v.clean_text)), str(len(v.metrics)), v.extractor_version)
+    out.print(table)
+
+
+def _metric_rows(portal: str | None, name: str | None, unit: str | None) -> list[dict[str, Any]]:
+    with _runtime() as rt, rt.sessions() as session:
+        query = metrics_query(portal=portal, name_contains=name, unit=unit)
+        return [
+            {"portal": p.slug, "url": r.url, "version": r.current_version, "name": m.name, "value": str(m.value),
+             "unit": m.unit, "qualifier": m.qualifier, "target": m.target, "evidence": m.evidence}
+            for m, r, p in session.execute(query)
+        ]
+
+
+@app.command()
+def metrics(
+    portal: Annotated[str | None, typer.Option(help="Only this portal")] = None,
+    name: Annotated[str | None, typer.Option(help="Indicator name contains this")] = None,
+    unit: Annotated[str | None, typer.Option(help="Exactly this unit, e.g. % or 个")] = None,
+) -> None:
+    """Query metrics of the current versions.
+
+    Example: govreports metrics --name 办结率 --unit %
+    """
+    rows = _metric_rows(portal, name, unit)
+    table = Table(title=f"{len(rows)} metrics")
+    for column in ("portal", "name", "value", "unit", "qualifier", "target", "evidence"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        table.add_row(r["portal"], r["name"], r["value"], r["unit"], r["qualifier"], "yes" if r["target"] else "",
+                      r["evidence"][:60])
+    out.print(table)
+
+
+@app.command()
+def export(
+    format: Annotated[str, typer.Option("--format", help="csv or jsonl")] = "csv",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; default stdout")] = None,
+    portal: Annotated[str | None, typer.Option(help="Only this portal")] = None,
+) -> None:
+    """Export the metrics of current versions.
+
+    Example: govreports export --format csv -o metrics.csv
+    """
+    if format not in ("csv", "jsonl"):
+        raise CliError(f"--format {format!r}: use csv or jsonl")
+    rows = _metric_rows(portal, None, None)
+    stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        if format == "jsonl":
+            for row in rows:
+                stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+        else:
+            writer = csv.DictWriter(stream, fieldnames=list(rows[0]) if rows else ["portal"])
+            writer.writeheader()
+            writer.writerows(rows)
+    finally:
+        if output:
+            stream.close()
+    if output:
+        err.print(f"wrote {len(rows)} metrics to {output}")
+
+
+@portals_app.command("list")
+def portals_list(registry: Annotated[Path | None, typer.Option(help="Registry file")] = None) -> None:
+    """List the portals of the registry.
+
+    Example: govreports portals list
+    """
+    reg = load_registry(registry or Settings().registry_path)
+    table = Table(title=f"{len(reg.portals)} portals")
+    for column in ("slug", "name", "every (min)", "network", "seeds"):
+        table.add_column(column, overflow="fold")
+    for p in reg:
+        table.add_row(p.slug, p.name, str(p.crawl_interval_minutes), "yes" if p.needs_network else "local",
+                      " ".join(p.seeds))
+    out.print(table)
+
+
+@portals_app.command("validate")
+def portals_validate(registry: Annotated[Path | None, typer.Argument(help="Registry file")] = None) -> None:
+    """Check a registry file; errors name the file, the entry and the field.
+
+    Example: govreports portals validate seeds/portals.yaml
+    """
+    reg = load_registry(registry or Settings().registry_path)
+    out.print(f"ok: {len(reg.portals)} portals")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database to the newest schema.
+
+    Example: GOVREPORTS_DATABASE_URL=postgresql+psycopg://localhost/govreports govreports db upgrade
+    """
+    url = Settings().effective_database_url
+    migrate.upgrade(url)
+    out.print(f"database at head: {url}")
+
+
 def main() -> None:
-    app()
+    try:
+        app()
+    except (CliError, RegistryError, CrawlError) as exc:
+        err.print(f"[red]error:[/] {exc}")
+        sys.exit(2)
+    except OperationalError as exc:
+        err.print(f"[red]error:[/] database unavailable: {exc.orig}; check GOVREPORTS_DATABASE_URL")
+        sys.exit(3)

@@ -120,7 +120,9 @@ class FetchEvent(Base):
     """Every fetch and every failure, so nothing fails silently.
 
     `body_z` keeps an article's fetched page until `process_report` has turned it into a
-    version (then it is cleared): task messages carry this row's id, never the body.
+    version (then it is cleared): task messages carry this row's id, never the body. The
+    validators (etag, last_modified) move to the report only once the version is stored, so a
+    failed processing step can never turn the next fetch into a 304 that hides the page.
     """
 
     __tablename__ = "fetch_events"
@@ -133,9 +135,11 @@ class FetchEvent(Base):
     kind: Mapped[str] = mapped_column(String(16))  # list | article | process
     outcome: Mapped[str] = mapped_column(String(16))  # ok | not_modified | failed | retrying | skipped
     status: Mapped[int | None] = mapped_column(Integer)
-    bytes: Mapped[int] = mapped_column(Integer, default=0)
+    size_bytes: Mapped[int] = mapped_column(Integer, default=0)
     elapsed_ms: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     encoding: Mapped[str | None] = mapped_column(String(32))
+    etag: Mapped[str | None] = mapped_column(String(200))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
     body_z: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 15:45:03.316542
+Create Date: 2026-11-22
 """
 
 from __future__ import annotations
@@ -63,11 +63,13 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("outcome", sa.String(length=16), nullable=False),
         sa.Column("status", sa.Integer(), nullable=True),
-        sa.Column("bytes", sa.Integer(), nullable=False),
+        sa.Column("size_bytes", sa.Integer(), nullable=False),
         sa.Column("elapsed_ms", sa.Integer(), nullable=False),
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("encoding", sa.String(length=32), nullable=True),
-        sa.Column("body_z", sa.LargeBinary(), nullable=False),
+        sa.Column("etag", sa.String(length=200), nullable=True),
+        sa.Column("last_modified", sa.String(length=100), nullable=True),
+        sa.Column("body_z", sa.LargeBinary(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["portal_id"], ["portals.id"], name=op.f("fk_fetch_events_portal_id_portals"), ondelete="SET NULL"

@@ -1,0 +1,71 @@
+"""The Celery app. Configured lazily from the settings, so importing it builds nothing.
+
+Run a worker:  celery -A workers.app worker -Q crawl,process
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery
+from celery.signals import worker_process_init
+
+from workers.config import Settings
+
+app = Celery("govreports", include=["workers.tasks"])
+
+CRAWL_QUEUE = "crawl"
+PROCESS_QUEUE = "process"
+
+
+def celery_config(settings: Settings) -> dict[str, Any]:
+    """All Celery settings in one place, derived from ours."""
+    hard_limit = settings.task_time_limit
+    return {
+        "broker_url": settings.broker_url or "memory://localhost/",
+        "result_backend": settings.result_backend,
+        "task_always_eager": settings.eager,
+        "task_eager_propagates": False,
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "task_ignore_result": settings.result_backend is None,
+        "task_time_limit": hard_limit,
+        "task_soft_time_limit": max(1, hard_limit - 30),
+        "worker_prefetch_multiplier": 1,
+        "worker_concurrency": settings.worker_concurrency,
+        "worker_hijack_root_logger": False,
+        "broker_connection_retry_on_startup": True,
+        # Redis redelivers an unacked task after this: keep it well above the hard limit.
+        "broker_transport_options": {"visibility_timeout": max(3600, hard_limit * 4)},
+        "task_default_queue": PROCESS_QUEUE,
+        "task_routes": {
+            "govreports.crawl_portal": {"queue": CRAWL_QUEUE},
+            "govreports.fetch_report": {"queue": CRAWL_QUEUE},
+            "govreports.process_report": {"queue": PROCESS_QUEUE},
+        },
+        "task_send_sent_event": True,
+        "worker_send_task_events": True,
+        "timezone": "UTC",
+        "enable_utc": True,
+    }
+
+
+@app.on_configure.connect
+def _configure_from_environment(sender: Celery, **_: Any) -> None:
+    sender.conf.update(celery_config(Settings()))
+
+
+def configure(settings: Settings) -> Celery:
+    """Apply `settings` to the app (the CLI and tests pass their own)."""
+    app.conf.update(celery_config(settings))
+    return app
+
+
+@worker_process_init.connect
+def _fresh_resources_after_fork(**_: Any) -> None:
+    from workers import runtime
+
+    runtime.forget_after_fork()

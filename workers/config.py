@@ -1,0 +1,68 @@
+"""Settings from the environment (GOVREPORTS_*), one typed object built at the entry points."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from scrapers.fetcher import FetchPolicy
+
+
+def _default_data_dir() -> Path:
+    return Path.home() / ".local" / "share" / "govreports"
+
+
+class Settings(BaseSettings):
+    """Everything configurable; each field is also GOVREPORTS_<NAME> in the environment or .env."""
+
+    model_config = SettingsConfigDict(env_prefix="GOVREPORTS_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default_factory=_default_data_dir, description="Where the embedded SQLite database lives")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL, e.g. postgresql+psycopg://user:pw@host/db; default SQLite in data_dir"
+    )
+    broker_url: str | None = Field(
+        None, description="Celery broker, e.g. redis://127.0.0.1:6379/0; unset: tasks run in-process"
+    )
+    result_backend: str | None = Field(None, description="Celery result backend; unset: no results stored")
+    redis_url: str | None = Field(
+        None, description="Redis for cluster-wide rate limits and crawl locks; default: broker_url if it is Redis"
+    )
+    registry_path: Path | None = Field(None, description="The portal registry YAML; default: the bundled one")
+    demo_base_url: str | None = Field(
+        None, description="Base URL of a running demo portal, bound into the registry's {demo} entries"
+    )
+    user_agent: str = Field(
+        "govreports/0.1 (+https://github.com/govreports/govreports)", description="Sent with every request"
+    )
+    connect_timeout: float = Field(10.0, gt=0, description="Seconds to connect")
+    read_timeout: float = Field(30.0, gt=0, description="Seconds to wait for data")
+    max_body_bytes: int = Field(10 * 1024 * 1024, gt=0, description="Larger pages are cut off and recorded")
+    max_redirects: int = Field(5, ge=0, description="Redirect hops followed per fetch")
+    requests_per_second: float = Field(1.0, gt=0, description="Per-host rate unless a portal overrides it")
+    respect_robots: bool = Field(True, description="Obey robots.txt (never turn off for real portals)")
+    max_retries: int = Field(4, ge=0, description="Retries of a task on transient faults")
+    retry_backoff_max: int = Field(600, ge=1, description="Cap in seconds of the exponential retry backoff")
+    task_time_limit: int = Field(300, gt=0, description="Hard time limit of one task, in seconds")
+    worker_concurrency: int = Field(2, ge=1, description="Processes per worker")
+    flower_user: str | None = Field(None, description="Flower basic-auth user (Flower refuses to start without)")
+    flower_password: SecretStr | None = Field(None, description="Flower basic-auth password")
+    log_json: bool = Field(False, description="Structured JSON logs instead of console lines")
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'govreports.sqlite3'}"
+
+    @property
+    def eager(self) -> bool:
+        """No broker: tasks run in-process, synchronously (the embedded default)."""
+        return not self.broker_url
+
+    def fetch_policy(self) -> FetchPolicy:
+        return FetchPolicy(
+            user_agent=self.user_agent, connect_timeout=self.connect_timeout, read_timeout=self.read_timeout,
+            max_body_bytes=self.max_body_bytes, max_redirects=self.max_redirects,
+            requests_per_second=self.requests_per_second, respect_robots=self.respect_robots,
+        )

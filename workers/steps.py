@@ -1,0 +1,168 @@
+"""The three steps of ingestion, wiring scrapers to pipelines; the tasks wrap them with retries.
+
+Each step is idempotent: running it twice leaves the same rows.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pipelines.clean import extract_article
+from pipelines.metrics import EXTRACTOR_VERSION, extract_metrics
+from pipelines.store.models import FetchEvent, PortalRow, Report, utcnow
+from pipelines.store.queries import record_event, upsert_portal, upsert_report
+from pipelines.store.versioning import store_version
+from scrapers.crawl import discover
+from scrapers.errors import CrawlError
+from scrapers.fetcher import FetchResult
+from scrapers.registry import Portal
+from workers.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class CrawlOutcome:
+    portal: str
+    report_ids: list[int]
+    new_reports: int
+    pages: int
+    errors: int
+
+
+def crawl(rt: Runtime, portal: Portal, *, full: bool = False) -> CrawlOutcome:
+    """Discover a portal's article links and make sure each has a report row."""
+    with rt.transaction() as session:
+        portal_id = upsert_portal(
+            session, slug=portal.slug, name=portal.name, region=portal.region, agency=portal.agency
+        ).id
+        known = set(session.scalars(select(Report.url).where(Report.portal_id == portal_id)))
+
+    def on_page(url: str, result: FetchResult | None, error: CrawlError | None) -> None:
+        with rt.transaction() as session:
+            _record_fetch(session, portal_id=portal_id, url=url, kind="list", result=result, error=error)
+
+    found = discover(rt.fetcher, portal, known=known, full=full, on_page=on_page)
+    ids: list[int] = []
+    new = 0
+    with rt.transaction() as session:
+        for link in found.links:
+            report, created = upsert_report(session, portal_id=portal_id, url=link.url, title=link.title)
+            ids.append(report.id)
+            new += created
+        row = session.get_one(PortalRow, portal_id)
+        row.last_crawl_at = utcnow()
+        row.last_crawl_outcome = (
+            f"{len(ids)} links, {new} new, {found.pages_fetched} pages, {len(found.errors)} errors"
+        )
+    return CrawlOutcome(portal.slug, ids, new, found.pages_fetched, len(found.errors))
+
+
+def _record_fetch(
+    session: Session, *, portal_id: int | None, url: str, kind: str, result: FetchResult | None,
+    error: CrawlError | None, report_id: int | None = None, outcome: str | None = None,
+) -> FetchEvent:
+    if error is not None:
+        return record_event(
+            session, portal_id=portal_id, report_id=report_id, url=url, kind=kind, outcome=outcome or "failed",
+            status=error.status, error=f"{type(error).__name__}: {error.args[0]}",
+        )
+    assert result is not None
+    return record_event(
+        session, portal_id=portal_id, report_id=report_id, url=result.url, kind=kind,
+        outcome="not_modified" if result.not_modified else "ok", status=result.status, size_bytes=len(result.body),
+        elapsed_ms=result.elapsed_ms, encoding=result.encoding, etag=result.etag,
+        last_modified=result.last_modified,
+    )
+
+
+def report_and_portal(rt: Runtime, report_id: int) -> tuple[Report, Portal] | None:
+    with rt.sessions() as session:
+        report = session.get(Report, report_id)
+        if report is None:
+            return None
+        slug = session.get_one(PortalRow, report.portal_id).slug
+    return report, rt.registry.get(slug)
+
+
+def fetch(rt: Runtime, report: Report, portal: Portal) -> int | None:
+    """GET the report (conditionally once it has a version); the fetch event id to process, or None.
+
+    Raises CrawlError for the task to retry or record.
+    """
+    conditional = report.current_version > 0
+    result = rt.fetcher.get(
+        report.url, portal,
+        etag=report.etag if conditional else None,
+        last_modified=report.last_modified if conditional else None,
+    )
+    with rt.transaction() as session:
+        event = _record_fetch(
+            session, portal_id=report.portal_id, report_id=report.id, url=report.url, kind="article",
+            result=result, error=None,
+        )
+        if result.not_modified:
+            session.get_one(Report, report.id).last_seen_at = utcnow()
+            return None
+        event.body_z = zlib.compress(result.text.encode("utf-8"), 6)
+        return event.id
+
+
+def record_failure(
+    rt: Runtime, *, url: str, kind: str, error: CrawlError | Exception, report_id: int | None = None,
+    portal_slug: str | None = None, outcome: str = "failed",
+) -> None:
+    """Put a failure in fetch_events, whatever step it came from."""
+    with rt.transaction() as session:
+        portal_id = None
+        if portal_slug:
+            portal_id = session.scalar(select(PortalRow.id).where(PortalRow.slug == portal_slug))
+        elif report_id is not None:
+            portal_id = session.scalar(select(Report.portal_id).where(Report.id == report_id))
+        status = error.status if isinstance(error, CrawlError) else None
+        record_event(
+            session, portal_id=portal_id, report_id=report_id, url=url, kind=kind, outcome=outcome, status=status,
+            error=f"{type(error).__name__}: {error.args[0] if error.args else error}",
+        )
+
+
+@dataclass(frozen=True)
+class ProcessOutcome:
+    version: int | None
+    created: bool
+    metrics: int
+    reason: str = ""
+
+
+def process(rt: Runtime, fetch_event_id: int) -> ProcessOutcome:
+    """Clean, extract and store one fetched page as a version (or none, when unchanged)."""
+    with rt.transaction() as session:
+        event = session.get(FetchEvent, fetch_event_id)
+        if event is None or event.body_z is None or event.report_id is None:
+            return ProcessOutcome(None, False, 0, "already processed")
+        report = session.get_one(Report, event.report_id)
+        portal = rt.registry.get(session.get_one(PortalRow, report.portal_id).slug)
+        html = zlib.decompress(event.body_z).decode("utf-8")
+        selectors = portal.selectors
+        article = extract_article(
+            html, body_selector=selectors.body, title_selector=selectors.title, date_selector=selectors.date,
+            base_url=event.url,
+        )
+        event.body_z = None
+        if not article.body.strip():
+            record_event(
+                session, portal_id=report.portal_id, report_id=report.id, url=report.url, kind="process",
+                outcome="failed", error="no body found: the page holds only site furniture",
+            )
+            return ProcessOutcome(None, False, 0, "no body found")
+        metrics = extract_metrics(article.body)
+        outcome = store_version(
+            session, report, title=article.title or report.title, clean_text=article.body, raw_html=html,
+            metrics=metrics, fetched_at=event.created_at, extractor_version=EXTRACTOR_VERSION,
+        )
+        report.etag, report.last_modified = event.etag, event.last_modified
+        if article.published:
+            report.published_at = article.published
+        return ProcessOutcome(outcome.version, outcome.created, len(metrics))
