@@ -1,0 +1,40 @@
+"""Small helpers the tests share: run a crawl in-process, count rows."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from pipelines.store.models import FetchEvent, MetricRow, Report, ReportVersion
+from workers import tasks
+from workers.runtime import Runtime
+
+DEMO_SLUGS = ("demo-yangjiang", "demo-heyuan")
+
+
+def crawl_demo(slugs: tuple[str, ...] = DEMO_SLUGS) -> None:
+    """Crawl the demo portals through the real tasks, in-process (eager)."""
+    for slug in slugs:
+        result = tasks.crawl_portal.apply(args=(slug,))
+        assert result.successful(), result.traceback
+
+
+def count(rt: Runtime, model: type) -> int:
+    with rt.sessions() as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def versions(rt: Runtime) -> int:
+    return count(rt, ReportVersion)
+
+
+def reports(rt: Runtime) -> int:
+    return count(rt, Report)
+
+
+def metrics(rt: Runtime) -> int:
+    return count(rt, MetricRow)
+
+
+def failures(rt: Runtime) -> list[FetchEvent]:
+    with rt.sessions() as session:
+        return list(session.scalars(select(FetchEvent).where(FetchEvent.outcome == "failed")))

@@ -1,0 +1,96 @@
+"""The `govreports` command as a user runs it (a real subprocess each)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPORT = Path(__file__).resolve().parent.parent / "seeds" / "demo" / "reports" / "002_77e5e177b521e10d.txt"
+
+
+def govreports(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from workers.cli import main; main()", *args],
+        capture_output=True, text=True, timeout=timeout, env={**os.environ, "COLUMNS": "200", **(env or {})},
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_demo_twice_stores_every_report_then_nothing(tmp_path: Path) -> None:
+    port = str(free_port())
+    first = govreports("demo", "--data-dir", str(tmp_path), "--port", port)
+    assert first.returncode == 0, first.stderr
+    assert "28 new versions stored" in first.stdout
+    assert str(tmp_path / "govreports.sqlite3") in first.stdout
+    second = govreports("demo", "--data-dir", str(tmp_path), "--port", port)
+    assert second.returncode == 0, second.stderr
+    assert "0 new versions stored; nothing changed upstream" in second.stdout
+
+
+def test_extract_prints_scorer_jsonl() -> None:
+    run = govreports("extract", str(REPORT), "--format", "jsonl")
+    assert run.returncode == 0, run.stderr
+    rows = [json.loads(line) for line in run.stdout.splitlines()]
+    assert rows
+    assert {"name", "value", "unit", "qualifier", "target", "evidence"} <= set(rows[0])
+
+
+def test_clean_prints_the_report_text() -> None:
+    run = govreports("clean", str(REPORT))
+    assert run.returncode == 0
+    assert "花都区政务服务数据管理局" in run.stdout
+
+
+def test_a_missing_file_is_one_line_naming_it(tmp_path: Path) -> None:
+    run = govreports("extract", str(tmp_path / "missing.txt"))
+    assert run.returncode == 2
+    assert "missing.txt" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_bad_registry_is_named_with_entry_and_field(tmp_path: Path) -> None:
+    bad = tmp_path / "portals.yaml"
+    bad.write_text("portals:\n  - slug: x-portal\n    name: X\n", encoding="utf-8")
+    run = govreports("portals", "validate", str(bad))
+    assert run.returncode == 2
+    assert "portal x-portal: field seeds" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_an_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
+    run = govreports("reports", env={"GOVREPORTS_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:9/x"})
+    assert run.returncode == 3
+    assert "database unavailable" in run.stderr and "GOVREPORTS_DATABASE_URL" in run.stderr
+
+
+@pytest.mark.parametrize(
+    "command", ["demo", "crawl", "extract", "clean", "reports", "versions", "metrics", "export",
+                "portals list", "portals validate", "db upgrade"],
+)
+def test_every_command_help_has_an_example(command: str) -> None:
+    run = govreports(*command.split(), "--help")
+    assert run.returncode == 0
+    assert "Example:" in run.stdout
+
+
+def test_reports_metrics_and_export_read_what_demo_stored(tmp_path: Path) -> None:
+    env = {"GOVREPORTS_DATA_DIR": str(tmp_path)}
+    assert govreports("demo", "--port", str(free_port()), env=env).returncode == 0
+    listed = govreports("reports", "--portal", "demo-yangjiang", env=env)
+    assert "5 reports" in listed.stdout
+    out = tmp_path / "metrics.jsonl"
+    exported = govreports("export", "--format", "jsonl", "-o", str(out), env=env)
+    assert exported.returncode == 0, exported.stderr
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert rows and {r["portal"] for r in rows} == {"demo-yangjiang", "demo-heyuan"}
+    percent = govreports("metrics", "--unit", "%", env=env)
+    assert percent.returncode == 0 and "%" in percent.stdout

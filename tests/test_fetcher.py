@@ -1,0 +1,117 @@
+"""The fetcher against real HTTP on 127.0.0.1: limits, guard, statuses, encodings."""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from scrapers.encoding import decode_body
+from scrapers.errors import BlockedURL, HTTPStatusFailure, RobotsDisallowed, TooLarge, TransientFetchError
+from scrapers.fetcher import Fetcher, FetchPolicy, make_client
+from scrapers.guard import check_url
+from scrapers.registry import Portal
+from seeds.demo import DemoServer, DemoSite
+
+
+def demo_portal(server: DemoServer, **overrides: object) -> Portal:
+    values: dict[str, object] = {
+        "slug": "test-portal", "name": "t", "seeds": (server.base_url + "/yj/zwgk/gzbg/index.html",),
+        "allowed_hosts": ("127.0.0.1",), "allow_private_addresses": True, "rate_limit_per_second": 1000,
+    }
+    values.update(overrides)
+    return Portal.model_validate(values)
+
+
+@pytest.fixture
+def fetcher() -> Iterator[Fetcher]:
+    policy = FetchPolicy(read_timeout=0.5, connect_timeout=0.5, max_body_bytes=200_000)
+    with make_client(policy) as client:
+        yield Fetcher(client, policy)
+
+
+def test_a_page_is_fetched_with_its_validators(fetcher: Fetcher, demo_server: DemoServer) -> None:
+    result = fetcher.get(demo_server.base_url + "/yj/zwgk/gzbg/index.html", demo_portal(demo_server))
+    assert result.status == 200 and result.etag and "news-list" in result.text
+
+
+def test_a_matching_etag_costs_no_body(fetcher: Fetcher, demo_server: DemoServer) -> None:
+    url = demo_server.base_url + "/yj/zwgk/gzbg/index.html"
+    first = fetcher.get(url, demo_portal(demo_server))
+    second = fetcher.get(url, demo_portal(demo_server), etag=first.etag)
+    assert second.not_modified and second.body == b""
+
+
+def test_loopback_is_refused_unless_the_portal_allows_private_addresses(
+    fetcher: Fetcher, demo_server: DemoServer
+) -> None:
+    with pytest.raises(BlockedURL, match="refused address 127.0.0.1"):
+        fetcher.get(demo_server.base_url + "/", demo_portal(demo_server, allow_private_addresses=False))
+
+
+def test_a_host_outside_the_portal_is_refused(fetcher: Fetcher, demo_server: DemoServer) -> None:
+    with pytest.raises(BlockedURL, match="not one of the portal's hosts"):
+        fetcher.get("http://localhost:1/x.html", demo_portal(demo_server))
+
+
+@pytest.mark.parametrize(
+    "url", ["http://169.254.169.254/latest/meta-data/", "http://10.0.0.8/", "http://[::1]/", "http://0.0.0.0/"]
+)
+def test_private_and_metadata_addresses_are_refused(url: str) -> None:
+    host = httpx.URL(url).host
+    with pytest.raises(BlockedURL):
+        check_url(url, allowed_hosts=(host,), allow_private=False)
+
+
+def test_a_500_is_transient(fetcher: Fetcher, demo_site: DemoSite, demo_server: DemoServer) -> None:
+    demo_site.fail("/yj/zwgk/gzbg/index.html", "500")
+    with pytest.raises(TransientFetchError) as caught:
+        fetcher.get(demo_server.base_url + "/yj/zwgk/gzbg/index.html", demo_portal(demo_server))
+    assert caught.value.status == 500 and caught.value.url.endswith("index.html")
+
+
+def test_a_404_is_permanent(fetcher: Fetcher, demo_server: DemoServer) -> None:
+    with pytest.raises(HTTPStatusFailure):
+        fetcher.get(demo_server.base_url + "/yj/nothing.html", demo_portal(demo_server))
+
+
+def test_a_stalled_answer_times_out_as_transient(
+    fetcher: Fetcher, demo_site: DemoSite, demo_server: DemoServer
+) -> None:
+    demo_site.stall_seconds = 1.5
+    demo_site.fail("/yj/zwgk/gzbg/index.html", "timeout")
+    with pytest.raises(TransientFetchError, match="timed out"):
+        fetcher.get(demo_server.base_url + "/yj/zwgk/gzbg/index.html", demo_portal(demo_server))
+
+
+def test_a_body_over_the_limit_is_refused(demo_server: DemoServer) -> None:
+    policy = FetchPolicy(max_body_bytes=1000)
+    with make_client(policy) as client, pytest.raises(TooLarge):
+        Fetcher(client, policy).get(demo_server.base_url + "/yj/zwgk/gzbg/index.html", demo_portal(demo_server))
+
+
+def test_robots_disallowed_urls_are_never_fetched(
+    fetcher: Fetcher, demo_site: DemoSite, demo_server: DemoServer
+) -> None:
+    with pytest.raises(RobotsDisallowed):
+        fetcher.get(demo_server.base_url + "/admin/secret.html", demo_portal(demo_server))
+    assert "/admin/secret.html" not in demo_site.requests
+
+
+def test_gbk_with_charset_only_in_meta_decodes_as_gb18030() -> None:
+    body = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gbk"></head>' \
+           "<body>政务服务数据管理局</body></html>"
+    text, encoding = decode_body(body.encode("gbk"), "text/html")
+    assert encoding == "gb18030" and "政务服务数据管理局" in text
+
+
+def test_a_bom_wins_over_a_wrong_meta_charset() -> None:
+    body = codecs.BOM_UTF8 + '<meta charset="gbk"><p>數據</p>'.encode()
+    text, encoding = decode_body(body, "text/html")
+    assert encoding == "utf-8-sig" and "數據" in text
+
+
+def test_utf8_without_any_declaration_decodes() -> None:
+    assert decode_body("<p>办结率99.8%</p>".encode(), None)[0] == "<p>办结率99.8%</p>"
