@@ -53,14 +53,24 @@ def celery_config(settings: Settings) -> dict[str, Any]:
     }
 
 
+def beat_config(settings: Settings) -> dict[str, Any]:
+    """The periodic crawls, from the registry the settings name."""
+    from scrapers.registry import load_registry
+    from workers.schedule import beat_schedule
+
+    registry = load_registry(settings.registry_path).bind_demo(settings.demo_base_url)
+    return {"beat_schedule": beat_schedule(registry)}
+
+
 @app.on_configure.connect
 def _configure_from_environment(sender: Celery, **_: Any) -> None:
-    sender.conf.update(celery_config(Settings()))
+    settings = Settings()
+    sender.conf.update({**celery_config(settings), **beat_config(settings)})
 
 
 def configure(settings: Settings) -> Celery:
     """Apply `settings` to the app (the CLI and tests pass their own)."""
-    app.conf.update(celery_config(settings))
+    app.conf.update({**celery_config(settings), **beat_config(settings)})
     return app
 
 

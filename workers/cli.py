@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -316,6 +317,27 @@ def db_upgrade() -> None:
     url = Settings().effective_database_url
     migrate.upgrade(url)
     out.print(f"database at head: {url}")
+
+
+@app.command()
+def flower(
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 5555,
+    address: Annotated[str, typer.Option(help="Address to bind")] = "127.0.0.1",
+) -> None:
+    """Start Flower on the broker, behind basic auth. Refuses to start without credentials.
+
+    Example: GOVREPORTS_FLOWER_USER=ops GOVREPORTS_FLOWER_PASSWORD=… govreports flower --address 0.0.0.0
+    """
+    settings = Settings()
+    if not settings.broker_url:
+        raise CliError("Flower watches a broker: set GOVREPORTS_BROKER_URL (e.g. redis://127.0.0.1:6379/0)")
+    password = settings.flower_password.get_secret_value() if settings.flower_password else ""
+    if not settings.flower_user or not password:
+        raise CliError("Flower needs GOVREPORTS_FLOWER_USER and GOVREPORTS_FLOWER_PASSWORD; it never runs open")
+    env = {**os.environ, "FLOWER_BASIC_AUTH": f"{settings.flower_user}:{password}"}
+    argv = [sys.executable, "-m", "celery", "-A", "workers.app", "flower", f"--port={port}", f"--address={address}",
+            "--persistent=False"]
+    os.execve(sys.executable, argv, env)
 
 
 def main() -> None:

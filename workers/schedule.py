@@ -1,0 +1,47 @@
+"""The beat schedule, built by one function from the portal registry.
+
+One periodic crawl per enabled portal at its `crawl_interval_minutes`. Crontab entries whose
+minute is staggered by a hash of the slug, so a hundred portals do not all start on the hour;
+each message expires before the next one is due, so a backlog never piles up crawls.
+"""
+
+from __future__ import annotations
+
+import zlib
+from datetime import timedelta
+from typing import Any
+
+from celery.schedules import crontab
+
+from scrapers.registry import Portal, Registry
+
+
+def stagger_minute(slug: str, period: int = 60) -> int:
+    """A stable minute in [0, period) for `slug`."""
+    return zlib.crc32(slug.encode("utf-8")) % period
+
+
+def _schedule_for(portal: Portal) -> crontab | timedelta:
+    minutes = portal.crawl_interval_minutes
+    offset = stagger_minute(portal.slug, min(minutes, 60))
+    if minutes < 60 and 60 % minutes == 0:
+        return crontab(minute=f"{offset}-59/{minutes}")
+    if minutes % 60 == 0 and 1440 % minutes == 0:
+        hours = minutes // 60
+        hour = f"{stagger_minute(portal.slug, hours)}-23/{hours}" if hours > 1 else "*"
+        return crontab(minute=offset, hour=hour)
+    return timedelta(minutes=minutes)
+
+
+def beat_schedule(registry: Registry) -> dict[str, dict[str, Any]]:
+    """Celery `beat_schedule` entries, one per enabled portal."""
+    return {
+        f"crawl-{portal.slug}": {
+            "task": "govreports.crawl_portal",
+            "schedule": _schedule_for(portal),
+            "args": (portal.slug,),
+            "options": {"queue": "crawl", "expires": portal.crawl_interval_minutes * 60 * 0.9},
+        }
+        for portal in registry
+        if portal.enabled
+    }
