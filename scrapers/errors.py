@@ -1,15 +1,15 @@
 """The exceptions the scrapers raise.
 
-    CrawlError                      root: carries the portal slug and URL it concerns
-    ├── TransientFetchError         worth retrying: timeouts, connection errors, 5xx, 429
-    └── PermanentFetchError         recorded, never retried
-        ├── HTTPStatusFailure       4xx other than 429 (404, 410, 403 …)
-        ├── BlockedURL              off the portal's hosts, or a refused address
-        ├── RobotsDisallowed        robots.txt says no
-        ├── TooLarge                body over the configured size limit
-        └── UndecodableBody         no encoding gives text without mojibake
+CrawlError                      root: carries the portal slug and URL it concerns
+├── TransientFetchError         worth retrying: timeouts, connection errors, 5xx, 429
+└── PermanentFetchError         recorded, never retried
+    ├── HTTPStatusFailure       4xx other than 429 (404, 410, 403 …)
+    ├── BlockedURL              off the portal's hosts, or a refused address
+    ├── RobotsDisallowed        robots.txt says no
+    ├── TooLarge                body over the configured size limit
+    └── UndecodableBody         no encoding gives text without mojibake
 
-    RegistryError                   portals.yaml unreadable or invalid (names file, entry, field)
+RegistryError                   portals.yaml unreadable or invalid (names file, entry, field)
 """
 
 from __future__ import annotations

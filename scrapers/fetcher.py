@@ -105,7 +105,10 @@ class Fetcher:
 
     def _admit(self, url: str, portal: Portal) -> None:
         check_url(
-            url, allowed_hosts=portal.allowed_hosts, allow_private=portal.allow_private_addresses, portal=portal.slug
+            url,
+            allowed_hosts=portal.allowed_hosts,
+            allow_private=portal.allow_private_addresses,
+            portal=portal.slug,
         )
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
@@ -123,15 +126,23 @@ class Fetcher:
             with self.client.stream("GET", url, headers=headers) as response:
                 declared = int(response.headers.get("content-length") or 0)
                 if declared > self.policy.max_body_bytes:
-                    raise TooLarge(f"declared {declared} bytes > limit {self.policy.max_body_bytes}", url=url,
-                                   portal=portal.slug, status=response.status_code)
+                    raise TooLarge(
+                        f"declared {declared} bytes > limit {self.policy.max_body_bytes}",
+                        url=url,
+                        portal=portal.slug,
+                        status=response.status_code,
+                    )
                 chunks: list[bytes] = []
                 size = 0
                 for chunk in response.iter_bytes():
                     size += len(chunk)
                     if size > self.policy.max_body_bytes:
-                        raise TooLarge(f"body over the limit of {self.policy.max_body_bytes} bytes", url=url,
-                                       portal=portal.slug, status=response.status_code)
+                        raise TooLarge(
+                            f"body over the limit of {self.policy.max_body_bytes} bytes",
+                            url=url,
+                            portal=portal.slug,
+                            status=response.status_code,
+                        )
                     chunks.append(chunk)
                 return response.status_code, response.headers, b"".join(chunks)
         except httpx.TimeoutException as exc:
@@ -154,6 +165,12 @@ class Fetcher:
         except UndecodableBody as exc:
             raise UndecodableBody(str(exc.args[0]), url=url, portal=portal.slug, status=status) from exc
         return FetchResult(
-            url=url, status=status, body=body, text=text, encoding=encoding, etag=headers.get("etag"),
-            last_modified=headers.get("last-modified"), elapsed_ms=elapsed,
+            url=url,
+            status=status,
+            body=body,
+            text=text,
+            encoding=encoding,
+            etag=headers.get("etag"),
+            last_modified=headers.get("last-modified"),
+            elapsed_ms=elapsed,
         )

@@ -112,9 +112,15 @@ def make_runtime(tmp_path: Path) -> Iterator[RuntimeFactory]:
 
     def build(database_url: str, demo_base_url: str | None = None, **overrides: Any) -> runtime.Runtime:
         values: dict[str, Any] = {
-            "data_dir": tmp_path, "database_url": database_url, "demo_base_url": demo_base_url,
-            "broker_url": None, "requests_per_second": 1000.0, "read_timeout": 1.0, "connect_timeout": 1.0,
-            "max_retries": 1, "retry_backoff_max": 1,
+            "data_dir": tmp_path,
+            "database_url": database_url,
+            "demo_base_url": demo_base_url,
+            "broker_url": None,
+            "requests_per_second": 1000.0,
+            "read_timeout": 1.0,
+            "connect_timeout": 1.0,
+            "max_retries": 1,
+            "retry_backoff_max": 1,
         }
         values.update(overrides)
         settings = Settings(**values)

@@ -17,7 +17,10 @@ REPORT = Path(__file__).resolve().parent.parent / "seeds" / "demo" / "reports" /
 def govreports(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", "from workers.cli import main; main()", *args],
-        capture_output=True, text=True, timeout=timeout, env={**os.environ, "COLUMNS": "200", **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
     )
 
 
@@ -73,8 +76,20 @@ def test_an_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "command", ["demo", "crawl", "extract", "clean", "reports", "versions", "metrics", "export",
-                "portals list", "portals validate", "db upgrade"],
+    "command",
+    [
+        "demo",
+        "crawl",
+        "extract",
+        "clean",
+        "reports",
+        "versions",
+        "metrics",
+        "export",
+        "portals list",
+        "portals validate",
+        "db upgrade",
+    ],
 )
 def test_every_command_help_has_an_example(command: str) -> None:
     run = govreports(*command.split(), "--help")

@@ -36,9 +36,7 @@ def test_every_demo_report_has_a_title_and_a_body(
         assert all(v.title and len(v.clean_text) > 100 for v in rows)
 
 
-def test_second_crawl_adds_no_version(
-    database_url: str, demo_server: DemoServer, make_runtime: RuntimeFactory
-) -> None:
+def test_second_crawl_adds_no_version(database_url: str, demo_server: DemoServer, make_runtime: RuntimeFactory) -> None:
     rt = make_runtime(database_url, demo_server.base_url)
     crawl_demo()
     before = versions(rt)
@@ -96,9 +94,7 @@ def test_gbk_page_with_charset_only_in_meta_is_stored_as_readable_text(
     rt = make_runtime(sqlite_url, demo_server.base_url)
     crawl_demo(("demo-heyuan",))
     with rt.sessions() as session:
-        version = session.scalars(
-            select(ReportVersion).join(Report).where(Report.url.endswith("_1002.html"))
-        ).one()
+        version = session.scalars(select(ReportVersion).join(Report).where(Report.url.endswith("_1002.html"))).one()
         encodings = set(session.scalars(select(FetchEvent.encoding).where(FetchEvent.kind == "article")))
     assert "区政务服务数据管理局" in version.clean_text
     assert "\ufffd" not in version.clean_text

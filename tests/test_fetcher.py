@@ -18,8 +18,12 @@ from seeds.demo import DemoServer, DemoSite
 
 def demo_portal(server: DemoServer, **overrides: object) -> Portal:
     values: dict[str, object] = {
-        "slug": "test-portal", "name": "t", "seeds": (server.base_url + "/yj/zwgk/gzbg/index.html",),
-        "allowed_hosts": ("127.0.0.1",), "allow_private_addresses": True, "rate_limit_per_second": 1000,
+        "slug": "test-portal",
+        "name": "t",
+        "seeds": (server.base_url + "/yj/zwgk/gzbg/index.html",),
+        "allowed_hosts": ("127.0.0.1",),
+        "allow_private_addresses": True,
+        "rate_limit_per_second": 1000,
     }
     values.update(overrides)
     return Portal.model_validate(values)
@@ -47,7 +51,7 @@ def test_a_matching_etag_costs_no_body(fetcher: Fetcher, demo_server: DemoServer
 def test_loopback_is_refused_unless_the_portal_allows_private_addresses(
     fetcher: Fetcher, demo_server: DemoServer
 ) -> None:
-    with pytest.raises(BlockedURL, match="refused address 127.0.0.1"):
+    with pytest.raises(BlockedURL, match=r"refused address 127\.0\.0\.1"):
         fetcher.get(demo_server.base_url + "/", demo_portal(demo_server, allow_private_addresses=False))
 
 
@@ -57,7 +61,8 @@ def test_a_host_outside_the_portal_is_refused(fetcher: Fetcher, demo_server: Dem
 
 
 @pytest.mark.parametrize(
-    "url", ["http://169.254.169.254/latest/meta-data/", "http://10.0.0.8/", "http://[::1]/", "http://0.0.0.0/"]
+    "url",
+    ["http://169.254.169.254/latest/meta-data/", "http://10.0.0.8/", "http://[::1]/", "http://0.0.0.0/"],
 )
 def test_private_and_metadata_addresses_are_refused(url: str) -> None:
     host = httpx.URL(url).host
@@ -101,8 +106,10 @@ def test_robots_disallowed_urls_are_never_fetched(
 
 
 def test_gbk_with_charset_only_in_meta_decodes_as_gb18030() -> None:
-    body = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gbk"></head>' \
-           "<body>政务服务数据管理局</body></html>"
+    body = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gbk"></head>'
+        "<body>政务服务数据管理局</body></html>"
+    )
     text, encoding = decode_body(body.encode("gbk"), "text/html")
     assert encoding == "gb18030" and "政务服务数据管理局" in text
 

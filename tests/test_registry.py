@@ -36,7 +36,10 @@ def test_without_a_demo_server_demo_portals_are_left_out() -> None:
 
 
 def test_allowed_hosts_default_to_the_seed_hosts(tmp_path: Path) -> None:
-    path = write(tmp_path, "portals:\n  - slug: a-portal\n    name: A\n    seeds: ['https://www.a.gov.cn/list/index.html']\n")
+    path = write(
+        tmp_path,
+        "portals:\n  - slug: a-portal\n    name: A\n    seeds: ['https://www.a.gov.cn/list/index.html']\n",
+    )
     assert load_registry(path).get("a-portal").allowed_hosts == ("www.a.gov.cn",)
 
 
@@ -45,15 +48,28 @@ def test_allowed_hosts_default_to_the_seed_hosts(tmp_path: Path) -> None:
     [
         ("portals: [", "not valid YAML"),
         ("- just a list", "expected a mapping with a 'portals:' list"),
-        ("portals:\n  - slug: Bad Slug\n    name: X\n    seeds: ['https://x.gov.cn/']\n", "portal Bad Slug: field slug"),
-        ("portals:\n  - slug: ok-slug\n    name: X\n    seeds: ['ftp://x.gov.cn/']\n", "portal ok-slug: field seeds"),
+        (
+            "portals:\n  - slug: Bad Slug\n    name: X\n    seeds: ['https://x.gov.cn/']\n",
+            "portal Bad Slug: field slug",
+        ),
+        (
+            "portals:\n  - slug: ok-slug\n    name: X\n    seeds: ['ftp://x.gov.cn/']\n",
+            "portal ok-slug: field seeds",
+        ),
         ("portals:\n  - slug: ok-slug\n    name: X\n", "portal ok-slug: field seeds: Field required"),
-        ("portals:\n  - slug: ok-slug\n    name: X\n    seeds: ['https://x.gov.cn/']\n    colour: red\n",
-         "portal ok-slug: field colour"),
-        ("portals:\n  - slug: ok-slug\n    name: X\n    seeds: ['https://x.gov.cn/']\n    crawl_interval_minutes: 1\n",
-         "field crawl_interval_minutes"),
-        ("portals:\n  - {slug: twin, name: X, seeds: ['https://x.gov.cn/']}\n"
-         "  - {slug: twin, name: Y, seeds: ['https://y.gov.cn/']}\n", "portal twin: field slug: duplicate"),
+        (
+            "portals:\n  - slug: ok-slug\n    name: X\n    seeds: ['https://x.gov.cn/']\n    colour: red\n",
+            "portal ok-slug: field colour",
+        ),
+        (
+            "portals:\n  - slug: ok-slug\n    name: X\n    seeds: ['https://x.gov.cn/']\n    crawl_interval_minutes: 1\n",
+            "field crawl_interval_minutes",
+        ),
+        (
+            "portals:\n  - {slug: twin, name: X, seeds: ['https://x.gov.cn/']}\n"
+            "  - {slug: twin, name: Y, seeds: ['https://y.gov.cn/']}\n",
+            "portal twin: field slug: duplicate",
+        ),
         ("portals:\n  - name: X\n    seeds: ['https://x.gov.cn/']\n", "portal #1: field slug"),
     ],
 )
@@ -66,10 +82,10 @@ def test_a_malformed_registry_gives_one_clear_error(tmp_path: Path, yaml_text: s
 
 
 def test_a_missing_registry_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(RegistryError, match="nope.yaml: cannot read"):
+    with pytest.raises(RegistryError, match=r"nope\.yaml: cannot read"):
         load_registry(tmp_path / "nope.yaml")
 
 
 def test_an_unknown_slug_lists_the_known_ones() -> None:
-    with pytest.raises(RegistryError, match="no portal 'missing'.*demo-yangjiang"):
+    with pytest.raises(RegistryError, match=r"no portal 'missing'.*demo-yangjiang"):
         load_registry().get("missing")

@@ -37,8 +37,14 @@ def new_report(session: Session, url: str = "https://x.gov.cn/t20240101_1.html")
 
 def store(session: Session, report: Report, text: str) -> tuple[int, bool]:
     outcome = store_version(
-        session, report, title="T", clean_text=text, raw_html=f"<p>{text}</p>", metrics=[METRIC],
-        fetched_at=NOW, extractor_version="test",
+        session,
+        report,
+        title="T",
+        clean_text=text,
+        raw_html=f"<p>{text}</p>",
+        metrics=[METRIC],
+        fetched_at=NOW,
+        extractor_version="test",
     )
     session.commit()
     return outcome.version, outcome.created
@@ -89,10 +95,18 @@ def test_the_schema_refuses_a_duplicate_content_version(session: Session) -> Non
     report = new_report(session)
     store(session, report, "甲")
     existing = session.scalars(select(ReportVersion)).one()
-    session.add(ReportVersion(
-        report_id=report.id, version=2, content_sha256=existing.content_sha256, title="", raw_html_z=b"",
-        clean_text="甲", fetched_at=NOW, extractor_version="x",
-    ))
+    session.add(
+        ReportVersion(
+            report_id=report.id,
+            version=2,
+            content_sha256=existing.content_sha256,
+            title="",
+            raw_html_z=b"",
+            clean_text="甲",
+            fetched_at=NOW,
+            extractor_version="x",
+        )
+    )
     with pytest.raises(IntegrityError):
         session.flush()
 

@@ -87,8 +87,10 @@ def _read_document(path: Path) -> str:
 def demo(
     data_dir: Annotated[Path | None, typer.Option(help="Where the SQLite database goes")] = None,
     extra_reports: Annotated[int, typer.Option(help="Synthetic bulletins beside the 3 real reports")] = 25,
-    port: Annotated[int, typer.Option(help="Port of the demo portal; report URLs include it, so keep it "
-                                      "stable between runs")] = 8391,
+    port: Annotated[
+        int,
+        typer.Option(help="Port of the demo portal; report URLs include it, so keep it stable between runs"),
+    ] = 8391,
 ) -> None:
     """Serve the bundled demo portal on 127.0.0.1, crawl it, ingest, and print a summary.
 
@@ -107,7 +109,9 @@ def demo(
     try:
         server = serve(build_demo_site(extra_reports=extra_reports), port=port)
     except OSError as exc:
-        raise CliError(f"cannot serve the demo portal on 127.0.0.1:{port} ({exc.strerror}); pick another --port")
+        raise CliError(
+            f"cannot serve the demo portal on 127.0.0.1:{port} ({exc.strerror}); pick another --port"
+        ) from exc
     with server:
         settings = base.model_copy(update={**updates, "demo_base_url": server.base_url})
         out.print(f"demo portal: {server.base_url}")
@@ -205,7 +209,9 @@ def reports(portal: Annotated[str | None, typer.Option(help="Only this portal's 
 
 
 @app.command()
-def versions(url: Annotated[str, typer.Argument(help="The report's URL, as `govreports reports` shows it")]) -> None:
+def versions(
+    url: Annotated[str, typer.Argument(help="The report's URL, as `govreports reports` shows it")],
+) -> None:
     """Show the version history of one report.
 
     Example: govreports versions http://127.0.0.1:8000/yj/zwgk/gzbg/content/post_1001.html
@@ -218,8 +224,14 @@ def versions(url: Annotated[str, typer.Argument(help="The report's URL, as `govr
         for column in ("version", "fetched", "sha256", "chars", "metrics", "extractor"):
             table.add_column(column)
         for v in rows:
-            table.add_row(str(v.version), f"{v.fetched_at:%Y-%m-%d %H:%M}", v.content_sha256[:12],
-                          str(len(v.clean_text)), str(len(v.metrics)), v.extractor_version)
+            table.add_row(
+                str(v.version),
+                f"{v.fetched_at:%Y-%m-%d %H:%M}",
+                v.content_sha256[:12],
+                str(len(v.clean_text)),
+                str(len(v.metrics)),
+                v.extractor_version,
+            )
     out.print(table)
 
 
@@ -227,8 +239,17 @@ def _metric_rows(portal: str | None, name: str | None, unit: str | None) -> list
     with _runtime() as rt, rt.sessions() as session:
         query = metrics_query(portal=portal, name_contains=name, unit=unit)
         return [
-            {"portal": p.slug, "url": r.url, "version": r.current_version, "name": m.name, "value": str(m.value),
-             "unit": m.unit, "qualifier": m.qualifier, "target": m.target, "evidence": m.evidence}
+            {
+                "portal": p.slug,
+                "url": r.url,
+                "version": r.current_version,
+                "name": m.name,
+                "value": str(m.value),
+                "unit": m.unit,
+                "qualifier": m.qualifier,
+                "target": m.target,
+                "evidence": m.evidence,
+            }
             for m, r, p in session.execute(query)
         ]
 
@@ -248,8 +269,15 @@ def metrics(
     for column in ("portal", "name", "value", "unit", "qualifier", "target", "evidence"):
         table.add_column(column, overflow="fold")
     for r in rows:
-        table.add_row(r["portal"], r["name"], r["value"], r["unit"], r["qualifier"], "yes" if r["target"] else "",
-                      r["evidence"][:60])
+        table.add_row(
+            r["portal"],
+            r["name"],
+            r["value"],
+            r["unit"],
+            r["qualifier"],
+            "yes" if r["target"] else "",
+            r["evidence"][:60],
+        )
     out.print(table)
 
 
@@ -293,8 +321,13 @@ def portals_list(registry: Annotated[Path | None, typer.Option(help="Registry fi
     for column in ("slug", "name", "every (min)", "network", "seeds"):
         table.add_column(column, overflow="fold")
     for p in reg:
-        table.add_row(p.slug, p.name, str(p.crawl_interval_minutes), "yes" if p.needs_network else "local",
-                      " ".join(p.seeds))
+        table.add_row(
+            p.slug,
+            p.name,
+            str(p.crawl_interval_minutes),
+            "yes" if p.needs_network else "local",
+            " ".join(p.seeds),
+        )
     out.print(table)
 
 
@@ -335,8 +368,17 @@ def flower(
     if not settings.flower_user or not password:
         raise CliError("Flower needs GOVREPORTS_FLOWER_USER and GOVREPORTS_FLOWER_PASSWORD; it never runs open")
     env = {**os.environ, "FLOWER_BASIC_AUTH": f"{settings.flower_user}:{password}"}
-    argv = [sys.executable, "-m", "celery", "-A", "workers.app", "flower", f"--port={port}", f"--address={address}",
-            "--persistent=False"]
+    argv = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "workers.app",
+        "flower",
+        f"--port={port}",
+        f"--address={address}",
+        "--persistent=False",
+    ]
     os.execve(sys.executable, argv, env)
 
 

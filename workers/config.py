@@ -21,14 +21,16 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default_factory=_default_data_dir, description="Where the embedded SQLite database lives")
     database_url: str | None = Field(
-        None, description="SQLAlchemy URL, e.g. postgresql+psycopg://user:pw@host/db; default SQLite in data_dir"
+        None,
+        description="SQLAlchemy URL, e.g. postgresql+psycopg://user:pw@host/db; default SQLite in data_dir",
     )
     broker_url: str | None = Field(
         None, description="Celery broker, e.g. redis://127.0.0.1:6379/0; unset: tasks run in-process"
     )
     result_backend: str | None = Field(None, description="Celery result backend; unset: no results stored")
     redis_url: str | None = Field(
-        None, description="Redis for cluster-wide rate limits and crawl locks; default: broker_url if it is Redis"
+        None,
+        description="Redis for cluster-wide rate limits and crawl locks; default: broker_url if it is Redis",
     )
     registry_path: Path | None = Field(None, description="The portal registry YAML; default: the bundled one")
     demo_base_url: str | None = Field(
@@ -62,7 +64,11 @@ class Settings(BaseSettings):
 
     def fetch_policy(self) -> FetchPolicy:
         return FetchPolicy(
-            user_agent=self.user_agent, connect_timeout=self.connect_timeout, read_timeout=self.read_timeout,
-            max_body_bytes=self.max_body_bytes, max_redirects=self.max_redirects,
-            requests_per_second=self.requests_per_second, respect_robots=self.respect_robots,
+            user_agent=self.user_agent,
+            connect_timeout=self.connect_timeout,
+            read_timeout=self.read_timeout,
+            max_body_bytes=self.max_body_bytes,
+            max_redirects=self.max_redirects,
+            requests_per_second=self.requests_per_second,
+            respect_robots=self.respect_robots,
         )

@@ -28,8 +28,12 @@ def run_in_process(rt: Runtime, slugs: Iterable[str], console: Console, *, full:
     """Crawl each portal and process every report in this process, showing progress."""
     started = utcnow()
     with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=False,
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
     ) as progress:
         for slug in slugs:
             result = tasks.crawl_portal.apply(args=(slug,), kwargs={"full": full, "follow": False}).get()
@@ -55,18 +59,32 @@ def summarise(rt: Runtime, slugs: Iterable[str], since: datetime) -> list[Portal
                 rows.append(PortalSummary(slug, 0, 0, 0, 0))
                 continue
             reports = session.scalar(select(func.count(Report.id)).where(Report.portal_id == portal_id)) or 0
-            new_versions = session.scalar(
-                select(func.count(ReportVersion.id)).join(Report)
-                .where(Report.portal_id == portal_id, ReportVersion.created_at >= since)
-            ) or 0
-            metrics = session.scalar(
-                select(func.count(MetricRow.id)).join(ReportVersion).join(Report)
-                .where(Report.portal_id == portal_id, ReportVersion.version == Report.current_version)
-            ) or 0
-            failures = session.scalar(
-                select(func.count(FetchEvent.id)).where(
-                    FetchEvent.portal_id == portal_id, FetchEvent.outcome == "failed", FetchEvent.created_at >= since
+            new_versions = (
+                session.scalar(
+                    select(func.count(ReportVersion.id))
+                    .join(Report)
+                    .where(Report.portal_id == portal_id, ReportVersion.created_at >= since)
                 )
-            ) or 0
+                or 0
+            )
+            metrics = (
+                session.scalar(
+                    select(func.count(MetricRow.id))
+                    .join(ReportVersion)
+                    .join(Report)
+                    .where(Report.portal_id == portal_id, ReportVersion.version == Report.current_version)
+                )
+                or 0
+            )
+            failures = (
+                session.scalar(
+                    select(func.count(FetchEvent.id)).where(
+                        FetchEvent.portal_id == portal_id,
+                        FetchEvent.outcome == "failed",
+                        FetchEvent.created_at >= since,
+                    )
+                )
+                or 0
+            )
             rows.append(PortalSummary(slug, reports, new_versions, metrics, failures))
     return rows

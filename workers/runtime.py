@@ -50,8 +50,12 @@ def build_runtime(settings: Settings, *, limiter: RateLimiter | None = None) -> 
     client = make_client(policy)
     registry = load_registry(settings.registry_path).bind_demo(settings.demo_base_url)
     return Runtime(
-        settings=settings, engine=engine, sessions=make_sessionmaker(engine), client=client,
-        fetcher=Fetcher(client, policy, limiter or HostRateLimiter()), registry=registry,
+        settings=settings,
+        engine=engine,
+        sessions=make_sessionmaker(engine),
+        client=client,
+        fetcher=Fetcher(client, policy, limiter or HostRateLimiter()),
+        registry=registry,
     )
 
 

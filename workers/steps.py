@@ -54,26 +54,45 @@ def crawl(rt: Runtime, portal: Portal, *, full: bool = False) -> CrawlOutcome:
             new += created
         row = session.get_one(PortalRow, portal_id)
         row.last_crawl_at = utcnow()
-        row.last_crawl_outcome = (
-            f"{len(ids)} links, {new} new, {found.pages_fetched} pages, {len(found.errors)} errors"
-        )
+        row.last_crawl_outcome = f"{len(ids)} links, {new} new, {found.pages_fetched} pages, {len(found.errors)} errors"
     return CrawlOutcome(portal.slug, ids, new, found.pages_fetched, len(found.errors))
 
 
 def _record_fetch(
-    session: Session, *, portal_id: int | None, url: str, kind: str, result: FetchResult | None,
-    error: CrawlError | None, report_id: int | None = None, outcome: str | None = None,
+    session: Session,
+    *,
+    portal_id: int | None,
+    url: str,
+    kind: str,
+    result: FetchResult | None,
+    error: CrawlError | None,
+    report_id: int | None = None,
+    outcome: str | None = None,
 ) -> FetchEvent:
     if error is not None:
         return record_event(
-            session, portal_id=portal_id, report_id=report_id, url=url, kind=kind, outcome=outcome or "failed",
-            status=error.status, error=f"{type(error).__name__}: {error.args[0]}",
+            session,
+            portal_id=portal_id,
+            report_id=report_id,
+            url=url,
+            kind=kind,
+            outcome=outcome or "failed",
+            status=error.status,
+            error=f"{type(error).__name__}: {error.args[0]}",
         )
     assert result is not None
     return record_event(
-        session, portal_id=portal_id, report_id=report_id, url=result.url, kind=kind,
-        outcome="not_modified" if result.not_modified else "ok", status=result.status, size_bytes=len(result.body),
-        elapsed_ms=result.elapsed_ms, encoding=result.encoding, etag=result.etag,
+        session,
+        portal_id=portal_id,
+        report_id=report_id,
+        url=result.url,
+        kind=kind,
+        outcome="not_modified" if result.not_modified else "ok",
+        status=result.status,
+        size_bytes=len(result.body),
+        elapsed_ms=result.elapsed_ms,
+        encoding=result.encoding,
+        etag=result.etag,
         last_modified=result.last_modified,
     )
 
@@ -94,14 +113,20 @@ def fetch(rt: Runtime, report: Report, portal: Portal) -> int | None:
     """
     conditional = report.current_version > 0
     result = rt.fetcher.get(
-        report.url, portal,
+        report.url,
+        portal,
         etag=report.etag if conditional else None,
         last_modified=report.last_modified if conditional else None,
     )
     with rt.transaction() as session:
         event = _record_fetch(
-            session, portal_id=report.portal_id, report_id=report.id, url=report.url, kind="article",
-            result=result, error=None,
+            session,
+            portal_id=report.portal_id,
+            report_id=report.id,
+            url=report.url,
+            kind="article",
+            result=result,
+            error=None,
         )
         if result.not_modified:
             session.get_one(Report, report.id).last_seen_at = utcnow()
@@ -111,8 +136,14 @@ def fetch(rt: Runtime, report: Report, portal: Portal) -> int | None:
 
 
 def record_failure(
-    rt: Runtime, *, url: str, kind: str, error: CrawlError | Exception, report_id: int | None = None,
-    portal_slug: str | None = None, outcome: str = "failed",
+    rt: Runtime,
+    *,
+    url: str,
+    kind: str,
+    error: CrawlError | Exception,
+    report_id: int | None = None,
+    portal_slug: str | None = None,
+    outcome: str = "failed",
 ) -> None:
     """Put a failure in fetch_events, whatever step it came from."""
     with rt.transaction() as session:
@@ -123,7 +154,13 @@ def record_failure(
             portal_id = session.scalar(select(Report.portal_id).where(Report.id == report_id))
         status = error.status if isinstance(error, CrawlError) else None
         record_event(
-            session, portal_id=portal_id, report_id=report_id, url=url, kind=kind, outcome=outcome, status=status,
+            session,
+            portal_id=portal_id,
+            report_id=report_id,
+            url=url,
+            kind=kind,
+            outcome=outcome,
+            status=status,
             error=f"{type(error).__name__}: {error.args[0] if error.args else error}",
         )
 
@@ -147,20 +184,34 @@ def process(rt: Runtime, fetch_event_id: int) -> ProcessOutcome:
         html = zlib.decompress(event.body_z).decode("utf-8")
         selectors = portal.selectors
         article = extract_article(
-            html, body_selector=selectors.body, title_selector=selectors.title, date_selector=selectors.date,
+            html,
+            body_selector=selectors.body,
+            title_selector=selectors.title,
+            date_selector=selectors.date,
             base_url=event.url,
         )
         event.body_z = None
         if not article.body.strip():
             record_event(
-                session, portal_id=report.portal_id, report_id=report.id, url=report.url, kind="process",
-                outcome="failed", error="no body found: the page holds only site furniture",
+                session,
+                portal_id=report.portal_id,
+                report_id=report.id,
+                url=report.url,
+                kind="process",
+                outcome="failed",
+                error="no body found: the page holds only site furniture",
             )
             return ProcessOutcome(None, False, 0, "no body found")
         metrics = extract_metrics(article.body)
         outcome = store_version(
-            session, report, title=article.title or report.title, clean_text=article.body, raw_html=html,
-            metrics=metrics, fetched_at=event.created_at, extractor_version=EXTRACTOR_VERSION,
+            session,
+            report,
+            title=article.title or report.title,
+            clean_text=article.body,
+            raw_html=html,
+            metrics=metrics,
+            fetched_at=event.created_at,
+            extractor_version=EXTRACTOR_VERSION,
         )
         report.etag, report.last_modified = event.etag, event.last_modified
         if article.published:

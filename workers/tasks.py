@@ -26,16 +26,33 @@ def backoff_seconds(retries: int, cap: int) -> float:
     return float(min(cap, 2 ** (retries + 1)) * random.uniform(0.5, 1.0))
 
 
-def _retry_or_record(task: Task, exc: Exception, *, url: str, kind: str, report_id: int | None = None,
-                     portal_slug: str | None = None) -> None:
+def _retry_or_record(
+    task: Task,
+    exc: Exception,
+    *,
+    url: str,
+    kind: str,
+    report_id: int | None = None,
+    portal_slug: str | None = None,
+) -> None:
     rt = runtime.current()
     retries = task.request.retries
     if retries < rt.settings.max_retries:
-        steps.record_failure(rt, url=url, kind=kind, error=exc, report_id=report_id, portal_slug=portal_slug,
-                             outcome="retrying")
+        steps.record_failure(
+            rt,
+            url=url,
+            kind=kind,
+            error=exc,
+            report_id=report_id,
+            portal_slug=portal_slug,
+            outcome="retrying",
+        )
         log.warning("task.retry", task=task.name, url=url, retries=retries, error=str(exc))
-        raise task.retry(exc=exc, countdown=backoff_seconds(retries, rt.settings.retry_backoff_max),
-                         max_retries=rt.settings.max_retries)
+        raise task.retry(
+            exc=exc,
+            countdown=backoff_seconds(retries, rt.settings.retry_backoff_max),
+            max_retries=rt.settings.max_retries,
+        )
     steps.record_failure(rt, url=url, kind=kind, error=exc, report_id=report_id, portal_slug=portal_slug)
     log.error("task.gave_up", task=task.name, url=url, retries=retries, error=str(exc))
 
@@ -58,7 +75,12 @@ def crawl_portal(self: Task, slug: str, *, full: bool = False, follow: bool = Tr
         for report_id in outcome.report_ids:
             fetch_report.delay(report_id)
     log.info("crawl.done", portal=slug, links=len(outcome.report_ids), new=outcome.new_reports, pages=outcome.pages)
-    return {"portal": slug, "report_ids": outcome.report_ids, "new": outcome.new_reports, "errors": outcome.errors}
+    return {
+        "portal": slug,
+        "report_ids": outcome.report_ids,
+        "new": outcome.new_reports,
+        "errors": outcome.errors,
+    }
 
 
 @app.task(name="govreports.fetch_report", bind=True)
@@ -97,5 +119,10 @@ def process_report(self: Task, fetch_event_id: int) -> dict[str, Any]:
         steps.record_failure(rt, url=f"fetch_event:{fetch_event_id}", kind="process", error=exc)
         log.exception("process.crashed", fetch_event=fetch_event_id)
         raise
-    return {"fetch_event": fetch_event_id, "version": outcome.version, "created": outcome.created,
-            "metrics": outcome.metrics, "reason": outcome.reason}
+    return {
+        "fetch_event": fetch_event_id,
+        "version": outcome.version,
+        "created": outcome.created,
+        "metrics": outcome.metrics,
+        "reason": outcome.reason,
+    }

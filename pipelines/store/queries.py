@@ -38,9 +38,16 @@ def upsert_report(session: Session, *, portal_id: int, url: str, title: str = ""
         return existing, False
     now = utcnow()
     _insert_ignoring_conflicts(
-        session, Report.__table__,
-        {"portal_id": portal_id, "url": url, "title": title, "first_seen_at": now, "last_seen_at": now,
-         "current_version": 0},
+        session,
+        Report.__table__,
+        {
+            "portal_id": portal_id,
+            "url": url,
+            "title": title,
+            "first_seen_at": now,
+            "last_seen_at": now,
+            "current_version": 0,
+        },
         "url",
     )
     return session.scalars(select(Report).where(Report.url == url)).one(), True
@@ -73,8 +80,15 @@ def report_summaries(session: Session, portal: str | None = None) -> list[Report
         .scalar_subquery()
     )
     query = (
-        select(PortalRow.slug, Report.url, Report.title, Report.published_at, Report.current_version, metric_count,
-               Report.last_seen_at)
+        select(
+            PortalRow.slug,
+            Report.url,
+            Report.title,
+            Report.published_at,
+            Report.current_version,
+            metric_count,
+            Report.last_seen_at,
+        )
         .join(PortalRow, Report.portal_id == PortalRow.id)
         .order_by(Report.published_at.desc().nulls_last(), Report.id)
     )
@@ -90,8 +104,12 @@ def versions_of(session: Session, url: str) -> Sequence[ReportVersion]:
 
 
 def metrics_query(
-    *, portal: str | None = None, name_contains: str | None = None, unit: str | None = None, current_only: bool = True
-) -> Select[tuple[MetricRow, Report, PortalRow]]:
+    *,
+    portal: str | None = None,
+    name_contains: str | None = None,
+    unit: str | None = None,
+    current_only: bool = True,
+) -> Select[MetricRow, Report, PortalRow]:
     query = (
         select(MetricRow, Report, PortalRow)
         .join(ReportVersion, MetricRow.version_id == ReportVersion.id)

@@ -60,14 +60,27 @@ def store_version(
     latest = session.scalar(select(func.max(ReportVersion.version)).where(ReportVersion.report_id == report.id))
     number = (latest or 0) + 1
     row = ReportVersion(
-        report_id=report.id, version=number, content_sha256=sha, title=title, clean_text=clean_text,
-        raw_html_z=zlib.compress(raw_html.encode("utf-8"), 6), fetched_at=fetched_at, created_at=now,
+        report_id=report.id,
+        version=number,
+        content_sha256=sha,
+        title=title,
+        clean_text=clean_text,
+        raw_html_z=zlib.compress(raw_html.encode("utf-8"), 6),
+        fetched_at=fetched_at,
+        created_at=now,
         extractor_version=extractor_version,
     )
     row.metrics = [
         MetricRow(
-            seq=i, name=m.name, value=m.value, unit=m.unit, qualifier=m.qualifier, target=m.target,
-            evidence=m.evidence, start=m.start, end=m.end,
+            seq=i,
+            name=m.name,
+            value=m.value,
+            unit=m.unit,
+            qualifier=m.qualifier,
+            target=m.target,
+            evidence=m.evidence,
+            start=m.start,
+            end=m.end,
         )
         for i, m in enumerate(metrics)
     ]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 import time
-from email.utils import format_datetime
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 
 from seeds.demo.site import DemoSite
 from seeds.demo.templates import render_article, render_home, render_list
@@ -20,7 +20,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: _DemoHTTPServer
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: object) -> None:
         """Quiet: the tests read `site.requests` instead."""
 
     def do_GET(self) -> None:
@@ -67,7 +67,12 @@ class _Handler(BaseHTTPRequestHandler):
         return None
 
     def _send(
-        self, status: int, body: bytes, content_type: str | None, *, etag: str | None = None,
+        self,
+        status: int,
+        body: bytes,
+        content_type: str | None,
+        *,
+        etag: str | None = None,
         modified: datetime | None = None,
     ) -> None:
         self.send_response(status)
@@ -80,10 +85,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if body and self.command != "HEAD":
-            try:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
 
 
 class _DemoHTTPServer(ThreadingHTTPServer):

@@ -162,7 +162,9 @@ def build_demo_site(*, extra_reports: int = 25) -> DemoSite:
     yj = DemoPortal("yj", "modern", "陽江市政務服務數據管理局", "utf-8", True, "zwgk/gzbg")
     yj.articles = [
         DemoArticle(
-            1001, "陽江市政務服務數據管理局2022年法治政府建設年度報告", date(2023, 1, 5),
+            1001,
+            "陽江市政務服務數據管理局2022年法治政府建設年度報告",
+            date(2023, 1, 5),
             report_paragraphs("000_7b2ae09d6d14897e.txt"),
         )
     ] + [
@@ -172,10 +174,15 @@ def build_demo_site(*, extra_reports: int = 25) -> DemoSite:
     hy = DemoPortal("hy", "trs", "河源市源城区政务服务数据管理局", "gbk", False, "zwgk/ghjh")
     huadu = report_paragraphs("002_77e5e177b521e10d.txt")
     hy.articles = [
-        DemoArticle(1002, "源城区政务服务数据管理局2023年工作总结和2024年工作计划", date(2023, 12, 20),
-                    report_paragraphs("001_abba2be8b8122291.txt")),
+        DemoArticle(
+            1002,
+            "源城区政务服务数据管理局2023年工作总结和2024年工作计划",
+            date(2023, 12, 20),
+            report_paragraphs("001_abba2be8b8122291.txt"),
+        ),
         DemoArticle(1003, huadu[0], date(2023, 2, 10), huadu[1:]),
-    ] + synthetic_articles(hy_extra, start_id=3001, newest=date(2023, 2, 10), seed=2)
+        *synthetic_articles(hy_extra, start_id=3001, newest=date(2023, 2, 10), seed=2),
+    ]
     hy.articles.sort(key=lambda a: a.published, reverse=True)
     yj.articles.sort(key=lambda a: a.published, reverse=True)
     return DemoSite([yj, hy])

@@ -51,15 +51,18 @@ def _paragraphs(article: DemoArticle) -> str:
 
 def render_article(portal: DemoPortal, article: DemoArticle) -> str:
     common = {
-        "title": escape(article.title), "site": escape(portal.site_name), "prefix": portal.prefix,
-        "list_path": portal.list_path, "date": article.published.isoformat(),
+        "title": escape(article.title),
+        "site": escape(portal.site_name),
+        "prefix": portal.prefix,
+        "list_path": portal.list_path,
+        "date": article.published.isoformat(),
     }
     if portal.template == "trs":
         return (
             _TRS_HEAD.format(**common)
             + f"""<table width="1000" align="center" class="main"><tr><td>
-<div class="title">{common['title']}</div>
-<div class="info">信息来源：{common['site']}　发布日期：{article.published:%Y-%m-%d}　点击数：<span id="hits">386</span>
+<div class="title">{common["title"]}</div>
+<div class="info">信息来源：{common["site"]}　发布日期：{article.published:%Y-%m-%d}　点击数：<span id="hits">386</span>
 【字体：<a href="#">大</a> <a href="#">中</a> <a href="#">小</a>】</div>
 <div id="zoom" class="zoom">{_paragraphs(article)}</div>
 <div class="tools">【<a href="javascript:window.print()">打印</a>】【<a href="javascript:window.close()">关闭</a>】</div>
@@ -74,17 +77,17 @@ def render_article(portal: DemoPortal, article: DemoArticle) -> str:
     return (
         _MODERN_HEAD.format(**common)
         + f"""<div class="article">
-<h1 class="article-title">{common['title']}</h1>
-<div class="article-meta"><span>{to_script('来源', t)}：{common['site']}</span>
-<span>{to_script('发布时间', t)}：{article.published:%Y-%m-%d} 10:30</span>
-<span>{to_script('浏览次数', t)}：1234</span>
-<span class="font">{to_script('字体大小', t)}：<a>大</a> <a>中</a> <a>小</a></span></div>
+<h1 class="article-title">{common["title"]}</h1>
+<div class="article-meta"><span>{to_script("来源", t)}：{common["site"]}</span>
+<span>{to_script("发布时间", t)}：{article.published:%Y-%m-%d} 10:30</span>
+<span>{to_script("浏览次数", t)}：1234</span>
+<span class="font">{to_script("字体大小", t)}：<a>大</a> <a>中</a> <a>小</a></span></div>
 <div class="TRS_Editor">{_paragraphs(article)}</div>
-<div class="article-tools"><a href="javascript:print()">{to_script('打印本页', t)}</a>
-<a href="javascript:close()">{to_script('关闭窗口', t)}</a></div>
-<div class="bdshare">{to_script('分享到', t)}：<a class="weixin">{to_script('微信', t)}</a>
-<a class="weibo">{to_script('微博', t)}</a></div>
-<div class="related"><h3>{to_script('相关链接', t)}</h3><ul><li><a href="#">{to_script('广东政务服务网', t)}</a></li></ul></div>
+<div class="article-tools"><a href="javascript:print()">{to_script("打印本页", t)}</a>
+<a href="javascript:close()">{to_script("关闭窗口", t)}</a></div>
+<div class="bdshare">{to_script("分享到", t)}：<a class="weixin">{to_script("微信", t)}</a>
+<a class="weibo">{to_script("微博", t)}</a></div>
+<div class="related"><h3>{to_script("相关链接", t)}</h3><ul><li><a href="#">{to_script("广东政务服务网", t)}</a></li></ul></div>
 </div>
 """
         + _MODERN_FOOT.format(**common)
@@ -95,8 +98,11 @@ def render_list(site: DemoSite, portal: DemoPortal, page: int) -> str:
     start = (page - 1) * 20
     items = portal.articles[start : start + 20]
     common = {
-        "title": "工作報告" if portal.traditional else "规划计划", "site": escape(portal.site_name),
-        "prefix": portal.prefix, "list_path": portal.list_path, "date": "",
+        "title": "工作報告" if portal.traditional else "规划计划",
+        "site": escape(portal.site_name),
+        "prefix": portal.prefix,
+        "list_path": portal.list_path,
+        "date": "",
     }
     next_link = ""
     if page < portal.page_count:
