@@ -37,6 +37,14 @@ class Runtime:
         with self.sessions() as session, session.begin():
             yield session
 
+    @contextmanager
+    def crawl_lock(self, slug: str) -> Iterator[bool]:
+        """Yield True when this process may crawl `slug` now (no other crawl of it is running).
+
+        In-process runs need no lock; the cluster runtime replaces this with a Redis lock.
+        """
+        yield True
+
     def close(self) -> None:
         if not self._closed:
             self.client.close()

@@ -66,11 +66,15 @@ def crawl_portal(self: Task, slug: str, *, full: bool = False, follow: bool = Tr
     except RegistryError as exc:
         steps.record_failure(rt, url=slug, kind="list", error=exc)
         return {"portal": slug, "error": str(exc)}
-    try:
-        outcome = steps.crawl(rt, portal, full=full)
-    except (OperationalError, DBAPIError) as exc:
-        _retry_or_record(self, exc, url=portal.seeds[0], kind="list", portal_slug=slug)
-        return {"portal": slug, "error": str(exc)}
+    with rt.crawl_lock(slug) as acquired:
+        if not acquired:
+            log.info("crawl.skipped", portal=slug, reason="a crawl of this portal is running")
+            return {"portal": slug, "skipped": "a crawl of this portal is running"}
+        try:
+            outcome = steps.crawl(rt, portal, full=full)
+        except (OperationalError, DBAPIError) as exc:
+            _retry_or_record(self, exc, url=portal.seeds[0], kind="list", portal_slug=slug)
+            return {"portal": slug, "error": str(exc)}
     if follow:
         for report_id in outcome.report_ids:
             fetch_report.delay(report_id)
