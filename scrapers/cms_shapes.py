@@ -26,3 +26,21 @@ LIST_PAGE_NAME = re.compile(r"index(?:_(\d+))?\.s?html?$")
 
 def is_article_url(path: str) -> bool:
     return any(shape.search(path) for shape in ARTICLE_URL_SHAPES)
+
+
+DIRECTORY_INDEX = re.compile(r"/index\.(?:html?|shtml|jsp|php|aspx?)$", re.IGNORECASE)
+
+TRACKING_PARAMS: frozenset[str] = frozenset(
+    {"spm", "isappinstalled", "scene", "clicktime", "enterid", "wxfrom", "wx_fmt", "gclid", "fbclid"}
+)
+SHARE_FROM_VALUES: frozenset[str] = frozenset({"singlemessage", "timeline", "groupmessage", "share"})
+
+
+def is_tracking_param(key: str, value: str) -> bool:
+    """Parameters that mark who shared a link, never which page it is."""
+    key = key.lower()
+    return (
+        key.startswith(("utm_", "share_"))
+        or key in TRACKING_PARAMS
+        or (key == "from" and value.lower() in SHARE_FROM_VALUES)
+    )

@@ -8,12 +8,12 @@ article shape (`cms_shapes`), and the next page is the link labelled 下一页 o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.html
 from lxml.etree import ParserError
 
-from scrapers.cms_shapes import LIST_PAGE_NAME, NEXT_PAGE_WORDS, is_article_url
+from scrapers.cms_shapes import DIRECTORY_INDEX, LIST_PAGE_NAME, NEXT_PAGE_WORDS, is_article_url, is_tracking_param
 from scrapers.guard import host_allowed
 from scrapers.registry import Portal
 
@@ -40,13 +40,22 @@ def _parse(html: str) -> lxml.html.HtmlElement | None:
 
 
 def canonical(url: str) -> str:
-    """The URL without its fragment, scheme and host lower-cased."""
-    url, _ = urldefrag(url)
+    """One spelling per page: no fragment, lower-case scheme and host, no default port, no
+    tracking parameters (utm_*, spm, WeChat share marks), remaining parameters sorted, and a
+    directory index (`index.html`) reduced to its directory."""
+    url, _ = urldefrag(url.strip())
     parts = urlsplit(url)
+    scheme = parts.scheme.lower()
     netloc = parts.netloc.lower()
-    if (parts.scheme == "http" and netloc.endswith(":80")) or (parts.scheme == "https" and netloc.endswith(":443")):
+    if (scheme == "http" and netloc.endswith(":80")) or (scheme == "https" and netloc.endswith(":443")):
         netloc = netloc.rsplit(":", 1)[0]
-    return parts._replace(scheme=parts.scheme.lower(), netloc=netloc).geturl()
+    path = parts.path or "/"
+    if DIRECTORY_INDEX.search(path):
+        path = DIRECTORY_INDEX.sub("/", path)
+    query = urlencode(
+        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k, v))
+    )
+    return urlunsplit((scheme, netloc, path, query, ""))
 
 
 def parse_list_page(html: str, page_url: str, portal: Portal) -> ListPage:
@@ -78,16 +87,16 @@ def _next_page(doc: lxml.html.HtmlElement, page_url: str, portal: Portal) -> str
     if portal.selectors.next_page:
         found = doc.cssselect(portal.selectors.next_page)
         href = found[0].get("href") if found else None
-        return canonical(urljoin(page_url, href)) if href else None
+        return urldefrag(urljoin(page_url, href))[0] if href else None
     for anchor in doc.iter("a"):
         label = anchor.text_content().strip()
         href = anchor.get("href")
         if href and label in NEXT_PAGE_WORDS and not href.startswith("javascript:"):
-            return canonical(urljoin(page_url, href))
+            return urldefrag(urljoin(page_url, href))[0]
     return None
 
 
 def list_page_number(url: str) -> int:
-    """1 for index.html, N for index_N.html (the pagination shape of most CMSs)."""
+    """1 for index.html (or its directory), N for index_N.html (the pagination shape of most CMSs)."""
     match = LIST_PAGE_NAME.search(urlsplit(url).path)
     return int(match.group(1)) if match and match.group(1) else 1

@@ -30,7 +30,19 @@ class CrawlError(Exception):
 
 
 class TransientFetchError(CrawlError):
-    """The portal may answer next time: retry with backoff."""
+    """The portal may answer next time: retry with backoff (no sooner than `retry_after`)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        url: str = "",
+        portal: str = "",
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, url=url, portal=portal, status=status)
+        self.retry_after = retry_after
 
 
 class PermanentFetchError(CrawlError):

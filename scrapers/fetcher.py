@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -39,6 +41,7 @@ class FetchPolicy:
     max_redirects: int = 5
     requests_per_second: float = 1.0
     respect_robots: bool = True
+    max_retry_after: float = 300.0
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,22 @@ class FetchResult:
         return self.status == 304
 
 
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header: delta-seconds or an HTTP date; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
 def make_client(policy: FetchPolicy) -> httpx.Client:
     """The one client a process uses (connection pool shared by every fetch)."""
     timeout = httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout)
@@ -75,6 +94,17 @@ class Fetcher:
         self.policy = policy
         self.limiter = limiter or HostRateLimiter()
         self.robots = RobotsCache(self._fetch_robots, policy.user_agent)
+        self._paused_until: dict[str, float] = {}
+
+    def _pause_host(self, host: str, seconds: float) -> None:
+        """After a 429/503 with Retry-After, send nothing more to `host` from here until it has passed."""
+        until = time.monotonic() + min(seconds, self.policy.max_retry_after)
+        self._paused_until[host] = max(until, self._paused_until.get(host, 0.0))
+
+    def _wait_out_pause(self, host: str) -> None:
+        delay = self._paused_until.get(host, 0.0) - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
 
     def _fetch_robots(self, url: str) -> tuple[int | None, str]:
         try:
@@ -104,12 +134,7 @@ class Fetcher:
         raise BlockedURL(f"more than {self.policy.max_redirects} redirects", url=url, portal=portal.slug)
 
     def _admit(self, url: str, portal: Portal) -> None:
-        check_url(
-            url,
-            allowed_hosts=portal.allowed_hosts,
-            allow_private=portal.allow_private_addresses,
-            portal=portal.slug,
-        )
+        check_url(url, allowed_hosts=portal.allowed_hosts, private_networks=portal.private_networks, portal=portal.slug)
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         rate = portal.rate_limit_per_second or self.policy.requests_per_second
@@ -119,6 +144,7 @@ class Fetcher:
             delay = self.robots.crawl_delay(origin)
             if delay:
                 rate = min(rate, 1.0 / delay)
+        self._wait_out_pause(parts.hostname or "")
         self.limiter.wait(parts.hostname or "", rate)
 
     def _stream(self, url: str, headers: dict[str, str], portal: Portal) -> tuple[int, httpx.Headers, bytes]:
@@ -157,7 +183,12 @@ class Fetcher:
     ) -> FetchResult:
         elapsed = int((time.monotonic() - started) * 1000)
         if status == 429 or status >= 500:
-            raise TransientFetchError(f"HTTP {status}", url=url, portal=portal.slug, status=status)
+            retry_after = parse_retry_after(headers.get("retry-after"))
+            if retry_after is not None:
+                self._pause_host(urlsplit(url).hostname or "", retry_after)
+            raise TransientFetchError(
+                f"HTTP {status}", url=url, portal=portal.slug, status=status, retry_after=retry_after
+            )
         if status >= 400:
             raise HTTPStatusFailure(f"HTTP {status}", url=url, portal=portal.slug, status=status)
         try:

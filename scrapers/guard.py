@@ -19,27 +19,32 @@ def host_allowed(host: str, allowed_hosts: tuple[str, ...]) -> bool:
     return any(host == h.lower() or host.endswith("." + h.lower()) for h in allowed_hosts)
 
 
-def _is_refused(address: str) -> bool:
+def is_refused(address: str, private_networks: tuple[str, ...] = ()) -> bool:
+    """True for an address we never connect to: not globally routable (loopback, private,
+    link-local such as the 169.254.169.254 metadata service, reserved) or multicast, unless it
+    lies in one of the portal's explicitly allowed `private_networks`."""
     ip = ipaddress.ip_address(address)
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
+    if any(ip in ipaddress.ip_network(block, strict=False) for block in private_networks):
+        return False
     return not ip.is_global or ip.is_multicast
 
 
-def check_url(url: str, *, allowed_hosts: tuple[str, ...], allow_private: bool, portal: str = "") -> None:
-    """Raise BlockedURL unless `url` is http(s), on an allowed host, resolving to public addresses."""
+def check_url(
+    url: str, *, allowed_hosts: tuple[str, ...], private_networks: tuple[str, ...] = (), portal: str = ""
+) -> None:
+    """Raise BlockedURL unless `url` is http(s), on an allowed host, resolving to permitted addresses."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise BlockedURL("not an http(s) URL", url=url, portal=portal)
     if not host_allowed(parts.hostname, allowed_hosts):
         raise BlockedURL(f"host {parts.hostname} is not one of the portal's hosts", url=url, portal=portal)
-    if allow_private:
-        return
     try:
         infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
     except socket.gaierror as exc:
         raise BlockedURL(f"host {parts.hostname} does not resolve", url=url, portal=portal) from exc
     for info in infos:
         address = str(info[4][0])
-        if _is_refused(address):
+        if is_refused(address, private_networks):
             raise BlockedURL(f"host {parts.hostname} resolves to refused address {address}", url=url, portal=portal)

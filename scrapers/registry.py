@@ -6,6 +6,7 @@ without reading code.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,7 +48,11 @@ class Portal(BaseModel):
     crawl_interval_minutes: int = Field(1440, ge=5, description="How often beat schedules a crawl")
     max_list_pages: int = Field(10, ge=1, le=1000, description="Pagination bound per seed")
     rate_limit_per_second: float | None = Field(None, gt=0, description="Override of the global per-host rate")
-    allow_private_addresses: bool = Field(False, description="Only for local/demo portals on loopback")
+    private_networks: tuple[str, ...] = Field(
+        (),
+        description="CIDR blocks this portal may resolve into despite being non-public, e.g. 127.0.0.0/8 "
+        "for a portal on this machine; everything else private, loopback, link-local or reserved is refused",
+    )
     needs_network: bool = Field(True, description="False for portals served on this machine (the demo)")
     enabled: bool = True
 
@@ -64,6 +69,16 @@ class Portal(BaseModel):
         for url in value:
             if not url.startswith(("http://", "https://", DEMO_PLACEHOLDER)):
                 raise ValueError(f"seed {url!r} is not an http(s) URL")
+        return value
+
+    @field_validator("private_networks")
+    @classmethod
+    def _networks_parse(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for block in value:
+            try:
+                ipaddress.ip_network(block, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{block!r} is not a CIDR block") from exc
         return value
 
     @model_validator(mode="after")

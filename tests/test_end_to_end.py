@@ -62,7 +62,7 @@ def test_second_crawl_moves_last_seen_only(
 def test_upstream_edit_adds_exactly_one_version_with_reextracted_metrics(
     database_url: str, demo_site: DemoSite, demo_server: DemoServer, make_runtime: RuntimeFactory
 ) -> None:
-    rt = make_runtime(database_url, demo_server.base_url)
+    rt = make_runtime(database_url, demo_server.base_url, revisit_after_hours=0)
     crawl_demo()
     before = versions(rt)
     demo_site.edit("yj", 1001, "全年网上办理率提升至98.7%。")

@@ -22,7 +22,7 @@ def demo_portal(server: DemoServer, **overrides: object) -> Portal:
         "name": "t",
         "seeds": (server.base_url + "/yj/zwgk/gzbg/index.html",),
         "allowed_hosts": ("127.0.0.1",),
-        "allow_private_addresses": True,
+        "private_networks": ("127.0.0.0/8",),
         "rate_limit_per_second": 1000,
     }
     values.update(overrides)
@@ -52,7 +52,7 @@ def test_loopback_is_refused_unless_the_portal_allows_private_addresses(
     fetcher: Fetcher, demo_server: DemoServer
 ) -> None:
     with pytest.raises(BlockedURL, match=r"refused address 127\.0\.0\.1"):
-        fetcher.get(demo_server.base_url + "/", demo_portal(demo_server, allow_private_addresses=False))
+        fetcher.get(demo_server.base_url + "/", demo_portal(demo_server, private_networks=()))
 
 
 def test_a_host_outside_the_portal_is_refused(fetcher: Fetcher, demo_server: DemoServer) -> None:
@@ -67,7 +67,7 @@ def test_a_host_outside_the_portal_is_refused(fetcher: Fetcher, demo_server: Dem
 def test_private_and_metadata_addresses_are_refused(url: str) -> None:
     host = httpx.URL(url).host
     with pytest.raises(BlockedURL):
-        check_url(url, allowed_hosts=(host,), allow_private=False)
+        check_url(url, allowed_hosts=(host,))
 
 
 def test_a_500_is_transient(fetcher: Fetcher, demo_site: DemoSite, demo_server: DemoServer) -> None:

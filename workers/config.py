@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     max_redirects: int = Field(5, ge=0, description="Redirect hops followed per fetch")
     requests_per_second: float = Field(1.0, gt=0, description="Per-host rate unless a portal overrides it")
     respect_robots: bool = Field(True, description="Obey robots.txt (never turn off for real portals)")
+    revisit_after_hours: float = Field(
+        24.0,
+        ge=0,
+        description="A known report is fetched again (conditionally) once this long has passed; "
+        "0 refetches every listed report on each crawl",
+    )
     max_retries: int = Field(4, ge=0, description="Retries of a task on transient faults")
     retry_backoff_max: int = Field(600, ge=1, description="Cap in seconds of the exponential retry backoff")
     task_time_limit: int = Field(300, gt=0, description="Hard time limit of one task, in seconds")

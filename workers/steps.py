@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -45,17 +46,32 @@ def crawl(rt: Runtime, portal: Portal, *, full: bool = False) -> CrawlOutcome:
             _record_fetch(session, portal_id=portal_id, url=url, kind="list", result=result, error=error)
 
     found = discover(rt.fetcher, portal, known=known, full=full, on_page=on_page)
+    due_before = utcnow() - timedelta(hours=rt.settings.revisit_after_hours)
     ids: list[int] = []
     new = 0
     with rt.transaction() as session:
         for link in found.links:
             report, created = upsert_report(session, portal_id=portal_id, url=link.url, title=link.title)
-            ids.append(report.id)
             new += created
+            if full or _due(report, due_before):
+                ids.append(report.id)
         row = session.get_one(PortalRow, portal_id)
         row.last_crawl_at = utcnow()
-        row.last_crawl_outcome = f"{len(ids)} links, {new} new, {found.pages_fetched} pages, {len(found.errors)} errors"
+        row.last_crawl_outcome = (
+            f"{len(found.links)} links, {new} new, {len(ids)} to fetch, {found.pages_fetched} pages, "
+            f"{len(found.errors)} errors"
+        )
     return CrawlOutcome(portal.slug, ids, new, found.pages_fetched, len(found.errors))
+
+
+def _due(report: Report, due_before: datetime) -> bool:
+    """Fetch a report that has no stored version yet, or whose last fetch is older than the window."""
+    if report.current_version == 0 or report.last_fetched_at is None:
+        return True
+    fetched = report.last_fetched_at
+    if fetched.tzinfo is None:  # SQLite hands back naive UTC
+        fetched = fetched.replace(tzinfo=UTC)
+    return fetched <= due_before
 
 
 def _record_fetch(
@@ -128,8 +144,12 @@ def fetch(rt: Runtime, report: Report, portal: Portal) -> int | None:
             result=result,
             error=None,
         )
+        row = session.get_one(Report, report.id)
+        row.last_fetched_at = utcnow()
+        if result.url != report.url:
+            row.final_url = result.url
         if result.not_modified:
-            session.get_one(Report, report.id).last_seen_at = utcnow()
+            row.last_seen_at = utcnow()
             return None
         event.body_z = zlib.compress(result.text.encode("utf-8"), 6)
         return event.id

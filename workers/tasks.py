@@ -14,7 +14,7 @@ import structlog
 from celery import Task
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from scrapers.errors import PermanentFetchError, RegistryError, TransientFetchError
+from scrapers.errors import PermanentFetchError, RegistryError, RobotsDisallowed, TransientFetchError
 from workers import runtime, steps
 from workers.app import app
 
@@ -48,11 +48,10 @@ def _retry_or_record(
             outcome="retrying",
         )
         log.warning("task.retry", task=task.name, url=url, retries=retries, error=str(exc))
-        raise task.retry(
-            exc=exc,
-            countdown=backoff_seconds(retries, rt.settings.retry_backoff_max),
-            max_retries=rt.settings.max_retries,
-        )
+        countdown = backoff_seconds(retries, rt.settings.retry_backoff_max)
+        if isinstance(exc, TransientFetchError) and exc.retry_after:
+            countdown = max(countdown, exc.retry_after)
+        raise task.retry(exc=exc, countdown=countdown, max_retries=rt.settings.max_retries)
     steps.record_failure(rt, url=url, kind=kind, error=exc, report_id=report_id, portal_slug=portal_slug)
     log.error("task.gave_up", task=task.name, url=url, retries=retries, error=str(exc))
 
@@ -97,6 +96,9 @@ def fetch_report(self: Task, report_id: int) -> dict[str, Any]:
     report, portal = found
     try:
         event_id = steps.fetch(rt, report, portal)
+    except RobotsDisallowed as exc:
+        steps.record_failure(rt, url=report.url, kind="article", error=exc, report_id=report_id, outcome="skipped")
+        return {"report": report_id, "skipped": str(exc)}
     except PermanentFetchError as exc:
         steps.record_failure(rt, url=report.url, kind="article", error=exc, report_id=report_id)
         return {"report": report_id, "error": str(exc)}

@@ -67,6 +67,8 @@ class Report(Base):
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     etag: Mapped[str | None] = mapped_column(String(200))
     last_modified: Mapped[str | None] = mapped_column(String(100))
+    last_fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    final_url: Mapped[str | None] = mapped_column(String(2000))
     current_version: Mapped[int] = mapped_column(Integer, default=0)
 
     portal: Mapped[PortalRow] = relationship()

@@ -26,6 +26,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         site = self.server.site
         path = self.path.split("?", 1)[0]
+        if path.endswith("/") and path != "/":
+            path += "index.html"  # a directory serves its index, as web servers do by default
         fault = site.take_fault(path)
         if fault == "timeout":
             time.sleep(site.stall_seconds)
