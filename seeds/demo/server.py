@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import gzip
 import hashlib
 import threading
 import time
@@ -13,7 +15,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from seeds.demo.site import DemoSite
 from seeds.demo.templates import render_article, render_home, render_list
 
-ROBOTS = b"User-agent: *\nDisallow: /admin/\n"
+
+@functools.lru_cache(maxsize=1)
+def _gzip_bomb() -> bytes:
+    return gzip.compress(b"\0" * (64 * 1024 * 1024), compresslevel=9)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -29,11 +34,7 @@ class _Handler(BaseHTTPRequestHandler):
         if path.endswith("/") and path != "/":
             path += "index.html"  # a directory serves its index, as web servers do by default
         fault = site.take_fault(path)
-        if fault == "timeout":
-            time.sleep(site.stall_seconds)
-            fault = "503"
-        if fault is not None:
-            self._send(int(fault), b"<html><body>error</body></html>", "text/html; charset=utf-8")
+        if fault is not None and self._send_fault(fault):
             return
         found = self._render(path)
         if found is None:
@@ -46,10 +47,27 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send(200, body, content_type, etag=etag, modified=modified)
 
+    def _send_fault(self, fault: str) -> bool:
+        """Answer with an injected fault; False when the fault lets the normal answer through."""
+        site = self.server.site
+        if fault == "timeout":
+            time.sleep(site.stall_seconds)
+            fault = "503"
+        if fault.startswith("redirect:"):
+            self._send(302, b"", None, extra={"Location": fault.split(":", 1)[1]})
+        elif fault == "gzip-bomb":
+            self._send(200, _gzip_bomb(), "text/html; charset=utf-8", extra={"Content-Encoding": "gzip"})
+        elif fault.isdigit():
+            extra = {"Retry-After": str(site.retry_after)} if fault in ("429", "503") else None
+            self._send(int(fault), b"<html><body>error</body></html>", "text/html; charset=utf-8", extra=extra)
+        else:
+            return False
+        return True
+
     def _render(self, path: str) -> tuple[bytes, str, datetime | None] | None:
         site = self.server.site
         if path == "/robots.txt":
-            return ROBOTS, "text/plain", None
+            return site.robots_txt.encode(), "text/plain", None
         if path in ("/", "/index.html"):
             return render_home(site).encode(), "text/html; charset=utf-8", None
         for portal in site.portals.values():
@@ -76,8 +94,11 @@ class _Handler(BaseHTTPRequestHandler):
         *,
         etag: str | None = None,
         modified: datetime | None = None,
+        extra: dict[str, str] | None = None,
     ) -> None:
         self.send_response(status)
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
         if content_type:
             self.send_header("Content-Type", content_type)
         if etag:

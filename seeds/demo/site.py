@@ -72,6 +72,8 @@ class DemoSite:
         self.faults: dict[str, Fault] = {}
         self.requests: list[str] = []
         self.stall_seconds = 3.0
+        self.retry_after = 1
+        self.robots_txt = "User-agent: *\nDisallow: /admin/\n"
         self._lock = threading.Lock()
         self._next_id = 1 + max((a.id for p in portals for a in p.articles), default=1000)
 
@@ -99,7 +101,11 @@ class DemoSite:
             return article
 
     def fail(self, path: str, kind: str, times: int | None = None) -> None:
-        """Make `path` answer with status `kind` ('500', '404' …) or 'timeout', `times` times."""
+        """Make `path` answer with `kind`, `times` times (None: for ever).
+
+        Kinds: an HTTP status ('500', '404'; '429' and '503' carry Retry-After), 'timeout' (a
+        stalled answer), 'redirect:URL', 'gzip-bomb' (64 MiB of zeros, gzip-encoded).
+        """
         with self._lock:
             self.faults[path] = Fault(kind, times)
 
