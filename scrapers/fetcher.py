@@ -114,9 +114,18 @@ class Fetcher:
         return response.status_code, response.text if response.status_code == 200 else ""
 
     def get(
-        self, url: str, portal: Portal, *, etag: str | None = None, last_modified: str | None = None
+        self,
+        url: str,
+        portal: Portal,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        decode: bool = True,
     ) -> FetchResult:
-        """GET `url` for `portal`; raises a TransientFetchError or PermanentFetchError on failure."""
+        """GET `url` for `portal`; raises a TransientFetchError or PermanentFetchError on failure.
+
+        `decode=False` for binary files (attachments): `text` stays empty.
+        """
         started = time.monotonic()
         headers = {}
         if etag:
@@ -130,7 +139,7 @@ class Fetcher:
             if status in (301, 302, 303, 307, 308) and "location" in response_headers:
                 current = urljoin(current, response_headers["location"])
                 continue
-            return self._result(current, status, response_headers, body, portal, started)
+            return self._result(current, status, response_headers, body, portal, started, decode)
         raise BlockedURL(f"more than {self.policy.max_redirects} redirects", url=url, portal=portal.slug)
 
     def _admit(self, url: str, portal: Portal) -> None:
@@ -179,7 +188,14 @@ class Fetcher:
             raise TransientFetchError(f"content decoding failed: {exc}", url=url, portal=portal.slug) from exc
 
     def _result(
-        self, url: str, status: int, headers: httpx.Headers, body: bytes, portal: Portal, started: float
+        self,
+        url: str,
+        status: int,
+        headers: httpx.Headers,
+        body: bytes,
+        portal: Portal,
+        started: float,
+        decode: bool = True,
     ) -> FetchResult:
         elapsed = int((time.monotonic() - started) * 1000)
         if status == 429 or status >= 500:
@@ -192,7 +208,9 @@ class Fetcher:
         if status >= 400:
             raise HTTPStatusFailure(f"HTTP {status}", url=url, portal=portal.slug, status=status)
         try:
-            text, encoding = ("", None) if status == 304 else decode_body(body, headers.get("content-type"))
+            text, encoding = (
+                ("", None) if status == 304 or not decode else decode_body(body, headers.get("content-type"))
+            )
         except UndecodableBody as exc:
             raise UndecodableBody(str(exc.args[0]), url=url, portal=portal.slug, status=status) from exc
         return FetchResult(

@@ -51,6 +51,7 @@ class Settings(BaseSettings):
         description="A known report is fetched again (conditionally) once this long has passed; "
         "0 refetches every listed report on each crawl",
     )
+    max_attachments: int = Field(10, ge=0, description="Attachments (PDF/DOCX/XLSX) fetched per report page")
     max_retries: int = Field(4, ge=0, description="Retries of a task on transient faults")
     retry_backoff_max: int = Field(600, ge=1, description="Cap in seconds of the exponential retry backoff")
     task_time_limit: int = Field(300, gt=0, description="Hard time limit of one task, in seconds")

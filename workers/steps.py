@@ -12,11 +12,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pipelines.attachments import AttachmentUnreadable, extract_attachment_text
 from pipelines.clean import extract_article
 from pipelines.metrics import EXTRACTOR_VERSION, extract_metrics
 from pipelines.store.models import FetchEvent, PortalRow, Report, utcnow
 from pipelines.store.queries import record_event, upsert_portal, upsert_report
-from pipelines.store.versioning import store_version
+from pipelines.store.versioning import AttachmentRecord, store_version
+from scrapers.attachments import find_attachment_links
 from scrapers.crawl import discover
 from scrapers.errors import CrawlError
 from scrapers.fetcher import FetchResult
@@ -152,7 +154,45 @@ def fetch(rt: Runtime, report: Report, portal: Portal) -> int | None:
             row.last_seen_at = utcnow()
             return None
         event.body_z = zlib.compress(result.text.encode("utf-8"), 6)
-        return event.id
+        page_event_id = event.id
+    _fetch_attachments(rt, report, portal, result, page_event_id)
+    return page_event_id
+
+
+def _fetch_attachments(rt: Runtime, report: Report, portal: Portal, page: FetchResult, parent_id: int) -> None:
+    """Fetch the readable attachments of a page (bounded), each stored as a child fetch event.
+
+    An attachment that fails is recorded and skipped: the report itself is still processed.
+    """
+    links = [a for a in find_attachment_links(page.text, page.url) if a.readable]
+    for link in links[: rt.settings.max_attachments]:
+        try:
+            result = rt.fetcher.get(link.url, portal, decode=False)
+        except CrawlError as exc:
+            with rt.transaction() as session:
+                _record_fetch(
+                    session,
+                    portal_id=report.portal_id,
+                    report_id=report.id,
+                    url=link.url,
+                    kind="attachment",
+                    result=None,
+                    error=exc,
+                )
+                session.flush()
+            continue
+        with rt.transaction() as session:
+            child = _record_fetch(
+                session,
+                portal_id=report.portal_id,
+                report_id=report.id,
+                url=link.url,
+                kind="attachment",
+                result=result,
+                error=None,
+            )
+            child.parent_id = parent_id
+            child.body_z = zlib.compress(result.body, 6)
 
 
 def record_failure(
@@ -183,6 +223,34 @@ def record_failure(
             status=status,
             error=f"{type(error).__name__}: {error.args[0] if error.args else error}",
         )
+
+
+def _with_attachment_texts(
+    session: Session, event: FetchEvent, html: str, body: str
+) -> tuple[str, list[AttachmentRecord]]:
+    """The body with each fetched attachment's text appended under 附件：name, and what became of each."""
+    fetched = {
+        child.url: child for child in session.scalars(select(FetchEvent).where(FetchEvent.parent_id == event.id))
+    }
+    parts = [body]
+    records: list[AttachmentRecord] = []
+    for link in find_attachment_links(html, event.url):
+        child = fetched.get(link.url)
+        if child is None or child.body_z is None:
+            reason = "not fetched" if link.readable else f"no text reader for .{link.kind}"
+            records.append(AttachmentRecord(link.name, link.url, link.kind, error=reason))
+            continue
+        data = zlib.decompress(child.body_z)
+        child.body_z = None
+        try:
+            text = extract_attachment_text(link.kind, data)
+        except AttachmentUnreadable as exc:
+            records.append(AttachmentRecord(link.name, link.url, link.kind, len(data), error=str(exc)))
+            continue
+        if text:
+            parts.append(f"附件：{link.name}\n{text}")
+        records.append(AttachmentRecord(link.name, link.url, link.kind, len(data), len(text)))
+    return "\n".join(parts), records
 
 
 @dataclass(frozen=True)
@@ -222,12 +290,14 @@ def process(rt: Runtime, fetch_event_id: int) -> ProcessOutcome:
                 error="no body found: the page holds only site furniture",
             )
             return ProcessOutcome(None, False, 0, "no body found")
-        metrics = extract_metrics(article.body)
+        body, attachments = _with_attachment_texts(session, event, html, article.body)
+        metrics = extract_metrics(body)
         outcome = store_version(
             session,
             report,
             title=article.title or report.title,
-            clean_text=article.body,
+            clean_text=body,
+            attachments=attachments,
             raw_html=html,
             metrics=metrics,
             fetched_at=event.created_at,

@@ -97,6 +97,9 @@ class ReportVersion(Base):
     metrics: Mapped[list[MetricRow]] = relationship(
         back_populates="version", order_by="MetricRow.seq", cascade="all, delete-orphan"
     )
+    attachments: Mapped[list[AttachmentRow]] = relationship(
+        back_populates="version", order_by="AttachmentRow.seq", cascade="all, delete-orphan"
+    )
 
 
 class MetricRow(Base):
@@ -118,6 +121,25 @@ class MetricRow(Base):
     version: Mapped[ReportVersion] = relationship(back_populates="metrics")
 
 
+class AttachmentRow(Base):
+    """An attachment linked from a version's page; `text_chars` > 0 when its text joined the version."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (UniqueConstraint("version_id", "seq", name="uq_attachments_version_seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("report_versions.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(String(2000))
+    kind: Mapped[str] = mapped_column(String(8))
+    size_bytes: Mapped[int] = mapped_column(Integer, default=0)
+    text_chars: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    version: Mapped[ReportVersion] = relationship(back_populates="attachments")
+
+
 class FetchEvent(Base):
     """Every fetch and every failure, so nothing fails silently.
 
@@ -133,8 +155,9 @@ class FetchEvent(Base):
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     portal_id: Mapped[int | None] = mapped_column(ForeignKey("portals.id", ondelete="SET NULL"), index=True)
     report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("fetch_events.id", ondelete="CASCADE"), index=True)
     url: Mapped[str] = mapped_column(String(2000))
-    kind: Mapped[str] = mapped_column(String(16))  # list | article | process
+    kind: Mapped[str] = mapped_column(String(16))  # list | article | attachment | process
     outcome: Mapped[str] = mapped_column(String(16))  # ok | not_modified | failed | retrying | skipped
     status: Mapped[int | None] = mapped_column(Integer)
     size_bytes: Mapped[int] = mapped_column(Integer, default=0)

@@ -18,7 +18,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pipelines.metrics import Metric
-from pipelines.store.models import MetricRow, Report, ReportVersion, utcnow
+from pipelines.store.models import AttachmentRow, MetricRow, Report, ReportVersion, utcnow
+
+
+@dataclass(frozen=True)
+class AttachmentRecord:
+    """What became of one attachment of the page: its text went into the clean text when `text_chars` > 0."""
+
+    name: str
+    url: str
+    kind: str
+    size_bytes: int = 0
+    text_chars: int = 0
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +54,7 @@ def store_version(
     metrics: Sequence[Metric],
     fetched_at: datetime,
     extractor_version: str,
+    attachments: Sequence[AttachmentRecord] = (),
 ) -> VersionOutcome:
     """Record this content for `report`: a new version with its metrics, or none if already stored.
 
@@ -83,6 +96,12 @@ def store_version(
             end=m.end,
         )
         for i, m in enumerate(metrics)
+    ]
+    row.attachments = [
+        AttachmentRow(
+            seq=i, name=a.name, url=a.url, kind=a.kind, size_bytes=a.size_bytes, text_chars=a.text_chars, error=a.error
+        )
+        for i, a in enumerate(attachments)
     ]
     try:
         with session.begin_nested():

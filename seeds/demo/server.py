@@ -80,6 +80,9 @@ class _Handler(BaseHTTPRequestHandler):
                     html = render_list(site, portal, page)
                     return html.encode(portal.encoding, "xmlcharrefreplace"), content_type, None
             for article in portal.articles:
+                for _name, filename, data in article.attachments:
+                    if path == portal.attachment_path(filename):
+                        return data, "application/octet-stream", None
                 if path == portal.article_path(article):
                     html = render_article(portal, article)
                     modified = datetime.combine(article.published, datetime.min.time(), UTC)

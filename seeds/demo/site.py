@@ -27,6 +27,7 @@ class DemoArticle:
     published: date
     paragraphs: list[str]
     revision: int = 1
+    attachments: list[tuple[str, str, bytes]] = field(default_factory=list)  # (link text, file name, bytes)
 
 
 @dataclass
@@ -40,6 +41,9 @@ class DemoPortal:
     traditional: bool
     list_path: str
     articles: list[DemoArticle] = field(default_factory=list)  # newest first
+
+    def attachment_path(self, filename: str) -> str:
+        return f"/{self.prefix}/{self.list_path}/files/{filename}"
 
     def article_path(self, article: DemoArticle) -> str:
         if self.template == "trs":
@@ -89,6 +93,14 @@ class DemoSite:
             article = self.article(prefix, article_id)
             article.paragraphs.append(to_script(sentence, self.portals[prefix].traditional))
             article.revision += 1
+
+    def attach(self, prefix: str, article_id: int, name: str, filename: str, data: bytes) -> str:
+        """Link a file from an article (an upstream edit of the page); the file's path."""
+        with self._lock:
+            article = self.article(prefix, article_id)
+            article.attachments.append((name, filename, data))
+            article.revision += 1
+            return self.portals[prefix].attachment_path(filename)
 
     def add(self, prefix: str, title: str, paragraphs: list[str]) -> DemoArticle:
         """Publish a new report at the top of the list."""

@@ -45,8 +45,13 @@ _TRS_FOOT = """<table width="1000" align="center" class="bottom"><tr><td>
 </td></tr></table></body></html>"""
 
 
-def _paragraphs(article: DemoArticle) -> str:
-    return "\n".join(f"<p>{escape(p)}</p>" for p in article.paragraphs)
+def _paragraphs(article: DemoArticle, portal: DemoPortal) -> str:
+    body = "\n".join(f"<p>{escape(p)}</p>" for p in article.paragraphs)
+    links = "".join(
+        f'<p>附件：<a href="{portal.attachment_path(filename)}">{escape(name)}</a></p>'
+        for name, filename, _ in article.attachments
+    )
+    return body + links
 
 
 def render_article(portal: DemoPortal, article: DemoArticle) -> str:
@@ -64,7 +69,7 @@ def render_article(portal: DemoPortal, article: DemoArticle) -> str:
 <div class="title">{common["title"]}</div>
 <div class="info">信息来源：{common["site"]}　发布日期：{article.published:%Y-%m-%d}　点击数：<span id="hits">386</span>
 【字体：<a href="#">大</a> <a href="#">中</a> <a href="#">小</a>】</div>
-<div id="zoom" class="zoom">{_paragraphs(article)}</div>
+<div id="zoom" class="zoom">{_paragraphs(article, portal)}</div>
 <div class="tools">【<a href="javascript:window.print()">打印</a>】【<a href="javascript:window.close()">关闭</a>】</div>
 <div class="share">分享到：<a href="#">微信</a> <a href="#">微博</a> <a href="#">QQ空间</a></div>
 <div class="related">相关文章：<ul><li><a href="#">关于印发政务服务事项目录的通知</a></li>
@@ -82,7 +87,7 @@ def render_article(portal: DemoPortal, article: DemoArticle) -> str:
 <span>{to_script("发布时间", t)}：{article.published:%Y-%m-%d} 10:30</span>
 <span>{to_script("浏览次数", t)}：1234</span>
 <span class="font">{to_script("字体大小", t)}：<a>大</a> <a>中</a> <a>小</a></span></div>
-<div class="TRS_Editor">{_paragraphs(article)}</div>
+<div class="TRS_Editor">{_paragraphs(article, portal)}</div>
 <div class="article-tools"><a href="javascript:print()">{to_script("打印本页", t)}</a>
 <a href="javascript:close()">{to_script("关闭窗口", t)}</a></div>
 <div class="bdshare">{to_script("分享到", t)}：<a class="weixin">{to_script("微信", t)}</a>
