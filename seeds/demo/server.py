@@ -6,6 +6,7 @@ import contextlib
 import functools
 import gzip
 import hashlib
+import socket
 import threading
 import time
 from datetime import UTC, datetime
@@ -24,6 +25,11 @@ def _gzip_bomb() -> bytes:
 class _Handler(BaseHTTPRequestHandler):
     server: _DemoHTTPServer
     protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in two writes: without NODELAY, Nagle + delayed ACK add ~40 ms each.
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the tests read `site.requests` instead."""
