@@ -52,7 +52,9 @@ class Settings(BaseSettings):
         "0 refetches every listed report on each crawl",
     )
     max_attachments: int = Field(10, ge=0, description="Attachments (PDF/DOCX/XLSX) fetched per report page")
-    max_retries: int = Field(4, ge=0, description="Retries of a task on transient faults")
+    max_retries: int = Field(
+        8, ge=0, description="Retries of a task on transient faults (with the backoff: rides out ~4 min of outage)"
+    )
     retry_backoff_max: int = Field(600, ge=1, description="Cap in seconds of the exponential retry backoff")
     task_time_limit: int = Field(300, gt=0, description="Hard time limit of one task, in seconds")
     worker_concurrency: int = Field(2, ge=1, description="Processes per worker")

@@ -307,3 +307,17 @@ def process(rt: Runtime, fetch_event_id: int) -> ProcessOutcome:
         if article.published:
             report.published_at = article.published
         return ProcessOutcome(outcome.version, outcome.created, len(metrics))
+
+
+def unprocessed_fetches(rt: Runtime, *, older_than: timedelta) -> list[int]:
+    """Article fetches whose page still waits for processing after `older_than`."""
+    with rt.sessions() as session:
+        return list(
+            session.scalars(
+                select(FetchEvent.id).where(
+                    FetchEvent.kind == "article",
+                    FetchEvent.body_z.is_not(None),
+                    FetchEvent.created_at < utcnow() - older_than,
+                )
+            )
+        )

@@ -1,18 +1,24 @@
-"""Celery tasks: crawl_portal → fetch_report → process_report.
+"""Celery tasks: crawl_portal → fetch_report → process_report, plus resend_stuck.
 
 Thin on purpose: load by id, call a step, enqueue the next one after the commit. Arguments
-are ids, slugs and URLs, never page bodies. Transient faults retry with exponential backoff
-and jitter; permanent ones are recorded in fetch_events and not retried.
+are ids, slugs and URLs, never page bodies. Transient faults (the portal or the database)
+retry with exponential backoff and jitter; permanent ones are recorded in fetch_events and
+not retried. Every failure lands in fetch_events: when the database itself is down, the
+record waits in this process and is written with the next record that gets through.
 """
 
 from __future__ import annotations
 
 import random
+import threading
+from collections import deque
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import structlog
 from celery import Task
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from scrapers.errors import PermanentFetchError, RegistryError, RobotsDisallowed, TransientFetchError
 from workers import runtime, steps
@@ -20,115 +26,155 @@ from workers.app import app
 
 log = structlog.get_logger("govreports.tasks")
 
+DATABASE_DOWN = (OperationalError, InterfaceError)
+TRANSIENT = (TransientFetchError, *DATABASE_DOWN)
+
+_pending: deque[dict[str, Any]] = deque(maxlen=10_000)
+_pending_lock = threading.Lock()
+
 
 def backoff_seconds(retries: int, cap: int) -> float:
-    """Exponential backoff with full jitter: 2, 4, 8 … seconds, capped, times a random share."""
+    """Exponential backoff with jitter: 2, 4, 8 … seconds capped at `cap`, times a random 0.5–1."""
     return float(min(cap, 2 ** (retries + 1)) * random.uniform(0.5, 1.0))
 
 
-def _retry_or_record(
-    task: Task,
-    exc: Exception,
-    *,
-    url: str,
-    kind: str,
-    report_id: int | None = None,
-    portal_slug: str | None = None,
-) -> None:
+def record(**failure: Any) -> None:
+    """Write a failure to fetch_events; if the database is down, keep it for the next write."""
+    rt = runtime.current()
+    with _pending_lock:
+        _pending.append(failure)
+        waiting = list(_pending)
+        _pending.clear()
+    for n, item in enumerate(waiting):
+        try:
+            steps.record_failure(rt, **item)
+        except DATABASE_DOWN:
+            with _pending_lock:
+                _pending.extendleft(reversed(waiting[n:]))
+            log.warning("failure.deferred", waiting=len(waiting) - n, reason="database unavailable")
+            return
+
+
+def _retry_or_give_up(task: Task, exc: Exception, **where: Any) -> dict[str, Any]:
     rt = runtime.current()
     retries = task.request.retries
     if retries < rt.settings.max_retries:
-        steps.record_failure(
-            rt,
-            url=url,
-            kind=kind,
-            error=exc,
-            report_id=report_id,
-            portal_slug=portal_slug,
-            outcome="retrying",
-        )
-        log.warning("task.retry", task=task.name, url=url, retries=retries, error=str(exc))
+        record(error=exc, outcome="retrying", **where)
         countdown = backoff_seconds(retries, rt.settings.retry_backoff_max)
         if isinstance(exc, TransientFetchError) and exc.retry_after:
             countdown = max(countdown, exc.retry_after)
+        log.warning(
+            "task.retry",
+            task=task.name,
+            retries=retries,
+            countdown=round(countdown, 1),
+            error=str(exc),
+            **_loggable(where),
+        )
         raise task.retry(exc=exc, countdown=countdown, max_retries=rt.settings.max_retries)
-    steps.record_failure(rt, url=url, kind=kind, error=exc, report_id=report_id, portal_slug=portal_slug)
-    log.error("task.gave_up", task=task.name, url=url, retries=retries, error=str(exc))
+    record(error=exc, **where)
+    log.error("task.gave_up", task=task.name, retries=retries, error=str(exc), **_loggable(where))
+    return {"error": str(exc), "gave_up_after": retries}
+
+
+def _loggable(where: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in where.items() if v is not None}
+
+
+def _guarded(task: Task, where: dict[str, Any], body: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run a task body: transient faults retry, permanent ones are recorded, a crash is recorded and raised."""
+    try:
+        return body()
+    except RobotsDisallowed as exc:
+        record(error=exc, outcome="skipped", **where)
+        return {"skipped": str(exc)}
+    except PermanentFetchError as exc:
+        record(error=exc, **where)
+        return {"error": str(exc)}
+    except TRANSIENT as exc:
+        return _retry_or_give_up(task, exc, **where)
+    except Exception as exc:
+        # A poison input: recorded so it is seen, raised so Celery marks the task failed; never retried.
+        record(error=exc, **where)
+        log.exception("task.crashed", task=task.name, **_loggable(where))
+        raise
 
 
 @app.task(name="govreports.crawl_portal", bind=True)
 def crawl_portal(self: Task, slug: str, *, full: bool = False, follow: bool = True) -> dict[str, Any]:
-    """Discover a portal's reports and queue a fetch for each (`follow=False`: only discover)."""
+    """Discover a portal's reports and queue a fetch for each due one (`follow=False`: only discover)."""
     rt = runtime.current()
     try:
         portal = rt.registry.get(slug)
     except RegistryError as exc:
-        steps.record_failure(rt, url=slug, kind="list", error=exc)
+        record(url=slug, kind="list", error=exc)
         return {"portal": slug, "error": str(exc)}
-    with rt.crawl_lock(slug) as acquired:
-        if not acquired:
-            log.info("crawl.skipped", portal=slug, reason="a crawl of this portal is running")
-            return {"portal": slug, "skipped": "a crawl of this portal is running"}
-        try:
+
+    def body() -> dict[str, Any]:
+        with rt.crawl_lock(slug) as acquired:
+            if not acquired:
+                log.info("crawl.skipped", portal=slug, reason="a crawl of this portal is running")
+                return {"portal": slug, "skipped": "a crawl of this portal is running"}
             outcome = steps.crawl(rt, portal, full=full)
-        except (OperationalError, DBAPIError) as exc:
-            _retry_or_record(self, exc, url=portal.seeds[0], kind="list", portal_slug=slug)
-            return {"portal": slug, "error": str(exc)}
-    if follow:
-        for report_id in outcome.report_ids:
-            fetch_report.delay(report_id)
-    log.info("crawl.done", portal=slug, links=len(outcome.report_ids), new=outcome.new_reports, pages=outcome.pages)
-    return {
-        "portal": slug,
-        "report_ids": outcome.report_ids,
-        "new": outcome.new_reports,
-        "errors": outcome.errors,
-    }
+        if follow:
+            for report_id in outcome.report_ids:
+                fetch_report.delay(report_id)
+        log.info(
+            "crawl.done", portal=slug, to_fetch=len(outcome.report_ids), new=outcome.new_reports, pages=outcome.pages
+        )
+        return {"portal": slug, "report_ids": outcome.report_ids, "new": outcome.new_reports, "errors": outcome.errors}
+
+    return _guarded(self, {"url": portal.seeds[0], "kind": "list", "portal_slug": slug}, body)
 
 
 @app.task(name="govreports.fetch_report", bind=True)
 def fetch_report(self: Task, report_id: int) -> dict[str, Any]:
-    """Fetch one report page (conditional GET) and queue its processing."""
+    """Fetch one report page (conditional GET) and its attachments, then queue its processing."""
     rt = runtime.current()
-    found = steps.report_and_portal(rt, report_id)
-    if found is None:
-        return {"report": report_id, "skipped": "no such report"}
-    report, portal = found
-    try:
+    where: dict[str, Any] = {"url": f"report:{report_id}", "kind": "article", "report_id": report_id}
+
+    def body() -> dict[str, Any]:
+        found = steps.report_and_portal(rt, report_id)
+        if found is None:
+            return {"report": report_id, "skipped": "no such report"}
+        report, portal = found
+        where["url"] = report.url
         event_id = steps.fetch(rt, report, portal)
-    except RobotsDisallowed as exc:
-        steps.record_failure(rt, url=report.url, kind="article", error=exc, report_id=report_id, outcome="skipped")
-        return {"report": report_id, "skipped": str(exc)}
-    except PermanentFetchError as exc:
-        steps.record_failure(rt, url=report.url, kind="article", error=exc, report_id=report_id)
-        return {"report": report_id, "error": str(exc)}
-    except (TransientFetchError, OperationalError) as exc:
-        _retry_or_record(self, exc, url=report.url, kind="article", report_id=report_id)
-        return {"report": report_id, "error": str(exc)}
-    if event_id is None:
-        return {"report": report_id, "not_modified": True}
-    process_report.delay(event_id)
-    return {"report": report_id, "fetch_event": event_id}
+        if event_id is None:
+            return {"report": report_id, "not_modified": True}
+        process_report.delay(event_id)
+        return {"report": report_id, "fetch_event": event_id}
+
+    return _guarded(self, where, body)
 
 
 @app.task(name="govreports.process_report", bind=True)
 def process_report(self: Task, fetch_event_id: int) -> dict[str, Any]:
     """Clean, extract and store one fetched page; a new version only when its text changed."""
     rt = runtime.current()
-    try:
+
+    def body() -> dict[str, Any]:
         outcome = steps.process(rt, fetch_event_id)
-    except OperationalError as exc:
-        _retry_or_record(self, exc, url=f"fetch_event:{fetch_event_id}", kind="process")
-        return {"fetch_event": fetch_event_id, "error": str(exc)}
-    except Exception as exc:
-        # A poison page: recorded so it is seen, re-raised so Celery marks the task failed, never retried.
-        steps.record_failure(rt, url=f"fetch_event:{fetch_event_id}", kind="process", error=exc)
-        log.exception("process.crashed", fetch_event=fetch_event_id)
-        raise
-    return {
-        "fetch_event": fetch_event_id,
-        "version": outcome.version,
-        "created": outcome.created,
-        "metrics": outcome.metrics,
-        "reason": outcome.reason,
-    }
+        return {
+            "fetch_event": fetch_event_id,
+            "version": outcome.version,
+            "created": outcome.created,
+            "metrics": outcome.metrics,
+            "reason": outcome.reason,
+        }
+
+    return _guarded(self, {"url": f"fetch_event:{fetch_event_id}", "kind": "process"}, body)
+
+
+@app.task(name="govreports.resend_stuck", bind=True)
+def resend_stuck(self: Task, *, older_than_minutes: int = 30) -> dict[str, Any]:
+    """Queue again the fetched pages no process_report has consumed (lost between commit and enqueue)."""
+    rt = runtime.current()
+
+    def body() -> dict[str, Any]:
+        ids = steps.unprocessed_fetches(rt, older_than=timedelta(minutes=older_than_minutes))
+        for event_id in ids:
+            process_report.delay(event_id)
+        return {"resent": len(ids)}
+
+    return _guarded(self, {"url": "resend_stuck", "kind": "process"}, body)
