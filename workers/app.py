@@ -38,6 +38,10 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "worker_concurrency": settings.worker_concurrency,
         "worker_hijack_root_logger": False,
         "broker_connection_retry_on_startup": True,
+        # A task that enqueues the next step while the broker restarts waits for it (about two
+        # minutes) instead of failing with the step lost.
+        "task_publish_retry": True,
+        "task_publish_retry_policy": {"max_retries": 40, "interval_start": 0, "interval_step": 1, "interval_max": 3},
         # Redis redelivers an unacked task after this: keep it well above the hard limit.
         "broker_transport_options": {"visibility_timeout": max(3600, hard_limit * 4)},
         "task_default_queue": PROCESS_QUEUE,
