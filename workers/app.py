@@ -43,7 +43,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_publish_retry": True,
         "task_publish_retry_policy": {"max_retries": 40, "interval_start": 0, "interval_step": 1, "interval_max": 3},
         # Redis redelivers an unacked task after this: keep it well above the hard limit.
-        "broker_transport_options": {"visibility_timeout": max(3600, hard_limit * 4)},
+        "broker_transport_options": {"visibility_timeout": max(settings.visibility_timeout, hard_limit * 2)},
         "task_default_queue": PROCESS_QUEUE,
         "task_routes": {
             "govreports.crawl_portal": {"queue": CRAWL_QUEUE},
