@@ -40,7 +40,7 @@ class _Handler(BaseHTTPRequestHandler):
         if path.endswith("/") and path != "/":
             path += "index.html"  # a directory serves its index, as web servers do by default
         fault = site.take_fault(path)
-        if fault is not None and self._send_fault(fault):
+        if fault is not None and fault != "truncated" and self._send_fault(fault):
             return
         found = self._render(path)
         if found is None:
@@ -51,6 +51,9 @@ class _Handler(BaseHTTPRequestHandler):
         if self.headers.get("If-None-Match") == etag:
             self._send(304, b"", None, etag=etag)
             return
+        if fault == "truncated":
+            self._send(200, body, content_type, etag=etag, modified=modified, truncate=True)
+            return
         self._send(200, body, content_type, etag=etag, modified=modified)
 
     def _send_fault(self, fault: str) -> bool:
@@ -59,7 +62,11 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "timeout":
             time.sleep(site.stall_seconds)
             fault = "503"
-        if fault.startswith("redirect:"):
+        if fault == "reset":
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.request.shutdown(socket.SHUT_RDWR)
+        elif fault.startswith("redirect:"):
             self._send(302, b"", None, extra={"Location": fault.split(":", 1)[1]})
         elif fault == "gzip-bomb":
             self._send(200, _gzip_bomb(), "text/html; charset=utf-8", extra={"Content-Encoding": "gzip"})
@@ -104,6 +111,7 @@ class _Handler(BaseHTTPRequestHandler):
         etag: str | None = None,
         modified: datetime | None = None,
         extra: dict[str, str] | None = None,
+        truncate: bool = False,
     ) -> None:
         self.send_response(status)
         for name, value in (extra or {}).items():
@@ -118,7 +126,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if body and self.command != "HEAD":
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                self.wfile.write(body)
+                self.wfile.write(body[: len(body) // 2] if truncate else body)
+            if truncate:
+                self.close_connection = True
 
 
 class _DemoHTTPServer(ThreadingHTTPServer):

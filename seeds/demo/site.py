@@ -16,6 +16,7 @@ from pathlib import Path
 
 REPORTS_DIR = Path(__file__).resolve().parent / "reports"
 PAGE_SIZE = 20
+CHAOS_KINDS = ("500", "reset", "timeout", "truncated")
 
 
 @dataclass
@@ -77,6 +78,8 @@ class DemoSite:
         self.requests: list[str] = []
         self.stall_seconds = 3.0
         self.retry_after = 1
+        self._chaos_rate = 0.0
+        self._chaos_rng = random.Random(0)
         self.robots_txt = "User-agent: *\nDisallow: /admin/\n"
         self._lock = threading.Lock()
         self._next_id = 1 + max((a.id for p in portals for a in p.articles), default=1000)
@@ -116,16 +119,26 @@ class DemoSite:
         """Make `path` answer with `kind`, `times` times (None: for ever).
 
         Kinds: an HTTP status ('500', '404'; '429' and '503' carry Retry-After), 'timeout' (a
-        stalled answer), 'redirect:URL', 'gzip-bomb' (64 MiB of zeros, gzip-encoded).
+        stalled answer), 'reset' (connection closed unanswered), 'truncated' (half the body),
+        'redirect:URL', 'gzip-bomb' (64 MiB of zeros, gzip-encoded).
         """
         with self._lock:
             self.faults[path] = Fault(kind, times)
+
+    def chaos(self, rate: float, seed: int = 0) -> None:
+        """Answer a share `rate` of requests (robots.txt aside) with a random fault: a 500, a reset
+        connection, a stall past the client's timeout or a truncated body. Seeded, so runs repeat."""
+        with self._lock:
+            self._chaos_rate = rate
+            self._chaos_rng = random.Random(seed)
 
     def take_fault(self, path: str) -> str | None:
         with self._lock:
             self.requests.append(path)
             fault = self.faults.get(path)
             if fault is None:
+                if path != "/robots.txt" and self._chaos_rate and self._chaos_rng.random() < self._chaos_rate:
+                    return self._chaos_rng.choice(CHAOS_KINDS)
                 return None
             if fault.remaining is not None:
                 fault.remaining -= 1

@@ -1,0 +1,52 @@
+"""kill -9 of the process running process_report: redelivered, exactly one version with its metrics."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from seeds.demo import DemoSite
+from tests.reliability.conftest import WorkerFactory, ingest_census, send, wait_for_versions, wait_idle
+from tests.reliability.servers import wait_until
+
+
+@pytest.mark.parametrize(
+    ("stage", "label"),
+    [("prerun", "before it wrote anything"), ("postrun", "after it committed the version, before the ack")],
+)
+def test_a_worker_killed_mid_process_report_leaves_exactly_one_version(
+    stage: str,
+    label: str,
+    start_worker: WorkerFactory,
+    broker: str,
+    store: str,
+    site: DemoSite,
+    tmp_path: Path,
+    reliability_result: Any,
+) -> None:
+    worker = start_worker(concurrency=1, GOVREPORTS_TEST_STALL=stage)
+    send(broker, "govreports.crawl_portal", "demo-yangjiang")
+    mark = tmp_path / "stall.mark"
+    wait_until(mark.exists, 60, "a stalled process_report")
+    wait_until(lambda: mark.read_text().strip().isdigit(), 5, "the stalled pid")
+    os.kill(int(mark.read_text()), signal.SIGKILL)
+
+    expected = len(site.portals["yj"].articles)
+    wait_for_versions(store, expected, [worker])
+    wait_idle(broker)
+    census = ingest_census(store)
+    reliability_result(
+        f"worker killed (kill -9) in process_report {label}",
+        "SIGKILL to the pool process at a task signal",
+        1,
+        expected,
+        census["versions"] - census["duplicated"],
+        census["duplicated"],
+        census["lost"],
+    )
+    assert census == {**census, "reports": expected, "versions": expected, "duplicated": 0, "lost": 0}
+    assert "WorkerLostError" in worker.tail() or stage == "prerun"
