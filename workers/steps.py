@@ -20,7 +20,7 @@ from pipelines.store.queries import record_event, upsert_portal, upsert_report
 from pipelines.store.versioning import AttachmentRecord, store_version
 from scrapers.attachments import find_attachment_links
 from scrapers.crawl import discover
-from scrapers.errors import CrawlError
+from scrapers.errors import CrawlError, TransientFetchError
 from scrapers.fetcher import FetchResult
 from scrapers.registry import Portal
 from workers.runtime import Runtime
@@ -33,6 +33,7 @@ class CrawlOutcome:
     new_reports: int
     pages: int
     errors: int
+    transient_error: TransientFetchError | None = None
 
 
 def crawl(rt: Runtime, portal: Portal, *, full: bool = False) -> CrawlOutcome:
@@ -44,6 +45,8 @@ def crawl(rt: Runtime, portal: Portal, *, full: bool = False) -> CrawlOutcome:
         known = set(session.scalars(select(Report.url).where(Report.portal_id == portal_id)))
 
     def on_page(url: str, result: FetchResult | None, error: CrawlError | None) -> None:
+        if isinstance(error, TransientFetchError):
+            return  # the crawl task records it when it retries or gives up
         with rt.transaction() as session:
             _record_fetch(session, portal_id=portal_id, url=url, kind="list", result=result, error=error)
 
@@ -63,7 +66,8 @@ def crawl(rt: Runtime, portal: Portal, *, full: bool = False) -> CrawlOutcome:
             f"{len(found.links)} links, {new} new, {len(ids)} to fetch, {found.pages_fetched} pages, "
             f"{len(found.errors)} errors"
         )
-    return CrawlOutcome(portal.slug, ids, new, found.pages_fetched, len(found.errors))
+    transient = next((e for e in found.errors if isinstance(e, TransientFetchError)), None)
+    return CrawlOutcome(portal.slug, ids, new, found.pages_fetched, len(found.errors), transient)
 
 
 def _due(report: Report, due_before: datetime) -> bool:

@@ -29,6 +29,15 @@ log = structlog.get_logger("govreports.tasks")
 DATABASE_DOWN = (OperationalError, InterfaceError)
 TRANSIENT = (TransientFetchError, *DATABASE_DOWN)
 
+
+class ListPagesFailed(Exception):
+    """A list page failed transiently: the crawl is retried after queueing what it found."""
+
+    def __init__(self, cause: TransientFetchError) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
 _pending: deque[dict[str, Any]] = deque(maxlen=10_000)
 _pending_lock = threading.Lock()
 
@@ -55,7 +64,9 @@ def record(**failure: Any) -> None:
             return
 
 
-def _retry_or_give_up(task: Task, exc: Exception, **where: Any) -> dict[str, Any]:
+def _retry_or_give_up(
+    task: Task, exc: Exception, retry_kwargs: dict[str, Any] | None = None, **where: Any
+) -> dict[str, Any]:
     rt = runtime.current()
     retries = task.request.retries
     if retries < rt.settings.max_retries:
@@ -71,7 +82,8 @@ def _retry_or_give_up(task: Task, exc: Exception, **where: Any) -> dict[str, Any
             error=str(exc),
             **_loggable(where),
         )
-        raise task.retry(exc=exc, countdown=countdown, max_retries=rt.settings.max_retries)
+        kwargs = {**task.request.kwargs, **(retry_kwargs or {})}
+        raise task.retry(exc=exc, countdown=countdown, max_retries=rt.settings.max_retries, kwargs=kwargs)
     record(error=exc, **where)
     log.error("task.gave_up", task=task.name, retries=retries, error=str(exc), **_loggable(where))
     return {"error": str(exc), "gave_up_after": retries}
@@ -91,6 +103,10 @@ def _guarded(task: Task, where: dict[str, Any], body: Callable[[], dict[str, Any
     except PermanentFetchError as exc:
         record(error=exc, **where)
         return {"error": str(exc)}
+    except ListPagesFailed as exc:
+        # Links found so far are stored and queued; walk every page again on the retry, since
+        # the pages before the failed one are now all known and would stop an incremental walk.
+        return _retry_or_give_up(task, exc.cause, retry_kwargs={"full": True}, **{**where, "url": exc.cause.url})
     except TRANSIENT as exc:
         return _retry_or_give_up(task, exc, **where)
     except Exception as exc:
@@ -119,6 +135,8 @@ def crawl_portal(self: Task, slug: str, *, full: bool = False, follow: bool = Tr
         if follow:
             for report_id in outcome.report_ids:
                 fetch_report.delay(report_id)
+        if outcome.transient_error is not None:
+            raise ListPagesFailed(outcome.transient_error)
         log.info(
             "crawl.done", portal=slug, to_fetch=len(outcome.report_ids), new=outcome.new_reports, pages=outcome.pages
         )
