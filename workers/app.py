@@ -33,7 +33,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_reject_on_worker_lost": True,
         "task_ignore_result": settings.result_backend is None,
         "task_time_limit": hard_limit,
-        "task_soft_time_limit": max(1, hard_limit - 30),
+        "task_soft_time_limit": max(1, hard_limit - min(30, hard_limit // 5)),
         "worker_prefetch_multiplier": 1,
         "worker_concurrency": settings.worker_concurrency,
         "worker_hijack_root_logger": False,

@@ -18,6 +18,7 @@ from typing import Any
 
 import structlog
 from celery import Task
+from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from scrapers.errors import PermanentFetchError, RegistryError, RobotsDisallowed, TransientFetchError
@@ -27,7 +28,7 @@ from workers.app import app
 log = structlog.get_logger("govreports.tasks")
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
-TRANSIENT = (TransientFetchError, *DATABASE_DOWN)
+TRANSIENT = (TransientFetchError, SoftTimeLimitExceeded, *DATABASE_DOWN)
 
 
 class ListPagesFailed(Exception):
