@@ -109,3 +109,16 @@ def test_reports_metrics_and_export_read_what_demo_stored(tmp_path: Path) -> Non
     assert rows and {r["portal"] for r in rows} == {"demo-yangjiang", "demo-heyuan"}
     percent = govreports("metrics", "--unit", "%", env=env)
     assert percent.returncode == 0 and "%" in percent.stdout
+
+
+def test_text_from_portals_is_printed_literally_never_as_markup() -> None:
+    from rich.table import Table
+
+    from workers.cli import out
+
+    table = Table()
+    table.add_column("title")
+    table.add_row("[red]通知[/] [/bogus]")
+    with out.capture() as captured:
+        out.print(table)
+    assert "[red]通知[/] [/bogus]" in captured.get()

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.exc import OperationalError
 
@@ -38,8 +39,9 @@ db_app = typer.Typer(help="The database schema (Alembic migrations).", no_args_i
 app.add_typer(portals_app, name="portals")
 app.add_typer(db_app, name="db")
 
-out = Console()
-err = Console(stderr=True)
+# Report titles, names and URLs come from the portals: never let them be read as rich markup.
+out = Console(markup=False, highlight=False)
+err = Console(stderr=True, highlight=False)
 
 
 class CliError(Exception):
@@ -307,7 +309,7 @@ def export(
         if output:
             stream.close()
     if output:
-        err.print(f"wrote {len(rows)} metrics to {output}")
+        err.print(f"wrote {len(rows)} metrics to {escape(str(output))}")
 
 
 @portals_app.command("list")
@@ -386,8 +388,8 @@ def main() -> None:
     try:
         app()
     except (CliError, RegistryError, CrawlError) as exc:
-        err.print(f"[red]error:[/] {exc}")
+        err.print(f"[red]error:[/] {escape(str(exc))}")
         sys.exit(2)
     except OperationalError as exc:
-        err.print(f"[red]error:[/] database unavailable: {exc.orig}; check GOVREPORTS_DATABASE_URL")
+        err.print(f"[red]error:[/] database unavailable: {escape(str(exc.orig))}; check GOVREPORTS_DATABASE_URL")
         sys.exit(3)
