@@ -30,6 +30,19 @@ REDIS_URL = os.environ.get("GOVREPORTS_TEST_REDIS_URL", "redis://127.0.0.1:6379/
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    from tests.reliability.report import RESULTS
+
+    RESULTS.unlink(missing_ok=True)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Rewrite docs/reliability.md when the fault tests ran (and only then)."""
+    from tests.reliability import report
+
+    report.main()
+
+
 def _reachable(url: str, default_port: int) -> bool:
     parts = urlsplit(url.replace("+psycopg", ""))
     try:

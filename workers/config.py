@@ -58,8 +58,10 @@ class Settings(BaseSettings):
     retry_backoff_max: int = Field(600, ge=1, description="Cap in seconds of the exponential retry backoff")
     task_time_limit: int = Field(300, gt=0, description="Hard time limit of one task, in seconds")
     visibility_timeout: int = Field(
-        3600, ge=10, description="Seconds before Redis hands an unacknowledged task (its worker died) to another "
-        "worker; keep it well above task_time_limit"
+        3600,
+        ge=10,
+        description="Seconds before Redis hands an unacknowledged task (its worker died) to another "
+        "worker; keep it well above task_time_limit",
     )
     worker_concurrency: int = Field(2, ge=1, description="Processes per worker")
     flower_user: str | None = Field(None, description="Flower basic-auth user (Flower refuses to start without)")

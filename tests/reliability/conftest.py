@@ -22,9 +22,8 @@ import yaml
 
 from pipelines.store import migrate
 from seeds.demo import DemoServer, DemoSite, build_demo_site, serve
+from tests.reliability.report import RESULTS
 from tests.reliability.servers import PrivatePostgres, PrivateRedis, wait_until
-
-RESULTS = Path(os.environ.get("GOVREPORTS_RELIABILITY_RESULTS", "build/reliability-results.jsonl"))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

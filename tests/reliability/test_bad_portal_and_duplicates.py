@@ -22,11 +22,17 @@ def test_a_portal_failing_20_percent_of_requests_is_ingested_after_retries(
     wait_for_versions(store, expected, [worker], seconds=240)
     wait_idle(broker, seconds=120)
     census = ingest_census(store)
-    causes = scalar(store, "SELECT count(DISTINCT split_part(error, ':', 1)) FROM fetch_events WHERE outcome = 'retrying'")
+    causes = scalar(
+        store, "SELECT count(DISTINCT split_part(error, ':', 1)) FROM fetch_events WHERE outcome = 'retrying'"
+    )
     reliability_result(
         "portal answers 500 / reset / timeout / truncated body to 20% of requests",
-        "seeded chaos in the demo server; up to 10 retries", 1, expected,
-        census["versions"] - census["duplicated"], census["duplicated"], census["lost"],
+        "seeded chaos in the demo server; up to 10 retries",
+        1,
+        expected,
+        census["versions"] - census["duplicated"],
+        census["duplicated"],
+        census["lost"],
     )
     assert (census["reports"], census["versions"], census["duplicated"], census["lost"]) == (expected, expected, 0, 0)
     assert causes >= 1
@@ -44,8 +50,11 @@ def test_reports_that_exhaust_their_retries_are_recorded_and_a_later_crawl_picks
         send(broker, "govreports.crawl_portal", slug)
     expected = len(site.all_articles())
     wait_for_versions(store, expected - 3, [worker])
-    wait_until(lambda: scalar(store, "SELECT count(*) FROM fetch_events WHERE outcome = 'failed'") >= 3, 60,
-               "three failures recorded")
+    wait_until(
+        lambda: scalar(store, "SELECT count(*) FROM fetch_events WHERE outcome = 'failed'") >= 3,
+        60,
+        "three failures recorded",
+    )
     wait_idle(broker)
     failed = scalar(store, "SELECT string_agg(url || ' ' || error, ' | ') FROM fetch_events WHERE outcome = 'failed'")
     assert all(path in failed for path in broken) and "HTTP 500" in failed
@@ -56,8 +65,13 @@ def test_reports_that_exhaust_their_retries_are_recorded_and_a_later_crawl_picks
     wait_idle(broker)
     census = ingest_census(store)
     reliability_result(
-        "reports failing beyond their retries", "3 article pages answer 500 until a later crawl; 1 retry",
-        2, expected, census["versions"] - census["duplicated"], census["duplicated"], census["lost"],
+        "reports failing beyond their retries",
+        "3 article pages answer 500 until a later crawl; 1 retry",
+        2,
+        expected,
+        census["versions"] - census["duplicated"],
+        census["duplicated"],
+        census["lost"],
     )
     assert (census["versions"], census["duplicated"], census["lost"]) == (expected, 0, 0)
 
@@ -72,13 +86,21 @@ def test_a_poison_page_is_recorded_not_retried_and_the_queue_keeps_flowing(
     expected = len(site.all_articles())
     wait_for_versions(store, expected - 1, [worker])
     wait_idle(broker)
-    crashes = scalar(store, "SELECT count(*) FROM fetch_events WHERE kind = 'process' AND outcome = 'failed' "
-                            "AND error LIKE 'RecursionError%'")
+    crashes = scalar(
+        store,
+        "SELECT count(*) FROM fetch_events WHERE kind = 'process' AND outcome = 'failed' "
+        "AND error LIKE 'RecursionError%'",
+    )
     retries = scalar(store, "SELECT count(*) FROM fetch_events WHERE kind = 'process' AND outcome = 'retrying'")
     census = ingest_census(store)
     reliability_result(
-        "a poison page that crashes the parser", "a page whose parsing raises RecursionError",
-        1, expected - 1, census["versions"] - census["duplicated"], census["duplicated"], 0,
+        "a poison page that crashes the parser",
+        "a page whose parsing raises RecursionError",
+        1,
+        expected - 1,
+        census["versions"] - census["duplicated"],
+        census["duplicated"],
+        0,
     )
     assert (crashes, retries) == (1, 0)
     assert census["versions"] == expected - 1 and census["duplicated"] == 0
@@ -100,8 +122,12 @@ def test_every_task_delivered_twice_and_concurrently_leaves_the_same_rows(
     wait_for_versions(store, expected, workers)
     wait_idle(broker)
     # Each fetched page delivered to process_report twice more, at once.
-    events = [row for row in scalar(store, "SELECT string_agg(id::text, ',') FROM fetch_events "
-                                           "WHERE kind = 'article' AND status = 200").split(",")]
+    events = [
+        row
+        for row in scalar(
+            store, "SELECT string_agg(id::text, ',') FROM fetch_events WHERE kind = 'article' AND status = 200"
+        ).split(",")
+    ]
     for event_id in events:
         send(broker, "govreports.process_report", int(event_id), queue="process")
         send(broker, "govreports.process_report", int(event_id), queue="process")
@@ -111,7 +137,12 @@ def test_every_task_delivered_twice_and_concurrently_leaves_the_same_rows(
     wait_idle(broker)
     census = ingest_census(store)
     reliability_result(
-        "duplicate deliveries of every task type", "each crawl sent twice at once; each process and fetch resent",
-        3, expected, census["versions"] - census["duplicated"], census["duplicated"], census["lost"],
+        "duplicate deliveries of every task type",
+        "each crawl sent twice at once; each process and fetch resent",
+        3,
+        expected,
+        census["versions"] - census["duplicated"],
+        census["duplicated"],
+        census["lost"],
     )
     assert (census["reports"], census["versions"], census["duplicated"], census["lost"]) == (expected, expected, 0, 0)
