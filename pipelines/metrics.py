@@ -1,14 +1,37 @@
-"""Metric extraction by ../shared/spec/metrics-annotation.md (stub: replaced by the extraction work)."""
+"""Metric extraction by ../shared/spec/metrics-annotation.md.
+
+A metric is a number with its unit, in running text: 进驻36个行政审批部门, 办结率99.8%, 约5亿元.
+The extractor scans the Simplified shadow of the text (same offsets) for numerals, reads the
+magnitude and unit after each, rejects what the guideline calls hard negatives (dates, document
+numbers, numbering, names with digits, site furniture), and reads qualifier, target and name
+from the words around it. One pass over the text with bounded look-around: linear time.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from pipelines import metric_vocab as vocab
+from pipelines.metric_names import indicator_name
+from pipelines.numbers import parse_number
+from pipelines.textnorm import shadow
+
 Qualifier = Literal["exact", "about", "over", "under"]
 
-EXTRACTOR_VERSION = "0.0.1"
+EXTRACTOR_VERSION = "1.0.0"
+MAX_EVIDENCE = 300
+
+# A numeral: Arabic (thousands groups, decimals) with optional Chinese magnitudes and a
+# colloquial tail (3万3,883), or a run of Chinese numerals. 余/多 may sit before a magnitude.
+_CN = "零〇○一二两三四五六七八九十百千万亿兆廿卅"
+_NUMBER = re.compile(
+    rf"(?P<num>\d+(?:,\d{{3}}(?!\d))*(?:\.\d+)?(?:[余多]?[万亿兆千百]+(?:\d+(?:,\d{{3}}(?!\d))*(?:\.\d+)?)?)*"
+    rf"|百分之[{_CN}点\d.]+|[{_CN}][{_CN}点]*)"
+)
+_NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +66,221 @@ class Metric:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    start: int  # of the numeral
+    num_end: int
+    end: int  # after the unit
+    value: Decimal
+    unit: str
+    approx_inside: bool  # 余/多 inside the numeral (1225余万元)
+
+
 def extract_metrics(text: str) -> list[Metric]:
     """Every metric of `text`, in order of appearance."""
-    import re
+    if not text:
+        return []
+    norm = shadow(text)
+    hits = _numbers_with_units(norm)
+    zones = _plan_zones(norm)
+    metrics: list[Metric] = []
+    for hit in hits:
+        sentence_start, sentence_end = _sentence_bounds(norm, hit.start, hit.end)
+        ev_start, ev_end = _evidence_window(norm, sentence_start, sentence_end, hit.start, hit.end)
+        evidence = text[ev_start:ev_end].strip()
+        qualifier = _qualifier(norm, hit, sentence_start)
+        target = _is_target(norm, sentence_start, sentence_end, hit, zones)
+        names = indicator_name(norm, sentence_start, hit.start, hit.end, sentence_end)
+        for name in names:
+            metrics.append(Metric(name, hit.value, hit.unit, qualifier, target, evidence, hit.start, hit.end))
+    return metrics
 
-    out: list[Metric] = []
-    for m in re.finditer(r"(\d+(?:\.\d+)?)(%|个|项|件|人次|人|元)", text):
-        s = max(0, m.start() - 20)
-        out.append(Metric("", Decimal(m.group(1)), m.group(2), "exact", False, text[s : m.end() + 5], m.start(), m.end()))
-    return out
+
+def _numbers_with_units(norm: str) -> list[_Hit]:
+    hits: list[_Hit] = []
+    pending: list[tuple[int, int, Decimal, bool]] = []  # numbers waiting for a shared unit: 2.16和1.66个百分点
+    pos = 0
+    n = len(norm)
+    while pos < n:
+        match = _NUMBER.search(norm, pos)
+        if match is None:
+            break
+        start, num_end = match.start(), match.end()
+        pos = num_end
+        raw = match.group("num")
+        chinese = not raw[0].isdigit() and not raw.startswith("百分之")
+        parsed = _value(raw)
+        if parsed is None:
+            pending.clear()
+            continue
+        value, approx_inside = parsed
+        unit, end = _unit_after(norm, num_end, raw)
+        if unit is None:
+            if _joins_next_number(norm, num_end):
+                pending.append((start, num_end, value, approx_inside))
+            else:
+                pending.clear()
+            continue
+        if _rejected(norm, start, num_end, end, raw, value, unit, chinese):
+            pending.clear()
+            continue
+        for p_start, p_end, p_value, p_approx in pending:
+            hits.append(_Hit(p_start, p_end, p_end, p_value, unit, p_approx))
+        pending.clear()
+        hits.append(_Hit(start, num_end, end, value, unit, approx_inside))
+    return hits
+
+
+def _value(raw: str) -> tuple[Decimal, bool] | None:
+    approx_inside = "余" in raw or "多" in raw
+    cleaned = raw.replace("余", "").replace("多", "")
+    value = parse_number(cleaned[3:]) if cleaned.startswith("百分之") else parse_number(cleaned)
+    if value is None or not value.is_finite() or abs(value) >= Decimal(10) ** 18:
+        return None
+    return value, approx_inside
+
+
+def _unit_after(norm: str, at: int, raw: str) -> tuple[str | None, int]:
+    """The unit right after a numeral (余/多/来 and one space allowed between), and where it ends."""
+    if raw.startswith("百分之"):
+        return "%", at
+    i = at
+    while i < len(norm) and i < at + 2 and norm[i] in "余多 ":
+        i += 1
+    match = vocab.UNIT_PATTERN.match(norm, i)
+    if match:
+        unit = vocab.UNITS[match.group(0)]
+        return unit, match.end()
+    count = vocab.COUNT_WITHOUT_MEASURE.match(norm, i)
+    if count and vocab.CHINESE_DIGIT.fullmatch(raw):
+        return "个", count.end()
+    return None, at
+
+
+def _joins_next_number(norm: str, at: int) -> bool:
+    return at < len(norm) - 1 and norm[at] in "和、与及" and (norm[at + 1].isdigit())
+
+
+def _rejected(
+    norm: str, start: int, num_end: int, end: int, raw: str, value: Decimal, unit: str, chinese: bool
+) -> bool:
+    before = norm[max(0, start - 6) : start]
+    after = norm[num_end : num_end + 4]
+    if before.endswith(vocab.ORDINAL_BEFORE) or vocab.CODE_BEFORE.search(before):
+        return True
+    if re.match(r"0\d", raw):
+        return True  # 03省道, 007: codes, not quantities
+    if unit not in ("个月",) and vocab.DATE_AFTER.match(after):
+        return True
+    if vocab.NAME_AFTER.match(norm, num_end) or (unit == "周" and norm[end : end + 1] == "年"):
+        return True
+    if unit == "年" and (value >= 100 or norm[end : end + 1] not in ("来", "内", "以", "多", "间", "中")):
+        return True
+    if unit in vocab.LETTER_UNITS and (value < 10 or (end < len(norm) and norm[end].isascii() and norm[end].isalnum())):
+        return True
+    if unit == "分" and (re.search(r"\d时$", before) or norm[end : end + 1] == "钟"):
+        return True
+    if unit == "岁":
+        return False
+    if chinese:
+        if unit not in vocab.CHINESE_NUMERAL_UNITS or value < 2 or value != value.to_integral_value():
+            return True
+        if re.fullmatch(r"[一二两三四五六七八九]", raw) is None and value < 10:
+            return True
+    if _inside_short_quote(norm, start, end) or _inside_book_title(norm, start):
+        return True
+    return bool((num_end < len(norm) and norm[num_end] in "*×xX") or (start > 0 and norm[start - 1] in "*×+"))
+
+
+def _inside_short_quote(norm: str, start: int, end: int) -> bool:
+    left = max(norm.rfind("“", max(0, start - 12), start), norm.rfind('"', max(0, start - 12), start))
+    if left < 0:
+        return False
+    closing = norm.find("”", start, min(len(norm), end + 12))
+    if closing < 0:
+        closing = norm.find('"', start, min(len(norm), end + 12))
+    return closing >= 0 and closing - left <= 14 and "”" not in norm[left + 1 : start]
+
+
+def _inside_book_title(norm: str, start: int) -> bool:
+    left = norm.rfind("《", max(0, start - 40), start)
+    return left >= 0 and "》" not in norm[left:start]
+
+
+def _sentence_bounds(norm: str, start: int, end: int) -> tuple[int, int]:
+    left = max(norm.rfind(ch, max(0, start - 400), start) for ch in "。！？!?；;\n") + 1
+    right_candidates = [i for i in (norm.find(ch, end, end + 400) for ch in "。！？!?；;\n") if i >= 0]
+    right = min(right_candidates) + 1 if right_candidates else min(len(norm), end + 400)
+    return left, right
+
+
+def _evidence_window(norm: str, s_start: int, s_end: int, start: int, end: int) -> tuple[int, int]:
+    """The sentence, or when longer than 300 characters, a window of whole clauses around the number."""
+    if s_end - s_start <= MAX_EVIDENCE - 20:
+        return s_start, s_end
+    left = max(s_start, start - 120)
+    right = min(s_end, end + 120)
+    comma = norm.rfind("，", left, max(left, start - 40))
+    if comma > left:
+        left = comma + 1
+    cut = norm.find("，", min(right, end + 40), right)
+    if cut > 0:
+        right = cut
+    return left, right
+
+
+def _qualifier(norm: str, hit: _Hit, sentence_start: int) -> Qualifier:
+    before = norm[max(sentence_start, hit.start - 4) : hit.start]
+    after = norm[hit.num_end : min(len(norm), hit.end + 3)]
+    tail = norm[hit.end : hit.end + 2]
+    if before.endswith(vocab.UNDER_BEFORE) or tail.startswith(vocab.UNDER_AFTER):
+        return "under"
+    if hit.approx_inside or after[:1] in ("余", "多") or tail.startswith("以上") or before.endswith(vocab.OVER_BEFORE):
+        return "over"
+    if before.endswith(vocab.ABOUT_BEFORE) or tail.startswith(vocab.ABOUT_AFTER):
+        return "about"
+    return "exact"
+
+
+def _is_target(norm: str, s_start: int, s_end: int, hit: _Hit, zones: list[tuple[int, int]]) -> bool:
+    """A goal, plan or requirement: a cue in the sentence up to just past the number, or any
+    sentence of a plan section that does not report a result."""
+    window = norm[s_start : min(s_end, hit.end + 12)]
+    for cue in vocab.TARGET_CUES.finditer(window):
+        if cue.group(0) == "要求" and vocab.CITED_REQUIREMENT.search(window[: cue.end()]):
+            continue
+        return True
+    in_plan = any(a <= hit.start < b for a, b in zones)
+    return in_plan and not vocab.RESULT_CUES.search(norm[s_start:s_end])
+
+
+def _plan_zones(norm: str) -> list[tuple[int, int]]:
+    """Spans of the text that state plans: the whole text when one of its first lines is a
+    title naming a plan (工作方案, 行动计划, 预算案 …); else from a plan heading (下一步工作计划)
+    or a plan announcement ending in a colon (将努力办好十件实事：) until a results heading."""
+    lines = norm.split("\n")
+    titles = [
+        line.strip() for line in lines[:4] if 0 < len(line.strip()) <= 60 and not _NUMBERED_HEADING.match(line.strip())
+    ]
+    if any(vocab.PLAN_TITLE.search(t) and not re.search(r"总结|报告|情况", t) for t in titles):
+        return [(0, len(norm))]
+    zones: list[tuple[int, int]] = []
+    offset = 0
+    opened: int | None = None
+    for line in lines:
+        stripped = line.strip()
+        heading = len(stripped) <= 40
+        announces = (
+            stripped.endswith(("：", ":"))
+            and vocab.ANNOUNCE_CUES.search(stripped) is not None
+            and not vocab.REPORT_INTRO.search(stripped)
+        )
+        if opened is None and ((heading and vocab.PLAN_HEADING.search(stripped)) or announces):
+            opened = offset
+        elif opened is not None and heading and vocab.RESULT_HEADING.search(stripped):
+            zones.append((opened, offset))
+            opened = None
+        offset += len(line) + 1
+    if opened is not None:
+        zones.append((opened, len(norm)))
+    return zones

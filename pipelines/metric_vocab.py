@@ -1,0 +1,182 @@
+"""Words that decide what a number means, by the annotation guideline (data, not code).
+
+All in Simplified: patterns run on the Simplified shadow of a text (pipelines.textnorm).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Unit words after a number (magnitude removed), longest first when matched. Value: the unit
+# reported (个百分点 is reported as 百分点, as the guideline's gold does).
+UNITS: dict[str, str] = {
+    u: u
+    for u in (
+        "%",
+        "‰",
+        "百分点",
+        "平方公里",
+        "平方千米",
+        "平方米",
+        "立方米",
+        "公顷",
+        "公里",
+        "千米",
+        "千瓦时",
+        "千瓦",
+        "兆瓦",
+        "吨",
+        "千克",
+        "公斤",
+        "亩",
+        "米",
+        "人次",
+        "件次",
+        "户次",
+        "批次",
+        "车次",
+        "架次",
+        "人日",
+        "个月",
+        "小时",
+        "分钟",
+        "工作日",
+        "学年",
+        "天",
+        "周",
+        "美元",
+        "港元",
+        "欧元",
+        "元",
+        "个",
+        "项",
+        "件",
+        "条",
+        "台",
+        "套",
+        "宗",
+        "笔",
+        "人",
+        "名",
+        "位",
+        "户",
+        "家",
+        "所",
+        "座",
+        "栋",
+        "幢",
+        "间",
+        "处",
+        "场",
+        "轮",
+        "期",
+        "批",
+        "次",
+        "起",
+        "份",
+        "张",
+        "枚",
+        "本",
+        "册",
+        "类",
+        "种",
+        "部",
+        "辆",
+        "艘",
+        "株",
+        "棵",
+        "盏",
+        "分",
+        "倍",
+        "成",
+        "GB",
+        "TB",
+        "PB",
+        "Gbps",
+        "Mbps",
+        "M",
+        "G",
+        "T",
+        "例",
+        "宗次",
+        "根",
+        "块",
+        "口",
+        "门",
+        "支",
+        "届",
+        "篇",
+        "首",
+        "集",
+        "卷",
+        "页",
+        "字",
+        "帧",
+        "路",
+        "对",
+        "组",
+        "封",
+        "辆次",
+    )
+}
+# Places and bodies counted without a measure word take 个 (扩大至16省, 65县市).
+UNITS.update({u: "个" for u in ("省", "市", "县", "区", "镇", "乡", "村", "国", "街道", "社区", "部门", "单位")})
+UNITS["个百分点"] = "百分点"
+UNITS["年"] = "年"
+UNITS["岁"] = "岁"
+UNITS["余元"] = "元"
+UNIT_PATTERN = re.compile("|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True)))
+
+# Units a Chinese-numeral count may take: 三个专区, 六大模块 (个), 五方面 (个).
+CHINESE_NUMERAL_UNITS: frozenset[str] = frozenset({"个"})
+COUNT_WITHOUT_MEASURE = re.compile(r"大(?=[\u4e00-\u9fff])|方面")
+CHINESE_DIGIT = re.compile(r"[二两三四五六七八九]")
+
+# Units letters may carry only after a plausible size (5G is a name, 40G a bandwidth).
+LETTER_UNITS: frozenset[str] = frozenset({"G", "M", "T", "GB", "TB", "PB", "Gbps", "Mbps"})
+
+# Qualifiers, read just before the number or just after it.
+ABOUT_BEFORE = ("大约", "约为", "约有", "约合", "约", "接近", "将近", "近", "大概", "估计")
+OVER_BEFORE = ("超过", "多于", "高于", "逾", "超", "突破", "过")
+UNDER_BEFORE = ("不到", "不足", "少于", "低于", "未满", "不超过")
+ABOUT_AFTER = ("左右", "上下")
+OVER_AFTER = ("以上", "多", "余", "有余")
+UNDER_AFTER = ("以下", "以内", "之内")
+
+# Cues that the sentence states a goal, plan or requirement rather than a result.
+TARGET_CUES = re.compile(
+    r"力争|计划|目标|要求|确保|争取|预计|拟|力求|努力|不低于|不少于|不超过|规划|将要|将努力|将实现|将达到|将新增|"
+    r"建议|到20\d\d年|至20\d\d年|20\d\d年前|年底前|指标为|应当|必须"
+)
+# 按照…要求 cites a requirement already met: not a goal of this sentence.
+CITED_REQUIREMENT = re.compile(r"(?:按照|根据|依照|按|落实|对照|遵照)[^，。；,;]{0,20}要求$")
+# Headings that open a section of plans, and those that return to results.
+PLAN_HEADING = re.compile(
+    r"(?:下一步|20\d\d年|明年|今后|未来)[^，。,]{0,8}(?:工作)?(?:计划|思路|打算|安排|重点|目标|方向|要点)|^[^，。,]{0,6}下一步工作"
+)
+RESULT_HEADING = re.compile(r"工作总结|工作情况|主要成效|工作成效|完成情况|工作成绩|进展情况|主要做法|取得成效")
+PLAN_TITLE = re.compile(r"方案|计划|要点|规划|目标|打算|预算案|施政报告|思路")
+RESULT_CUES = re.compile(r"已|完成了|累计|截至|截止|同比|比上年|共有|共计|达到了|实现了|上年|去年")
+ANNOUNCE_CUES = re.compile(r"将努力|将着力|将重点|将继续|将全力|力争|计划|目标|打算|努力为|重点做好|抓好以下|办好")
+REPORT_INTRO = re.compile(r"(?:报告|总结|汇报|说明)如下")
+
+# Verbs and fillers trimmed off the end of a name (the guideline: no verbs of achievement).
+NAME_TRAILING = re.compile(
+    r"(?:分别|各|均|都|共计|共|合计|总计|累计|累积|已|已经|达到|达|实现|完成|为|是|有|约为|约|大约|近|接近|将近|"
+    r"超过|超|逾|突破|不到|不足|低于|少于|高于|至|到|由|从|以|在|了|的|，|、|：|\s)+$"
+)
+NAME_LEADING = re.compile(
+    r"^(?:20\d\d年(?:度|底|末|初|以来|上半年|下半年|\d{1,2}月)?|今年以来|今年|去年|全年|截至目前|目前|"
+    r"其中|此外|同时|另外|并|且|和|及|以及|共|累计|已|先后|通过|在|对|为|将|一是|二是|三是|四是|五是|"
+    r"[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、]|[一二三四五六七八九十]+、|，|、|：|\s)+"
+)
+CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n（）()]")
+SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+
+# Numbers that are never metrics, by what stands right before or after them.
+ORDINAL_BEFORE = ("第", "No.", "NO.", "no.", "#")
+NAME_AFTER = re.compile(r"[\u4e00-\u9fff]{0,2}(?:热线|号线|号楼)|周年")
+DATE_AFTER = re.compile(r"^(?:年(?!度?[内来])|月(?!份?[内来])|日|号|时)")
+CODE_BEFORE = re.compile(
+    r"(?:ICP|icp|备|安备|标识码|电话|热线|传真|邮编|编号|代码|证号|字|〔|\[|【|-|—|/|\.|:|：\d|[A-Za-z])$"
+)

@@ -1,0 +1,41 @@
+"""A same-length Simplified, half-width shadow of a text: patterns run on it, offsets stay valid.
+
+Traditional→Simplified by opencc (character by character whenever a phrase conversion would
+change the length), full-width digits, letters and ％．to ASCII. Chinese punctuation stays.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)}  # ０-９
+_FULLWIDTH.update({code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
+_FULLWIDTH.update({code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)})  # ａ-ｚ
+_FULLWIDTH.update({0xFF05: ord("%"), 0xFF0E: ord("."), 0x3000: ord(" "), 0x2212: ord("-"), 0xFF0B: ord("+")})
+
+
+@lru_cache(maxsize=1)
+def _t2s():  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Simplified Chinese, same length as `text` (opencc)."""
+    converted: str = _t2s().convert(text)
+    if len(converted) == len(text):
+        return converted
+    return "".join(ch if len(c := _t2s().convert(ch)) != 1 else c for ch in text)
+
+
+_MIDDLE_DOT_DECIMAL = re.compile(r"(?<=\d)[·•・](?=\d)")
+
+
+def shadow(text: str) -> str:
+    """The text as patterns see it: Simplified, half-width digits and letters, same length.
+
+    A middle dot between digits is a decimal point (1·8%).
+    """
+    return _MIDDLE_DOT_DECIMAL.sub(".", to_simplified(text.translate(_FULLWIDTH)))
