@@ -28,10 +28,10 @@ FURNITURE_ANYWHERE: tuple[re.Pattern[str], ...] = (
 
 # Labels that open a furniture line.
 FURNITURE_LABEL = re.compile(
-    r"^\s*[【\[]?\s*(?:主办单位|承办单位|主办|承办|协办|管理维护|维护单位|运维单位|技术支持|版权所有|Copyright|©|"
-    r"您当前所在位置|当前位置|您的位置|所在位置|您现在的位置|"
-    r"相关链接|相关文章|相关阅读|相关新闻|相关附件下载|上一篇|下一篇|上一条|下一条|"
-    r"联系电话|联系方式|联系我们|电话|传真|邮编|地址|网站地图|关于我们)\s*[】\]]?\s*[:：|｜>]?",
+    r"^\s*[【\[]?\s*(?:(?:主办单位|承办单位|主办|承办|协办|管理维护|维护单位|运维单位|技术支持|"
+    r"您当前所在位置|当前位置|您的位置|所在位置|您现在的位置|联系电话|联系方式|电话|传真|邮编|地址)\s*[】\]]?\s*[:：>]"
+    r"|(?:版权所有|Copyright|©|相关链接|相关文章|相关阅读|相关新闻|相关附件下载|上一篇|下一篇|上一条|下一条)"
+    r"|(?:网站地图|关于我们|联系我们)\s*[|｜])",
     re.IGNORECASE,
 )
 # Metadata labels of the article header; a short line with one of them is furniture.
@@ -47,10 +47,51 @@ SHORT_LINE = 60
 NAV_TOKEN_MAX = 8
 
 
+# Footer and toolbar links that stand alone on a line once the HTML is gone.
+NAV_WORDS: frozenset[str] = frozenset(
+    {
+        "关于我们",
+        "网站帮助",
+        "网站地图",
+        "隐私申明",
+        "隐私声明",
+        "联系我们",
+        "网站声明",
+        "使用帮助",
+        "帮助中心",
+        "无障碍",
+        "无障碍浏览",
+        "长者模式",
+        "关怀版",
+        "繁体版",
+        "简体版",
+        "繁体",
+        "简体",
+        "English",
+        "ENGLISH",
+        "首页",
+        "网站首页",
+        "返回首页",
+        "打印",
+        "关闭",
+        "收藏",
+        "分享",
+        "纠错",
+        "我要纠错",
+        "智能问答",
+        "登录",
+        "注册",
+        "个人登录",
+        "法人登录",
+    }
+)
+SEPARATOR_ONLY = re.compile(r"^[\s|｜│丨·•\-—_=*#>]+$")
+
+
 def is_furniture(line: str) -> bool:
     """True when a (Simplified) line is site furniture rather than report text."""
     stripped = line.strip()
-    if not stripped:
+    if not stripped or SEPARATOR_ONLY.match(stripped) or stripped in NAV_WORDS:
         return True
     if any(pattern.search(stripped) for pattern in FURNITURE_ANYWHERE):
         return len(stripped) <= 120 or not SENTENCE_PUNCT.search(stripped)

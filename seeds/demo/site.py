@@ -29,6 +29,12 @@ class DemoArticle:
     paragraphs: list[str]
     revision: int = 1
     attachments: list[tuple[str, str, bytes]] = field(default_factory=list)  # (link text, file name, bytes)
+    furniture: frozenset[str] = frozenset()  # lines of the source text that are site furniture, not body
+
+    @property
+    def body_lines(self) -> list[str]:
+        """The report's own lines: what a cleaner must keep, every one of them."""
+        return [" ".join(p.split()) for p in self.paragraphs if p not in self.furniture]
 
 
 @dataclass
@@ -161,13 +167,24 @@ def to_script(text: str, traditional: bool) -> str:
     return _converter("s2t").convert(text) if traditional else text
 
 
+# The bundled report texts were saved from their portals with the page footer at the end: the
+# labelled truth of what is furniture in them, for tests and the cleaning benchmark.
+SOURCE_FURNITURE_PREFIXES = ("|", "關於我們", "關于我們", "網站幫助", "網站地圖", "隱私申明", "主辦單位:", "粵公網安備")
+
+
 def report_paragraphs(name: str) -> list[str]:
     text = (REPORTS_DIR / name).read_text(encoding="utf-8")
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def source_furniture(paragraphs: list[str]) -> frozenset[str]:
+    return frozenset(p for p in paragraphs if p.startswith(SOURCE_FURNITURE_PREFIXES))
+
+
 def _paragraph_pool() -> list[str]:
-    return [p for f in sorted(REPORTS_DIR.glob("*.txt")) for p in report_paragraphs(f.name) if len(p) > 30]
+    paragraphs = [p for f in sorted(REPORTS_DIR.glob("*.txt")) for p in report_paragraphs(f.name)]
+    furniture = source_furniture(paragraphs)
+    return [p for p in paragraphs if len(p) > 30 and p not in furniture]
 
 
 def synthetic_articles(count: int, *, start_id: int, newest: date, seed: int) -> list[DemoArticle]:
@@ -197,6 +214,7 @@ def build_demo_site(*, extra_reports: int = 25) -> DemoSite:
             "陽江市政務服務數據管理局2022年法治政府建設年度報告",
             date(2023, 1, 5),
             report_paragraphs("000_7b2ae09d6d14897e.txt"),
+            furniture=source_furniture(report_paragraphs("000_7b2ae09d6d14897e.txt")),
         )
     ] + [
         DemoArticle(a.id, to_script(a.title, True), a.published, [to_script(p, True) for p in a.paragraphs])
