@@ -83,6 +83,13 @@ NAV_WORDS: frozenset[str] = frozenset(
         "注册",
         "个人登录",
         "法人登录",
+        "微信",
+        "微博",
+        "新浪微博",
+        "腾讯微博",
+        "QQ",
+        "QQ空间",
+        "QQ好友",
     }
 )
 SEPARATOR_ONLY = re.compile(r"^[\s|｜│丨·•\-—_=*#>]+$")
