@@ -199,3 +199,19 @@ def test_process_report_twice_on_the_same_fetch_is_a_no_op(
     assert first["created"] is True
     assert second["reason"] == "already processed"
     assert versions(rt) == 1
+
+
+def test_stored_versions_carry_every_body_line_and_no_furniture(
+    sqlite_url: str, demo_site: DemoSite, demo_server: DemoServer, make_runtime: RuntimeFactory
+) -> None:
+    from pipelines.furniture import is_furniture
+    from pipelines.textnorm import shadow
+
+    rt = make_runtime(sqlite_url, demo_server.base_url)
+    crawl_demo()
+    expected = {portal.article_path(a).rsplit("/", 1)[1]: a.body_lines for portal, a in demo_site.all_articles()}
+    with rt.sessions() as session:
+        for version in session.scalars(select(ReportVersion)):
+            lines = version.clean_text.splitlines()
+            assert [line for line in lines if is_furniture(shadow(line))] == []
+            assert lines == expected[version.report.url.rsplit("/", 1)[1]]
