@@ -71,10 +71,11 @@ BLOCK_TAGS = frozenset(
 )
 CELL_TAGS = frozenset({"td", "th"})
 CONTAINER_TAGS = frozenset({"div", "td", "article", "section", "main", "body", "center", "table", "tbody"})
-_SENTENCE = re.compile(r"[，。；：！？、,;]")
+_SENTENCE = re.compile(r"[，。；！？、,;]")
 _FILE_LINK = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|et|ofd|zip|rar|7z|csv)(?:$|[?#])", re.IGNORECASE)
 _DATE = re.compile(r"(20\d\d|19\d\d)\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _URL_DATE = re.compile(r"(?:/t|/art/|/)(20\d\d)[-/]?(\d{1,2})[-/]?(\d{1,2})(?:[_/]|\d)")
+_TITLE_CLASS = re.compile(r"(?:^|[\s_-])(?:title|bt|biaoti|tit|art-?title|detail-?title)(?:$|[\s_-])")
 _SOURCE = re.compile(r"(?:信息来源|文章来源|稿件来源|来源)\s*[:：]\s*([^\s|｜]{2,40})")
 _PUBLISHED_LABEL = re.compile(r"(?:发布时间|发布日期|发文日期|日期|时间)\s*[:：]\s*")
 
@@ -99,7 +100,7 @@ class Article:
 
 def clean_text(text: str) -> str:
     """The report body of a plain-text page: furniture lines out, body lines kept."""
-    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = ["\t".join(" ".join(cell.split()) for cell in line.split("\t")).strip() for line in text.splitlines()]
     kept = [line for line in lines if line and not is_furniture(shadow(line))]
     return "\n".join(kept)
 
@@ -172,14 +173,13 @@ def _lines(container: lxml.html.HtmlElement) -> list[str]:
     for element in container.iter():
         if not isinstance(element.tag, str):
             continue
-        if element.tag in BLOCK_TAGS:
+        if element.tag in CELL_TAGS:
+            element.tail = "\t" + (element.tail or "")
+        elif element.tag in BLOCK_TAGS:
             element.tail = "\n" + (element.tail or "")
-            if element.tag not in CELL_TAGS:
-                element.text = "\n" + (element.text or "")
-            else:
-                element.tail = "\t" + (element.tail or "")
+            element.text = "\n" + (element.text or "")
     text = container.text_content()
-    return [" ".join(line.split()) for line in text.split("\n")]
+    return ["\t".join(" ".join(cell.split()) for cell in line.split("\t")).strip() for line in text.split("\n")]
 
 
 def clean_html(html: str, *, body_selector: str | None = None) -> str:
@@ -190,7 +190,8 @@ def clean_html(html: str, *, body_selector: str | None = None) -> str:
     return _body_text(root, body_selector)
 
 
-def _body_text(root: lxml.html.HtmlElement, body_selector: str | None) -> str:
+def _body_text(root: lxml.html.HtmlElement, body_selector: str | None, title: str | None = None) -> str:
+    title = title if title is not None else _title(root, None)
     _strip(root)
     container: lxml.html.HtmlElement | None = None
     if body_selector:
@@ -203,6 +204,8 @@ def _body_text(root: lxml.html.HtmlElement, body_selector: str | None) -> str:
         container = _main_container(root)
         _drop_link_blocks(container)
     lines = [line for line in _lines(container) if line]
+    while lines and title and "".join(lines[0].split()) == "".join(title.split()):
+        lines.pop(0)  # the headline is metadata, not body
     return clean_text("\n".join(lines))
 
 
@@ -230,8 +233,14 @@ def _title(root: lxml.html.HtmlElement, selector: str | None) -> str:
     chosen = _select_text(root, selector) or _meta(root, "ArticleTitle", "og:title", "title")
     if chosen:
         return chosen
-    for tag in ("h1", "h2"):
+    for tag in ("h1", "h2", "h3"):
         for element in root.iter(tag):
+            text = " ".join(element.text_content().split())
+            if 4 <= len(text) <= 120:
+                return text
+    for element in root.iter("div", "td", "p", "span"):
+        marker = f"{element.get('class', '')} {element.get('id', '')}".lower()
+        if _TITLE_CLASS.search(marker):
             text = " ".join(element.text_content().split())
             if 4 <= len(text) <= 120:
                 return text
@@ -291,7 +300,4 @@ def extract_article(
     page_text = root.text_content()[:20000]
     source_match = _SOURCE.search(shadow(page_text))  # same offsets: the source as written
     source = page_text[source_match.start(1) : source_match.end(1)] if source_match else None
-    body = _body_text(root, body_selector)
-    if title and body.startswith(title):
-        body = body[len(title) :].lstrip("\n")
-    return Article(title, published, source, body)
+    return Article(title, published, source, _body_text(root, body_selector, title))

@@ -50,9 +50,17 @@ def backoff_seconds(retries: int, cap: int) -> float:
 
 def record(**failure: Any) -> None:
     """Write a failure to fetch_events; if the database is down, keep it for the next write."""
-    rt = runtime.current()
     with _pending_lock:
         _pending.append(failure)
+    flush_deferred()
+
+
+def flush_deferred() -> None:
+    """Write the failures kept while the database was down (called after every task that got through)."""
+    rt = runtime.current()
+    with _pending_lock:
+        if not _pending:
+            return
         waiting = list(_pending)
         _pending.clear()
     for n, item in enumerate(waiting):
@@ -97,7 +105,7 @@ def _loggable(where: dict[str, Any]) -> dict[str, Any]:
 def _guarded(task: Task, where: dict[str, Any], body: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """Run a task body: transient faults retry, permanent ones are recorded, a crash is recorded and raised."""
     try:
-        return body()
+        result = body()
     except RobotsDisallowed as exc:
         record(error=exc, outcome="skipped", **where)
         return {"skipped": str(exc)}
@@ -115,6 +123,9 @@ def _guarded(task: Task, where: dict[str, Any], body: Callable[[], dict[str, Any
         record(error=exc, **where)
         log.exception("task.crashed", task=task.name, **_loggable(where))
         raise
+    if _pending:
+        flush_deferred()
+    return result
 
 
 @app.task(name="govreports.crawl_portal", bind=True)
