@@ -55,7 +55,9 @@ def recognizers_peer() -> Extractor | None:
     def extract(text: str) -> list[dict[str, Any]]:
         norm = shadow(text)
         out: list[dict[str, Any]] = []
+        percents: set[int] = set()
         for result in recognize_percentage(text, Culture.Chinese):
+            percents.add(result.start)
             value = str(result.resolution.get("value", "")).rstrip("%")
             out.append(
                 {
@@ -67,7 +69,6 @@ def recognizers_peer() -> Extractor | None:
                     "evidence": _sentence(text, result.start),
                 }
             )
-        percents = {r.start for r in out}
         for result in recognize_number(text, Culture.Chinese):
             unit = UNIT_PATTERN.match(norm, result.end + 1)
             if result.start in percents or unit is None:

@@ -100,8 +100,13 @@ class Article:
 
 def clean_text(text: str) -> str:
     """The report body of a plain-text page: furniture lines out, body lines kept."""
-    lines = ["\t".join(" ".join(cell.split()) for cell in line.split("\t")).strip() for line in text.splitlines()]
-    kept = [line for line in lines if line and not is_furniture(shadow(line))]
+    raw_lines = text.split("\n")
+    shadow_lines = shadow(text).split("\n")  # one conversion for the page; same length, same lines
+    kept = []
+    for raw, simplified in zip(raw_lines, shadow_lines, strict=True):
+        line = "\t".join(" ".join(cell.split()) for cell in raw.split("\t")).strip()
+        if line and not is_furniture(simplified):
+            kept.append(line)
     return "\n".join(kept)
 
 

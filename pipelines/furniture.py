@@ -95,12 +95,15 @@ NAV_WORDS: frozenset[str] = frozenset(
 SEPARATOR_ONLY = re.compile(r"^[\s|｜│丨·•\-—_=*#>]+$")
 
 
+_ANY_FURNITURE = re.compile("|".join(f"(?:{p.pattern})" for p in FURNITURE_ANYWHERE), re.IGNORECASE)
+
+
 def is_furniture(line: str) -> bool:
     """True when a (Simplified) line is site furniture rather than report text."""
     stripped = line.strip()
     if not stripped or SEPARATOR_ONLY.match(stripped) or stripped in NAV_WORDS:
         return True
-    if any(pattern.search(stripped) for pattern in FURNITURE_ANYWHERE):
+    if _ANY_FURNITURE.search(stripped):
         return len(stripped) <= 120 or not SENTENCE_PUNCT.search(stripped)
     if FURNITURE_LABEL.match(stripped) and (len(stripped) <= SHORT_LINE or not SENTENCE_PUNCT.search(stripped)):
         return True
