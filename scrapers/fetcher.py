@@ -7,6 +7,7 @@ redirects re-checked by the guard → decode.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,6 +41,7 @@ class FetchPolicy:
     max_body_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     requests_per_second: float = 1.0
+    max_connections_per_host: int = 2
     respect_robots: bool = True
     max_retry_after: float = 300.0
 
@@ -95,6 +97,16 @@ class Fetcher:
         self.limiter = limiter or HostRateLimiter()
         self.robots = RobotsCache(self._fetch_robots, policy.user_agent)
         self._paused_until: dict[str, float] = {}
+        self._host_slots: dict[str, threading.BoundedSemaphore] = {}
+        self._slots_lock = threading.Lock()
+
+    def _slot(self, host: str) -> threading.BoundedSemaphore:
+        """At most `max_connections_per_host` requests in flight to one host from this process."""
+        with self._slots_lock:
+            slot = self._host_slots.get(host)
+            if slot is None:
+                slot = self._host_slots[host] = threading.BoundedSemaphore(self.policy.max_connections_per_host)
+            return slot
 
     def _pause_host(self, host: str, seconds: float) -> None:
         """After a 429/503 with Retry-After, send nothing more to `host` from here until it has passed."""
@@ -157,6 +169,10 @@ class Fetcher:
         self.limiter.wait(parts.hostname or "", rate)
 
     def _stream(self, url: str, headers: dict[str, str], portal: Portal) -> tuple[int, httpx.Headers, bytes]:
+        with self._slot(urlsplit(url).hostname or ""):
+            return self._stream_unbounded(url, headers, portal)
+
+    def _stream_unbounded(self, url: str, headers: dict[str, str], portal: Portal) -> tuple[int, httpx.Headers, bytes]:
         try:
             with self.client.stream("GET", url, headers=headers) as response:
                 declared = int(response.headers.get("content-length") or 0)

@@ -200,3 +200,55 @@ def test_a_decompression_bomb_is_cut_off_at_the_size_limit(
     demo_site.fail("/bomb.html", "gzip-bomb")
     with pytest.raises(TooLarge):
         fetcher.get(demo_server.base_url + "/bomb.html", portal_for(demo_server))
+
+
+def test_no_more_than_the_per_host_cap_of_requests_are_in_flight(demo_site: DemoSite, demo_server: DemoServer) -> None:
+    import threading
+
+    policy = FetchPolicy(read_timeout=5, max_connections_per_host=2, requests_per_second=1000)
+    demo_site.stall_seconds = 0.3
+    paths = [f"/slow/{i}.html" for i in range(6)]
+    for path in paths:
+        demo_site.fail(path, "timeout")  # each answer takes 0.3 s (then a 503)
+    in_flight = 0
+    peak = 0
+    lock = threading.Lock()
+    original = demo_site.take_fault
+
+    def counting(path: str) -> str | None:
+        nonlocal in_flight, peak
+        with lock:
+            in_flight += 1
+            peak = max(peak, in_flight)
+        try:
+            return original(path)
+        finally:
+            time.sleep(0.3)
+            with lock:
+                in_flight -= 1
+
+    demo_site.take_fault = counting  # type: ignore[method-assign]
+    with make_client(policy) as client:
+        fetcher = Fetcher(client, policy)
+        fetcher.robots.allowed = lambda origin, url: True  # type: ignore[method-assign]
+        fetcher.robots.crawl_delay = lambda origin: None  # type: ignore[method-assign]
+
+        def get(path: str) -> None:
+            with pytest.raises(TransientFetchError):
+                fetcher.get(demo_server.base_url + path, portal_for(demo_server))
+
+        threads = [threading.Thread(target=get, args=(p,)) for p in paths]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert peak == 2
+
+
+def test_a_body_that_decodes_only_to_mojibake_is_refused() -> None:
+    from scrapers.encoding import decode_body
+    from scrapers.errors import UndecodableBody
+
+    noise = bytes(range(128, 256)) * 40
+    with pytest.raises(UndecodableBody):
+        decode_body(noise, "text/html; charset=utf-8")

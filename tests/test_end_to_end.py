@@ -215,3 +215,17 @@ def test_stored_versions_carry_every_body_line_and_no_furniture(
             lines = version.clean_text.splitlines()
             assert [line for line in lines if is_furniture(shadow(line))] == []
             assert lines == expected[version.report.url.rsplit("/", 1)[1]]
+
+
+def test_a_page_of_only_furniture_is_recorded_as_no_body_and_stores_no_version(
+    sqlite_url: str, demo_site: DemoSite, demo_server: DemoServer, make_runtime: RuntimeFactory
+) -> None:
+    rt = make_runtime(sqlite_url, demo_server.base_url)
+    empty = demo_site.add("yj", "網站地圖", ["關於我們 | 網站地圖 | 聯繫我們", "粵ICP備16010311號-3"])
+    crawl_demo(("demo-yangjiang",))
+    with rt.sessions() as session:
+        report = session.scalars(select(Report).where(Report.url.endswith(f"post_{empty.id}.html"))).one()
+        assert report.current_version == 0
+    assert [e.error for e in failures(rt) if e.report_id == report.id] == [
+        "no body found: the page holds only site furniture"
+    ]

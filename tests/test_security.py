@@ -57,3 +57,21 @@ def test_task_arguments_are_ids_and_urls_never_bodies() -> None:
     for task in (tasks.crawl_portal, tasks.fetch_report, tasks.process_report, tasks.resend_stuck):
         parameters = inspect.signature(task.run).parameters
         assert not {"html", "body", "text", "content"} & set(parameters), task.name
+
+
+def test_flower_refuses_to_start_without_credentials() -> None:
+    import os
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVREPORTS_FLOWER")}
+    env["GOVREPORTS_BROKER_URL"] = "redis://127.0.0.1:6379/15"
+    run = subprocess.run(
+        [sys.executable, "-c", "from workers.cli import main; main()", "flower"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert run.returncode == 2
+    assert "GOVREPORTS_FLOWER_PASSWORD" in run.stderr and "never runs open" in run.stderr

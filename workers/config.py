@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(10 * 1024 * 1024, gt=0, description="Larger pages are cut off and recorded")
     max_redirects: int = Field(5, ge=0, description="Redirect hops followed per fetch")
     requests_per_second: float = Field(1.0, gt=0, description="Per-host rate unless a portal overrides it")
+    max_connections_per_host: int = Field(2, ge=1, description="Requests in flight to one host from one process")
     respect_robots: bool = Field(True, description="Obey robots.txt (never turn off for real portals)")
     revisit_after_hours: float = Field(
         24.0,
@@ -85,5 +86,6 @@ class Settings(BaseSettings):
             max_body_bytes=self.max_body_bytes,
             max_redirects=self.max_redirects,
             requests_per_second=self.requests_per_second,
+            max_connections_per_host=self.max_connections_per_host,
             respect_robots=self.respect_robots,
         )
