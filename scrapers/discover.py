@@ -92,7 +92,7 @@ def _next_page(doc: lxml.html.HtmlElement, page_url: str, portal: Portal) -> str
         label = anchor.text_content().strip()
         href = anchor.get("href")
         if href and label in NEXT_PAGE_WORDS and not href.startswith("javascript:"):
-            return urldefrag(urljoin(page_url, href))[0]
+            return str(urldefrag(urljoin(page_url, str(href)))[0])
     return None
 
 
