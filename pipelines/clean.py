@@ -100,6 +100,7 @@ class Article:
 
 def clean_text(text: str) -> str:
     """The report body of a plain-text page: furniture lines out, body lines kept."""
+    text = "\n".join(text.splitlines())  # every line break Python knows (\r, \x1e, \u2028 …) as \n
     raw_lines = text.split("\n")
     shadow_lines = shadow(text).split("\n")  # one conversion for the page; same length, same lines
     kept = []

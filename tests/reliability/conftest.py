@@ -110,7 +110,21 @@ class Worker:
     def __init__(self, env: dict[str, str], log: Path, concurrency: int) -> None:
         self.log_path = log
         self._log = log.open("ab")
-        self.process = subprocess.Popen(
+        self._env = env
+        self._concurrency = concurrency
+        self.restarts = 0
+        self.process = self._spawn()
+
+    def restart_if_dead(self) -> bool:
+        """Start the worker again if it exited, as its supervisor (compose `restart:`) would."""
+        if self.process.poll() is None:
+            return False
+        self.process = self._spawn()
+        self.restarts += 1
+        return True
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
             [
                 sys.executable,
                 "-m",
@@ -121,13 +135,13 @@ class Worker:
                 "-Q",
                 "crawl,process",
                 "-c",
-                str(concurrency),
+                str(self._concurrency),
                 "--without-gossip",
                 "--without-mingle",
                 "-l",
                 "warning",
             ],
-            env=env,
+            env=self._env,
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -203,10 +217,17 @@ def scalar(url: str, sql: str) -> Any:
         engine.dispose()
 
 
-def wait_for_versions(url: str, expected: int, workers: list[Worker], seconds: float = 180) -> None:
+def wait_for_versions(
+    url: str, expected: int, workers: list[Worker], seconds: float = 180, *, supervised: bool = False
+) -> None:
+    """Until `expected` versions are stored; a worker that dies fails the test unless `supervised`."""
+
     def done() -> bool:
         for w in workers:
-            assert w.process.poll() is None, w.tail()
+            if supervised:
+                w.restart_if_dead()
+            else:
+                assert w.process.poll() is None, w.tail()
         try:
             return bool(scalar(url, "SELECT count(*) FROM report_versions") >= expected)
         except sa.exc.OperationalError:
