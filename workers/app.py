@@ -18,6 +18,12 @@ CRAWL_QUEUE = "crawl"
 PROCESS_QUEUE = "process"
 
 
+def visibility_timeout(settings: Settings) -> int:
+    """Seconds Redis waits for an ack before handing a task to another worker."""
+    hard_limit = settings.task_time_limit
+    return max(settings.visibility_timeout, hard_limit * 2, settings.retry_backoff_max + hard_limit)
+
+
 def celery_config(settings: Settings) -> dict[str, Any]:
     """All Celery settings in one place, derived from ours."""
     hard_limit = settings.task_time_limit
@@ -42,8 +48,9 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         # minutes) instead of failing with the step lost.
         "task_publish_retry": True,
         "task_publish_retry_policy": {"max_retries": 40, "interval_start": 0, "interval_step": 1, "interval_max": 3},
-        # Redis redelivers an unacked task after this: keep it well above the hard limit.
-        "broker_transport_options": {"visibility_timeout": max(settings.visibility_timeout, hard_limit * 2)},
+        # Redis redelivers an unacked task after this: keep it well above the hard limit, and above
+        # the longest retry countdown (a retried task waits for its ETA unacknowledged in a worker).
+        "broker_transport_options": {"visibility_timeout": visibility_timeout(settings)},
         "task_default_queue": PROCESS_QUEUE,
         "task_routes": {
             "govreports.crawl_portal": {"queue": CRAWL_QUEUE},

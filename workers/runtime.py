@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import httpx
+import redis
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,6 +19,7 @@ from pipelines.store.session import make_engine, make_sessionmaker
 from scrapers.fetcher import Fetcher, make_client
 from scrapers.ratelimit import HostRateLimiter, RateLimiter
 from scrapers.registry import Registry, load_registry
+from workers import cluster_limits
 from workers.config import Settings
 
 
@@ -52,18 +54,54 @@ class Runtime:
             self._closed = True
 
 
+@dataclass(kw_only=True)
+class ClusterRuntime(Runtime):
+    """The runtime of a worker in a cluster: crawl locks and the per-host rate live in Redis."""
+
+    redis: redis.Redis
+
+    @property
+    def crawl_lock_seconds(self) -> int:
+        """How long a crawl lock lives: the hard time limit ends the crawl (and the task that took the
+        lock) before the lock expires; a dead worker's lock is gone a few seconds after that."""
+        return self.settings.task_time_limit + 5
+
+    @contextmanager
+    def crawl_lock(self, slug: str) -> Iterator[bool]:
+        with cluster_limits.crawl_lock(self.redis, slug, self.crawl_lock_seconds) as acquired:
+            yield acquired
+
+    def close(self) -> None:
+        if not self._closed:
+            self.redis.close()
+        super().close()
+
+
 def build_runtime(settings: Settings, *, limiter: RateLimiter | None = None) -> Runtime:
+    """The process's resources; with Redis configured (redis_url, or a Redis broker), the cluster's."""
     engine = make_engine(settings.effective_database_url)
     policy = settings.fetch_policy()
     client = make_client(policy)
     registry = load_registry(settings.registry_path).bind_demo(settings.demo_base_url)
-    return Runtime(
+    redis_url = cluster_limits.cluster_redis_url(settings)
+    if redis_url is None:
+        return Runtime(
+            settings=settings,
+            engine=engine,
+            sessions=make_sessionmaker(engine),
+            client=client,
+            fetcher=Fetcher(client, policy, limiter or HostRateLimiter()),
+            registry=registry,
+        )
+    shared = cluster_limits.connect(redis_url)
+    return ClusterRuntime(
         settings=settings,
         engine=engine,
         sessions=make_sessionmaker(engine),
         client=client,
-        fetcher=Fetcher(client, policy, limiter or HostRateLimiter()),
+        fetcher=Fetcher(client, policy, limiter or cluster_limits.RedisRateLimiter(shared)),
         registry=registry,
+        redis=shared,
     )
 
 

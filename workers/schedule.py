@@ -2,7 +2,11 @@
 
 One periodic crawl per enabled portal at its `crawl_interval_minutes`. Crontab entries whose
 minute is staggered by a hash of the slug, so a hundred portals do not all start on the hour;
-each message expires before the next one is due, so a backlog never piles up crawls.
+each message expires before the next one is due, so a backlog never piles up crawls. A crawl
+still running when the next one starts is skipped by the crawl lock (workers/cluster_limits.py).
+
+Plus `resend_stuck` every RESEND_EVERY_MINUTES: fetched pages whose process_report message was
+lost between the commit and the enqueue are queued again.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from typing import Any
 from celery.schedules import crontab
 
 from scrapers.registry import Portal, Registry
+
+RESEND_EVERY_MINUTES = 15
 
 
 def stagger_minute(slug: str, period: int = 60) -> int:
@@ -34,8 +40,8 @@ def _schedule_for(portal: Portal) -> crontab | timedelta:
 
 
 def beat_schedule(registry: Registry) -> dict[str, dict[str, Any]]:
-    """Celery `beat_schedule` entries, one per enabled portal."""
-    return {
+    """Celery `beat_schedule` entries: one crawl per enabled portal, and the resend of stuck pages."""
+    entries: dict[str, dict[str, Any]] = {
         f"crawl-{portal.slug}": {
             "task": "govreports.crawl_portal",
             "schedule": _schedule_for(portal),
@@ -45,3 +51,10 @@ def beat_schedule(registry: Registry) -> dict[str, dict[str, Any]]:
         for portal in registry
         if portal.enabled
     }
+    entries["resend-stuck"] = {
+        "task": "govreports.resend_stuck",
+        "schedule": crontab(minute=f"*/{RESEND_EVERY_MINUTES}"),
+        "kwargs": {"older_than_minutes": 30},
+        "options": {"queue": "process", "expires": RESEND_EVERY_MINUTES * 60 * 0.9},
+    }
+    return entries

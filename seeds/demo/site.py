@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -82,6 +83,7 @@ class DemoSite:
         self.portals = {p.prefix: p for p in portals}
         self.faults: dict[str, Fault] = {}
         self.requests: list[str] = []
+        self.request_times: list[tuple[float, str]] = []  # (time.monotonic() on arrival, path)
         self.stall_seconds = 3.0
         self.retry_after = 1
         self._chaos_rate = 0.0
@@ -141,6 +143,7 @@ class DemoSite:
     def take_fault(self, path: str) -> str | None:
         with self._lock:
             self.requests.append(path)
+            self.request_times.append((time.monotonic(), path))
             fault = self.faults.get(path)
             if fault is None:
                 if path != "/robots.txt" and self._chaos_rate and self._chaos_rng.random() < self._chaos_rate:

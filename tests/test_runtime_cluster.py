@@ -1,0 +1,246 @@
+"""Cluster behaviour on a real Redis: the per-host rate holds across worker processes, and one crawl
+of a portal runs at a time (its lock expiring when the worker holding it dies)."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from celery import Celery
+
+from seeds.demo import DemoServer, DemoSite, build_demo_site, serve
+from tests.runtime_processes import (
+    Process,
+    celery_worker,
+    demo_registry,
+    postgres_db,
+    redis_db,
+    scalar,
+    wait_until,
+)
+from workers.cluster_limits import LOCK_KEY, RedisRateLimiter, crawl_lock
+
+pytestmark = [pytest.mark.redis]
+
+RATE = 5  # requests a second to the demo host, for the whole cluster
+# Arrival times are taken by the demo server's threads, after the request crossed the loopback and
+# a worker woke from its sleep: a request may land up to this late behind its slot.
+JITTER_TOLERANCE = 0.05
+
+
+@pytest.fixture
+def redis_url() -> str:
+    return redis_db(11)
+
+
+@pytest.fixture
+def client(redis_url: str) -> Iterator[redis.Redis]:
+    c = redis.Redis.from_url(redis_url)
+    yield c
+    c.close()
+
+
+def max_in_window(times: list[float], window: float) -> int:
+    """The most arrivals within any span shorter than `window` seconds."""
+    times = sorted(times)
+    best = 0
+    start = 0
+    for end, t in enumerate(times):
+        while t - times[start] >= window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+# -- in-process, on real Redis -------------------------------------------------------------------
+
+
+def test_the_redis_limiter_spaces_requests_from_separate_clients_to_the_host_rate(redis_url: str) -> None:
+    clients = [redis.Redis.from_url(redis_url) for _ in range(3)]
+    limiters = [RedisRateLimiter(c) for c in clients]
+    granted: list[float] = []
+    lock = threading.Lock()
+
+    def run(limiter: RedisRateLimiter) -> None:
+        for _ in range(4):
+            limiter.wait("portal.example", 20)
+            with lock:
+                granted.append(time.monotonic())
+
+    threads = [threading.Thread(target=run, args=(lim,)) for lim in limiters]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for c in clients:
+        c.close()
+    gaps = [b - a for a, b in zip(sorted(granted), sorted(granted)[1:], strict=False)]
+    assert len(granted) == 12
+    assert sorted(granted)[-1] - sorted(granted)[0] >= 11 / 20 - JITTER_TOLERANCE
+    assert max_in_window(granted, 1.0 - JITTER_TOLERANCE) <= 20
+    assert min(gaps) >= 0.0
+
+
+def test_requests_to_different_hosts_do_not_wait_for_each_other(client: redis.Redis) -> None:
+    limiter = RedisRateLimiter(client)
+    limiter.wait("a.example", 1)
+    started = time.monotonic()
+    assert limiter.wait("b.example", 1) == 0.0
+    assert time.monotonic() - started < 0.5
+
+
+def test_a_second_crawl_of_a_portal_is_refused_while_the_first_holds_the_lock(client: redis.Redis) -> None:
+    with crawl_lock(client, "demo-heyuan", 30) as first:
+        with crawl_lock(client, "demo-heyuan", 30) as second:
+            assert (first, second) == (True, False)
+        with crawl_lock(client, "demo-yangjiang", 30) as other_portal:
+            assert other_portal
+    with crawl_lock(client, "demo-heyuan", 30) as after:
+        assert after
+
+
+def test_a_crawl_lock_that_is_never_released_expires_after_its_time_to_live(client: redis.Redis) -> None:
+    client.set(LOCK_KEY.format(slug="demo-heyuan"), "a dead worker's token", nx=True, ex=1)
+    with crawl_lock(client, "demo-heyuan", 30) as acquired:
+        assert not acquired
+    time.sleep(1.2)
+    with crawl_lock(client, "demo-heyuan", 30) as acquired:
+        assert acquired
+
+
+# -- real worker processes ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def store() -> str:
+    return postgres_db("govreports_test_runtime")
+
+
+@pytest.fixture
+def site() -> DemoSite:
+    return build_demo_site(extra_reports=40)
+
+
+@pytest.fixture
+def demo(site: DemoSite) -> Iterator[DemoServer]:
+    with serve(site) as server:
+        yield server
+
+
+@pytest.fixture
+def workers(tmp_path: Path, redis_url: str, store: str, demo: DemoServer) -> Iterator[list[Process]]:
+    """Start workers with `start(count, **env)`; each is stopped (SIGTERM, then waited for) afterwards."""
+    started: list[Process] = []
+    yield started
+    for worker in started:
+        worker.stop()
+
+
+def worker_env(redis_url: str, store: str, demo: DemoServer, registry: Path, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "GOVREPORTS_BROKER_URL": redis_url,
+        "GOVREPORTS_DATABASE_URL": store,
+        "GOVREPORTS_DEMO_BASE_URL": demo.base_url,
+        "GOVREPORTS_REGISTRY_PATH": str(registry),
+        "GOVREPORTS_REQUESTS_PER_SECOND": "50",
+        "GOVREPORTS_READ_TIMEOUT": "5",
+        **extra,
+    }
+
+
+def wait_for_workers(broker_url: str, count: int, started: list[Process], seconds: float = 60) -> None:
+    from tests.runtime_processes import ping
+
+    def ready() -> bool:
+        for w in started:
+            assert w.running(), w.output()[-3000:]
+        return len(ping(broker_url, timeout=1.0)) >= count
+
+    assert wait_until(ready, seconds, every=0.5), "workers did not answer ping"
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_three_workers_together_never_exceed_the_hosts_rate(
+    tmp_path: Path, redis_url: str, store: str, demo: DemoServer, site: DemoSite, workers: list[Process]
+) -> None:
+    """The portals' registry rate (5/s) wins over the global one (50/s) and holds for the whole cluster."""
+    registry = demo_registry(tmp_path / "portals.yaml", rate_limit_per_second=RATE)
+    env = worker_env(redis_url, store, demo, registry)
+    for n in range(3):
+        workers.append(celery_worker(env, tmp_path / f"worker-{n}.log", name=f"rate{n}", concurrency=1))
+    wait_for_workers(redis_url, 3, workers)
+    app = Celery(broker=redis_url, set_as_current=False)
+    for slug in ("demo-yangjiang", "demo-heyuan"):
+        app.send_task("govreports.crawl_portal", args=[slug], queue="crawl")
+    app.close()
+    expected = len(site.all_articles())
+    assert wait_until(lambda: scalar(store, "SELECT count(*) FROM report_versions") == expected, 90, every=0.5)
+    # robots.txt is fetched by each process outside the rate limiter (scrapers/fetcher.py): not counted.
+    arrivals = [t for t, path in list(site.request_times) if path != "/robots.txt"]
+    assert len(arrivals) >= expected
+    assert max_in_window(arrivals, 1.0 - JITTER_TOLERANCE) <= RATE
+    span = max(arrivals) - min(arrivals)
+    assert span >= (len(arrivals) - 1) / RATE - 1.0  # the limit held: no burst made up for lost time
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_of_two_concurrent_crawls_of_one_portal_one_runs_and_one_is_skipped(
+    tmp_path: Path, redis_url: str, store: str, demo: DemoServer, site: DemoSite, workers: list[Process]
+) -> None:
+    registry = demo_registry(tmp_path / "portals.yaml", rate_limit_per_second=RATE)
+    results = redis_db(12)
+    env = worker_env(redis_url, store, demo, registry, GOVREPORTS_RESULT_BACKEND=results)
+    workers.append(celery_worker(env, tmp_path / "worker.log", name="lock", concurrency=2))
+    wait_for_workers(redis_url, 1, workers)
+    app = Celery(broker=redis_url, backend=results, set_as_current=False)
+    sent = [
+        app.send_task("govreports.crawl_portal", args=["demo-heyuan"], kwargs={"follow": False}, queue="crawl")
+        for _ in range(2)
+    ]
+    outcomes = [r.get(timeout=60) for r in sent]
+    for r in sent:
+        r.forget()
+    app.close()
+    skipped = [o for o in outcomes if "skipped" in o]
+    ran = [o for o in outcomes if "report_ids" in o]
+    assert (len(ran), len(skipped)) == (1, 1), outcomes
+    assert skipped[0]["skipped"] == "a crawl of this portal is running"
+    first_page = site.portals["hy"].list_page_path(1)
+    assert [p for _, p in site.request_times].count(first_page) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_the_crawl_lock_of_a_worker_killed_mid_crawl_expires_and_the_portal_can_be_crawled_again(
+    tmp_path: Path,
+    redis_url: str,
+    client: redis.Redis,
+    store: str,
+    demo: DemoServer,
+    workers: list[Process],
+) -> None:
+    registry = demo_registry(tmp_path / "portals.yaml", rate_limit_per_second=1)
+    time_limit = 6
+    env = worker_env(redis_url, store, demo, registry, GOVREPORTS_TASK_TIME_LIMIT=str(time_limit))
+    worker = celery_worker(env, tmp_path / "worker.log", name="doomed", concurrency=1)
+    workers.append(worker)
+    wait_for_workers(redis_url, 1, workers)
+    app = Celery(broker=redis_url, set_as_current=False)
+    app.send_task("govreports.crawl_portal", args=["demo-heyuan"], kwargs={"follow": False}, queue="crawl")
+    app.close()
+    key = LOCK_KEY.format(slug="demo-heyuan")
+    assert wait_until(lambda: client.exists(key), 30), worker.output()[-3000:]
+    worker.kill9()
+    ttl = int(client.ttl(key))
+    assert 0 < ttl <= time_limit + 5
+    assert wait_until(lambda: not client.exists(key), ttl + 2)
+    with crawl_lock(client, "demo-heyuan", 30) as acquired:
+        assert acquired
