@@ -103,6 +103,8 @@ def is_furniture(line: str) -> bool:
     stripped = line.strip()
     if not stripped or SEPARATOR_ONLY.match(stripped) or stripped in NAV_WORDS:
         return True
+    if len(stripped) > 120 and SENTENCE_PUNCT.search(stripped):
+        return False  # a long line of sentences: none of the rules below would call it furniture
     if _ANY_FURNITURE.search(stripped):
         return len(stripped) <= 120 or not SENTENCE_PUNCT.search(stripped)
     if FURNITURE_LABEL.match(stripped) and (len(stripped) <= SHORT_LINE or not SENTENCE_PUNCT.search(stripped)):
