@@ -355,6 +355,49 @@ def db_upgrade() -> None:
 
 
 @app.command()
+def status(
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for workers to answer a ping")] = 1.0,
+    failures: Annotated[int, typer.Option(help="How many of the last 24 h's failures to list")] = 10,
+) -> None:
+    """Queue lengths, workers online, the last crawl of each portal, failures of the last 24 h.
+
+    Without a broker it says so and shows the database part. Exits 1 when a configured broker or
+    the database does not answer.
+
+    Example: GOVREPORTS_BROKER_URL=redis://127.0.0.1:6379/0 govreports status
+    """
+    from workers.status import gather
+
+    state = gather(Settings(), timeout=timeout)
+    if state.broker_problem:
+        out.print(f"broker: {state.broker_problem}")
+    else:
+        out.print("queues: " + ", ".join(f"{name} {n}" for name, n in state.queues.items()))
+        out.print(f"workers online: {len(state.workers)}" + (f" ({', '.join(state.workers)})" if state.workers else ""))
+    if state.database_problem:
+        out.print(state.database_problem)
+        raise typer.Exit(1)
+    per_portal = state.failures_by_portal
+    table = Table(title=f"{len(state.portals)} portals: last crawl")
+    for column in ("portal", "last crawl (UTC)", "outcome", "failures 24 h"):
+        table.add_column(column, overflow="fold")
+    for p in state.portals:
+        when = f"{p.last_crawl_at:%Y-%m-%d %H:%M}" if p.last_crawl_at else "never"
+        table.add_row(p.slug, when, p.outcome or "", str(per_portal.get(p.slug, 0)))
+    out.print(table)
+    out.print(f"failures in the last 24 h: {len(state.failures)}")
+    if state.failures and failures > 0:
+        recent = Table(title=f"the last {min(failures, len(state.failures))}")
+        for column in ("at (UTC)", "portal", "kind", "url", "error"):
+            recent.add_column(column, overflow="fold")
+        for f in state.failures[-failures:]:
+            recent.add_row(f"{f.at:%Y-%m-%d %H:%M:%S}", f.portal, f.kind, f.url, f.error[:120])
+        out.print(recent)
+    if state.broker_down:
+        raise typer.Exit(1)
+
+
+@app.command()
 def flower(
     port: Annotated[int, typer.Option(help="Port to listen on")] = 5555,
     address: Annotated[str, typer.Option(help="Address to bind")] = "127.0.0.1",
