@@ -12,11 +12,14 @@ import re
 from pipelines import metric_vocab as vocab
 
 MAX_NAME = 12
-_AFTER_NOUN = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,10}")
+_AFTER_NOUN = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,14}")
 _AFTER_STOP = re.compile(r"[和与及的在是为将并等或而且从对向给让把被到至达]|以上|以下|左右|以内|同比|环比")
 _PREVIOUS_ITEM = re.compile(r".*(?:\d[\d.,]*[^\d、，,；;]{0,4}?[、]|[、])")
 _SHARED = re.compile(r"(?:均|都|全部)(?:已|达|达到|为|是|实现|超过|超|在)?$")
 _DIGITS_TAIL = re.compile(r"^[\d.,%]+")
+_QUALIFIER_AFTER = re.compile(r"以上|以下|左右|以内|之内|多|余")
+_CONNECTOR_ONLY = re.compile(r"^[和与及、或至到,，\s]*$")
+_PREVIOUS_NUMBER = re.compile(r"\d[\d.,]*[^\d]{0,4}[和与及、或]\s*$")
 _SUBJECT_VERB = re.compile(
     r"受理|办理|办结|上线|实现|完成|开展|建成|新增|累计|共|进驻|可办|提供|服务|发布|处理|接听|归集|推动|推进|"
     r"开通|覆盖|达到|达|为|有|收到|征集|交办|梳理|整合|建设|部署|配备|承接|组织|举办|培训|签约|印发|出台|制定"
@@ -74,6 +77,9 @@ def _borrowed_subjects(norm: str, s_start: int, start: int) -> list[str]:
 
 
 def _noun_after(norm: str, end: int, s_end: int) -> str:
+    qualifier = _QUALIFIER_AFTER.match(norm, end, s_end)
+    if qualifier:
+        end = qualifier.end()
     match = _AFTER_NOUN.match(norm, end, s_end)
     if not match:
         return ""
@@ -85,6 +91,13 @@ def _noun_after(norm: str, end: int, s_end: int) -> str:
 def indicator_name(norm: str, s_start: int, start: int, end: int, s_end: int) -> list[str]:
     """One name per indicator the number is stated for (usually one)."""
     before = _clause_before(norm, s_start, start)
+    if _CONNECTOR_ONLY.match(before):
+        # 30.6%和69.4%, 90家和870家: the second number shares the first one's indicator words.
+        previous = _PREVIOUS_NUMBER.search(norm, max(s_start, start - 16), start)
+        if previous:
+            first = re.search(r"\d", norm[previous.start() : start])
+            at = previous.start() + (first.start() if first else 0)
+            return indicator_name(norm, s_start, at, at, s_end)
     whole_clause = norm[max(s_start, start - 40) : start]
     shared = _SHARED.search(whole_clause)
     if shared:
