@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from pipelines.store.models import FetchEvent, MetricRow, Report, ReportVersion
+from scrapers.registry import Portal
+from seeds.demo import DemoServer
 from workers import tasks
 from workers.runtime import Runtime
 
@@ -38,3 +40,17 @@ def metrics(rt: Runtime) -> int:
 def failures(rt: Runtime) -> list[FetchEvent]:
     with rt.sessions() as session:
         return list(session.scalars(select(FetchEvent).where(FetchEvent.outcome == "failed")))
+
+
+def local_portal(server: DemoServer, **overrides: object) -> Portal:
+    """A portal on the demo server: loopback allowed, no politeness delay."""
+    values: dict[str, object] = {
+        "slug": "test-portal",
+        "name": "t",
+        "seeds": (server.base_url + "/yj/zwgk/gzbg/index.html",),
+        "allowed_hosts": ("127.0.0.1",),
+        "private_networks": ("127.0.0.0/8",),
+        "rate_limit_per_second": 1000,
+    }
+    values.update(overrides)
+    return Portal.model_validate(values)

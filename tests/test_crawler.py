@@ -12,25 +12,11 @@ from pipelines.store.models import FetchEvent
 from scrapers.discover import canonical
 from scrapers.errors import BlockedURL, TooLarge, TransientFetchError
 from scrapers.fetcher import Fetcher, FetchPolicy, make_client, parse_retry_after
-from scrapers.registry import Portal
 from seeds.demo import DemoServer, DemoSite
 from tests.conftest import RuntimeFactory
-from tests.helpers import crawl_demo, versions
+from tests.helpers import crawl_demo, local_portal, versions
 
 LIST = "/yj/zwgk/gzbg/index.html"
-
-
-def portal_for(server: DemoServer, **overrides: object) -> Portal:
-    values: dict[str, object] = {
-        "slug": "crawler-test",
-        "name": "t",
-        "seeds": (server.base_url + LIST,),
-        "allowed_hosts": ("127.0.0.1",),
-        "private_networks": ("127.0.0.0/8",),
-        "rate_limit_per_second": 1000,
-    }
-    values.update(overrides)
-    return Portal.model_validate(values)
 
 
 @pytest.fixture
@@ -60,7 +46,7 @@ def test_a_robots_disallowed_report_is_recorded_as_skipped_and_never_fetched(
 
 def test_crawl_delay_in_robots_spaces_requests(fetcher: Fetcher, demo_site: DemoSite, demo_server: DemoServer) -> None:
     demo_site.robots_txt = "User-agent: *\nCrawl-delay: 1\n"
-    portal = portal_for(demo_server)
+    portal = local_portal(demo_server)
     fetcher.get(demo_server.base_url + LIST, portal)
     started = time.monotonic()
     fetcher.get(demo_server.base_url + LIST, portal)
@@ -72,7 +58,7 @@ def test_a_429_carries_its_retry_after_and_pauses_the_host(
 ) -> None:
     demo_site.retry_after = 1
     demo_site.fail(LIST, "429", times=1)
-    portal = portal_for(demo_server)
+    portal = local_portal(demo_server)
     with pytest.raises(TransientFetchError) as caught:
         fetcher.get(demo_server.base_url + LIST, portal)
     assert caught.value.status == 429 and caught.value.retry_after == 1.0
@@ -125,14 +111,14 @@ def test_a_304_costs_no_body_and_creates_nothing(
 def test_pagination_stops_at_the_bound(fetcher: Fetcher, demo_server: DemoServer) -> None:
     from scrapers.crawl import discover
 
-    portal = portal_for(demo_server, seeds=(demo_server.base_url + "/hy/zwgk/ghjh/index.html",), max_list_pages=1)
+    portal = local_portal(demo_server, seeds=(demo_server.base_url + "/hy/zwgk/ghjh/index.html",), max_list_pages=1)
     assert discover(fetcher, portal).pages_fetched == 1
 
 
 def test_a_full_walk_reads_every_list_page(fetcher: Fetcher, demo_site: DemoSite, demo_server: DemoServer) -> None:
     from scrapers.crawl import discover
 
-    portal = portal_for(demo_server, seeds=(demo_server.base_url + "/hy/zwgk/ghjh/index.html",))
+    portal = local_portal(demo_server, seeds=(demo_server.base_url + "/hy/zwgk/ghjh/index.html",))
     found = discover(fetcher, portal, full=True)
     assert found.pages_fetched == demo_site.portals["hy"].page_count == 2
     assert len(found.links) == len(demo_site.portals["hy"].articles)
@@ -157,7 +143,7 @@ def test_redirects_are_followed_and_the_final_url_kept(
     fetcher: Fetcher, demo_site: DemoSite, demo_server: DemoServer
 ) -> None:
     demo_site.fail("/old/list.html", f"redirect:{LIST}")
-    result = fetcher.get(demo_server.base_url + "/old/list.html", portal_for(demo_server))
+    result = fetcher.get(demo_server.base_url + "/old/list.html", local_portal(demo_server))
     assert result.url == demo_server.base_url + LIST
 
 
@@ -168,7 +154,7 @@ def test_a_redirect_to_a_private_address_is_refused_before_connecting(
     fetcher: Fetcher, demo_site: DemoSite, demo_server: DemoServer
 ) -> None:
     demo_site.fail("/jump.html", "redirect:http://10.20.30.40/admin")
-    portal = portal_for(demo_server, allowed_hosts=("127.0.0.1", "10.20.30.40"))
+    portal = local_portal(demo_server, allowed_hosts=("127.0.0.1", "10.20.30.40"))
     with pytest.raises(BlockedURL, match=r"refused address 10\.20\.30\.40"):
         fetcher.get(demo_server.base_url + "/jump.html", portal)
 
@@ -177,7 +163,7 @@ def test_a_redirect_to_the_metadata_service_is_refused(
     fetcher: Fetcher, demo_site: DemoSite, demo_server: DemoServer
 ) -> None:
     demo_site.fail("/jump.html", "redirect:http://169.254.169.254/latest/meta-data/")
-    portal = portal_for(demo_server, allowed_hosts=("127.0.0.1", "169.254.169.254"))
+    portal = local_portal(demo_server, allowed_hosts=("127.0.0.1", "169.254.169.254"))
     with pytest.raises(BlockedURL, match="refused address"):
         fetcher.get(demo_server.base_url + "/jump.html", portal)
 
@@ -185,13 +171,13 @@ def test_a_redirect_to_the_metadata_service_is_refused(
 def test_a_redirect_off_the_portal_is_refused(fetcher: Fetcher, demo_site: DemoSite, demo_server: DemoServer) -> None:
     demo_site.fail("/jump.html", "redirect:https://evil.example.com/")
     with pytest.raises(BlockedURL, match="not one of the portal's hosts"):
-        fetcher.get(demo_server.base_url + "/jump.html", portal_for(demo_server))
+        fetcher.get(demo_server.base_url + "/jump.html", local_portal(demo_server))
 
 
 def test_a_redirect_loop_ends_at_the_bound(fetcher: Fetcher, demo_site: DemoSite, demo_server: DemoServer) -> None:
     demo_site.fail("/loop.html", "redirect:/loop.html")
     with pytest.raises(BlockedURL, match="redirects"):
-        fetcher.get(demo_server.base_url + "/loop.html", portal_for(demo_server))
+        fetcher.get(demo_server.base_url + "/loop.html", local_portal(demo_server))
 
 
 def test_a_decompression_bomb_is_cut_off_at_the_size_limit(
@@ -199,7 +185,7 @@ def test_a_decompression_bomb_is_cut_off_at_the_size_limit(
 ) -> None:
     demo_site.fail("/bomb.html", "gzip-bomb")
     with pytest.raises(TooLarge):
-        fetcher.get(demo_server.base_url + "/bomb.html", portal_for(demo_server))
+        fetcher.get(demo_server.base_url + "/bomb.html", local_portal(demo_server))
 
 
 def test_no_more_than_the_per_host_cap_of_requests_are_in_flight(demo_site: DemoSite, demo_server: DemoServer) -> None:
@@ -235,7 +221,7 @@ def test_no_more_than_the_per_host_cap_of_requests_are_in_flight(demo_site: Demo
 
         def get(path: str) -> None:
             with pytest.raises(TransientFetchError):
-                fetcher.get(demo_server.base_url + path, portal_for(demo_server))
+                fetcher.get(demo_server.base_url + path, local_portal(demo_server))
 
         threads = [threading.Thread(target=get, args=(p,)) for p in paths]
         for t in threads:

@@ -12,21 +12,8 @@ from scrapers.encoding import decode_body
 from scrapers.errors import BlockedURL, HTTPStatusFailure, RobotsDisallowed, TooLarge, TransientFetchError
 from scrapers.fetcher import Fetcher, FetchPolicy, make_client
 from scrapers.guard import check_url
-from scrapers.registry import Portal
 from seeds.demo import DemoServer, DemoSite
-
-
-def demo_portal(server: DemoServer, **overrides: object) -> Portal:
-    values: dict[str, object] = {
-        "slug": "test-portal",
-        "name": "t",
-        "seeds": (server.base_url + "/yj/zwgk/gzbg/index.html",),
-        "allowed_hosts": ("127.0.0.1",),
-        "private_networks": ("127.0.0.0/8",),
-        "rate_limit_per_second": 1000,
-    }
-    values.update(overrides)
-    return Portal.model_validate(values)
+from tests.helpers import local_portal
 
 
 @pytest.fixture
@@ -37,14 +24,14 @@ def fetcher() -> Iterator[Fetcher]:
 
 
 def test_a_page_is_fetched_with_its_validators(fetcher: Fetcher, demo_server: DemoServer) -> None:
-    result = fetcher.get(demo_server.base_url + "/yj/zwgk/gzbg/index.html", demo_portal(demo_server))
+    result = fetcher.get(demo_server.base_url + "/yj/zwgk/gzbg/index.html", local_portal(demo_server))
     assert result.status == 200 and result.etag and "news-list" in result.text
 
 
 def test_a_matching_etag_costs_no_body(fetcher: Fetcher, demo_server: DemoServer) -> None:
     url = demo_server.base_url + "/yj/zwgk/gzbg/index.html"
-    first = fetcher.get(url, demo_portal(demo_server))
-    second = fetcher.get(url, demo_portal(demo_server), etag=first.etag)
+    first = fetcher.get(url, local_portal(demo_server))
+    second = fetcher.get(url, local_portal(demo_server), etag=first.etag)
     assert second.not_modified and second.body == b""
 
 
@@ -52,12 +39,12 @@ def test_loopback_is_refused_unless_the_portal_allows_private_addresses(
     fetcher: Fetcher, demo_server: DemoServer
 ) -> None:
     with pytest.raises(BlockedURL, match=r"refused address 127\.0\.0\.1"):
-        fetcher.get(demo_server.base_url + "/", demo_portal(demo_server, private_networks=()))
+        fetcher.get(demo_server.base_url + "/", local_portal(demo_server, private_networks=()))
 
 
 def test_a_host_outside_the_portal_is_refused(fetcher: Fetcher, demo_server: DemoServer) -> None:
     with pytest.raises(BlockedURL, match="not one of the portal's hosts"):
-        fetcher.get("http://localhost:1/x.html", demo_portal(demo_server))
+        fetcher.get("http://localhost:1/x.html", local_portal(demo_server))
 
 
 @pytest.mark.parametrize(
@@ -73,13 +60,13 @@ def test_private_and_metadata_addresses_are_refused(url: str) -> None:
 def test_a_500_is_transient(fetcher: Fetcher, demo_site: DemoSite, demo_server: DemoServer) -> None:
     demo_site.fail("/yj/zwgk/gzbg/index.html", "500")
     with pytest.raises(TransientFetchError) as caught:
-        fetcher.get(demo_server.base_url + "/yj/zwgk/gzbg/index.html", demo_portal(demo_server))
+        fetcher.get(demo_server.base_url + "/yj/zwgk/gzbg/index.html", local_portal(demo_server))
     assert caught.value.status == 500 and caught.value.url.endswith("index.html")
 
 
 def test_a_404_is_permanent(fetcher: Fetcher, demo_server: DemoServer) -> None:
     with pytest.raises(HTTPStatusFailure):
-        fetcher.get(demo_server.base_url + "/yj/nothing.html", demo_portal(demo_server))
+        fetcher.get(demo_server.base_url + "/yj/nothing.html", local_portal(demo_server))
 
 
 def test_a_stalled_answer_times_out_as_transient(
@@ -88,20 +75,20 @@ def test_a_stalled_answer_times_out_as_transient(
     demo_site.stall_seconds = 1.5
     demo_site.fail("/yj/zwgk/gzbg/index.html", "timeout")
     with pytest.raises(TransientFetchError, match="timed out"):
-        fetcher.get(demo_server.base_url + "/yj/zwgk/gzbg/index.html", demo_portal(demo_server))
+        fetcher.get(demo_server.base_url + "/yj/zwgk/gzbg/index.html", local_portal(demo_server))
 
 
 def test_a_body_over_the_limit_is_refused(demo_server: DemoServer) -> None:
     policy = FetchPolicy(max_body_bytes=1000)
     with make_client(policy) as client, pytest.raises(TooLarge):
-        Fetcher(client, policy).get(demo_server.base_url + "/yj/zwgk/gzbg/index.html", demo_portal(demo_server))
+        Fetcher(client, policy).get(demo_server.base_url + "/yj/zwgk/gzbg/index.html", local_portal(demo_server))
 
 
 def test_robots_disallowed_urls_are_never_fetched(
     fetcher: Fetcher, demo_site: DemoSite, demo_server: DemoServer
 ) -> None:
     with pytest.raises(RobotsDisallowed):
-        fetcher.get(demo_server.base_url + "/admin/secret.html", demo_portal(demo_server))
+        fetcher.get(demo_server.base_url + "/admin/secret.html", local_portal(demo_server))
     assert "/admin/secret.html" not in demo_site.requests
 
 
