@@ -36,8 +36,8 @@ def redis_db(n: int) -> str:
     return url
 
 
-def postgres_db(name: str) -> str:
-    """A PostgreSQL database `name` beside the test one, emptied and migrated to head."""
+def postgres_db(name: str, *, migrated: bool = True) -> str:
+    """A PostgreSQL database `name` beside the test one, emptied and (unless not `migrated`) at head."""
     require_server(POSTGRES_URL, 5432, "PostgreSQL")
     base = POSTGRES_URL.rsplit("/", 1)[0]
     admin = sa.create_engine(base + "/postgres", isolation_level="AUTOCOMMIT")
@@ -50,7 +50,8 @@ def postgres_db(name: str) -> str:
     with engine.begin() as conn:
         conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     engine.dispose()
-    migrate.upgrade(url)
+    if migrated:
+        migrate.upgrade(url)
     return url
 
 
