@@ -264,3 +264,12 @@ def test_flower_answers_http_behind_basic_auth_and_passes_its_healthcheck(stack:
         assert client.get(f"http://127.0.0.1:{port}/").status_code == 401
         auth = (env["GOVREPORTS_FLOWER_USER"], env["GOVREPORTS_FLOWER_PASSWORD"])
         assert client.get(f"http://127.0.0.1:{port}/api/workers", auth=auth).status_code == 200
+
+
+def test_the_readme_deploy_section_names_every_service_and_the_flower_port() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    deploy = readme.split("## Deploy", 1)[1].split("\n## ", 1)[0]
+    for service in SERVICES:
+        assert service in deploy, service
+    published = str(SERVICES["flower"]["ports"][0]).split(":")[-2]
+    assert f"localhost:{published}" in deploy
