@@ -79,11 +79,9 @@ def test_the_redis_limiter_spaces_requests_from_separate_clients_to_the_host_rat
         t.join()
     for c in clients:
         c.close()
-    gaps = [b - a for a, b in zip(sorted(granted), sorted(granted)[1:], strict=False)]
     assert len(granted) == 12
     assert sorted(granted)[-1] - sorted(granted)[0] >= 11 / 20 - JITTER_TOLERANCE
     assert max_in_window(granted, 1.0 - JITTER_TOLERANCE) <= 20
-    assert min(gaps) >= 0.0
 
 
 def test_requests_to_different_hosts_do_not_wait_for_each_other(client: redis.Redis) -> None:

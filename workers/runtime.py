@@ -1,6 +1,9 @@
 """Per-process resources: engine, sessions, the one httpx client, fetcher and registry.
 
-Built on first use from the settings (never at import), rebuilt after a worker forks.
+Built on first use from the settings (never at import), rebuilt after a worker forks. With Redis
+configured (`redis_url`, or a Redis broker) the runtime is a `ClusterRuntime`: the per-host rate
+limit and the one-crawl-per-portal lock are shared by every worker through Redis
+(workers/cluster_limits.py); without it (the embedded, in-process mode) both are local.
 """
 
 from __future__ import annotations
