@@ -405,7 +405,7 @@ def main() -> None:
     row("DB rows / report", [f"{r.rows_per_report:.1f}" for r in results])
     row("DB bytes / report", [f"{r.bytes_per_report:,.0f}" for r in results])
     row("task messages / report", [f"{r.task_messages_per_report:.2f}" for r in results])
-    row("  + event messages / report", [f"{r.events_per_report:.1f}" for r in results])
+    row("  monitoring events / report", [f"{r.events_per_report:.1f}" for r in results])
     row("peak RSS, one worker (MiB)", [f"{r.peak_worker_mib:.0f}" for r in results], "≤ 250")
     row("peak RSS, one process (MiB)", [f"{r.peak_process_mib:.0f}" for r in results])
     for i, label in enumerate(("recrawl (default)", "recrawl (full)")):

@@ -8,6 +8,7 @@ govreports_test_runtime* (govreports_test belongs to the store tests).
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -23,6 +24,19 @@ import yaml
 
 from pipelines.store import migrate
 from tests.conftest import POSTGRES_URL, REDIS_URL, require_server
+
+
+def with_scripts_on_path(env: Mapping[str, str]) -> dict[str, str]:
+    """`env` with this interpreter's scripts (celery, govreports) first on PATH, activated or not."""
+    scripts = str(Path(sys.executable).parent)
+    return {**env, "PATH": os.pathsep.join([scripts, env.get("PATH", os.defpath)])}
+
+
+def script(name: str) -> str:
+    """The path of an installed console script of this interpreter (`govreports`, `celery`)."""
+    path = shutil.which(name, path=with_scripts_on_path(os.environ)["PATH"])
+    assert path, f"{name} is installed with govreports (pip install -e .)"
+    return path
 
 
 def redis_db(n: int) -> str:

@@ -24,7 +24,15 @@ import pytest
 import yaml
 
 from tests.conftest import POSTGRES_URL
-from tests.runtime_processes import Process, free_port, postgres_db, redis_db, scalar, wait_until
+from tests.runtime_processes import (
+    Process,
+    free_port,
+    postgres_db,
+    redis_db,
+    scalar,
+    wait_until,
+    with_scripts_on_path,
+)
 from workers.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,7 +105,7 @@ def service_env(service: str, data_dir: Path, secrets: dict[str, str]) -> dict[s
         env[name] = interpolate(str(value), dotenv)
     env = {name: to_this_machine(name, value, data_dir) for name, value in env.items()}
     env["HOSTNAME"] = socket.gethostname()  # what the container's $HOSTNAME and Celery's %h agree on
-    return env
+    return with_scripts_on_path(env)  # the image's PATH has them; here they sit beside this Python
 
 
 def service_argv(service: str, data_dir: Path, port_map: dict[str, str]) -> list[str]:

@@ -4,7 +4,6 @@ the tasks a real worker finished, to basic auth only, and keeps nothing on disk.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +23,7 @@ from tests.runtime_processes import (
     port_open,
     postgres_db,
     redis_db,
+    script,
     wait_until,
 )
 
@@ -33,9 +33,7 @@ USER, PASSWORD = "ops", "s3cret-for-tests"
 
 
 def govreports() -> str:
-    path = shutil.which("govreports")
-    assert path, "the govreports entry point is installed (pip install -e .)"
-    return path
+    return script("govreports")
 
 
 def without_flower_credentials(**extra: str) -> dict[str, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,7 @@ from rich.console import Console
 
 from seeds.demo import DemoServer, DemoSite
 from tests.conftest import RuntimeFactory
-from tests.runtime_processes import Process, celery_worker, redis_db, wait_until
+from tests.runtime_processes import Process, celery_worker, redis_db, script, wait_until
 from workers.config import Settings
 from workers.ingest import run_in_process
 from workers.status import gather
@@ -23,10 +22,13 @@ from workers.status import gather
 
 def run_status(env_updates: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("GOVREPORTS_BROKER_URL", "GOVREPORTS_REDIS_URL")}
-    path = shutil.which("govreports")
-    assert path
     return subprocess.run(
-        [path, "status"], capture_output=True, text=True, env={**env, **env_updates}, cwd=cwd, timeout=60
+        [script("govreports"), "status"],
+        capture_output=True,
+        text=True,
+        env={**env, **env_updates},
+        cwd=cwd,
+        timeout=60,
     )
 
 
