@@ -12,8 +12,10 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import socket
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -183,6 +185,40 @@ def test_workers_get_a_stop_grace_period_covering_the_task_time_limit() -> None:
 
 def test_flower_is_published_on_the_hosts_loopback_only() -> None:
     assert all(str(p).startswith("127.0.0.1:") for p in SERVICES["flower"]["ports"])
+
+
+def test_what_the_dockerfile_copies_builds_into_packages_with_migrations_registry_and_demo(tmp_path: Path) -> None:
+    """The image installs only what it COPYs (non-editable): every module and data file must be in it."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for line in (ROOT / "Dockerfile").read_text().splitlines():
+        if line.startswith("COPY "):
+            *sources, _dest = line.split()[1:]
+            for name in sources:
+                path = ROOT / name
+                if path.is_dir():
+                    shutil.copytree(path, src / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+                else:
+                    shutil.copy(path, src / name)
+    build = tmp_path / "lib"
+    run = subprocess.run(
+        [sys.executable, "-c", "from setuptools import setup; setup()", "-q", "build_py", "-d", str(build)],
+        cwd=src,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    for package in ("scrapers", "pipelines", "workers", "seeds"):
+        for module in (ROOT / package).rglob("*.py"):
+            if "__pycache__" not in module.parts:
+                assert (build / module.relative_to(ROOT)).exists(), module
+    for data in [
+        "seeds/portals.yaml",
+        "pipelines/store/migrations/script.py.mako",
+        *(str(p.relative_to(ROOT)) for p in (ROOT / "seeds/demo/reports").glob("*.txt")),
+    ]:
+        assert (build / data).exists(), data
 
 
 # -- each service's command, run on this machine --------------------------------------------------
