@@ -69,6 +69,7 @@ def test_status_counts_the_messages_waiting_in_each_queue(sqlite_url: str) -> No
     state = gather(Settings(database_url=sqlite_url, broker_url=broker), timeout=0.5)
     assert state.broker_problem is None
     assert state.queues == {"crawl": 2, "process": 1}
+    assert state.unacknowledged == 0
     assert state.workers == []
 
 

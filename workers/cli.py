@@ -372,7 +372,8 @@ def status(
     if state.broker_problem:
         out.print(f"broker: {state.broker_problem}")
     else:
-        out.print("queues: " + ", ".join(f"{name} {n}" for name, n in state.queues.items()))
+        waiting = ", ".join(f"{name} {n}" for name, n in state.queues.items())
+        out.print(f"queues: {waiting}; delivered, not yet acknowledged: {state.unacknowledged}")
         out.print(f"workers online: {len(state.workers)}" + (f" ({', '.join(state.workers)})" if state.workers else ""))
     if state.database_problem:
         out.print(state.database_problem)

@@ -26,6 +26,7 @@ from workers.config import Settings
 QUEUES = (CRAWL_QUEUE, PROCESS_QUEUE)
 # kombu's Redis transport keeps messages with a priority in "<queue>\x06\x16<priority>" lists.
 _PRIORITY_SUFFIXES = ("", *(f"\x06\x16{p}" for p in (1, 2, 3, 4, 5, 6, 7, 8, 9)))
+UNACKED = "unacked"  # kombu's Redis transport: messages delivered and not yet acknowledged
 FAILURE_WINDOW = timedelta(hours=24)
 
 
@@ -52,6 +53,7 @@ class Status:
     broker_problem: str | None = None  # set when the broker is not configured or does not answer
     broker_down: bool = False  # configured but not answering
     queues: dict[str, int] = field(default_factory=dict)
+    unacknowledged: int = 0  # delivered to a worker, not yet acknowledged: running, prefetched or awaiting a retry
     workers: list[str] = field(default_factory=list)
     database_problem: str | None = None
     portals: list[PortalCrawl] = field(default_factory=list)
@@ -97,6 +99,7 @@ def _broker_side(status: Status, timeout: float) -> None:
     client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
     try:
         status.queues = queue_lengths(client)
+        status.unacknowledged = int(client.hlen(UNACKED))
     except redis.RedisError as exc:
         status.broker_problem = f"broker unreachable at {_safe(url)}: {exc}"
         status.broker_down = True
