@@ -56,6 +56,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             "govreports.crawl_portal": {"queue": CRAWL_QUEUE},
             "govreports.fetch_report": {"queue": CRAWL_QUEUE},
             "govreports.process_report": {"queue": PROCESS_QUEUE},
+            "govreports.resend_stuck": {"queue": PROCESS_QUEUE},
         },
         "task_send_sent_event": True,
         "worker_send_task_events": True,
