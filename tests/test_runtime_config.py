@@ -94,6 +94,10 @@ def test_config_from_the_environment_acks_late_rejects_on_lost_worker_and_prefet
     assert conf["worker_prefetch_multiplier"] == 1
 
 
+def test_a_pool_process_grown_past_250_mib_is_replaced(cluster_env: Settings) -> None:
+    assert celery_config(cluster_env)["worker_max_memory_per_child"] == 250 * 1024
+
+
 def test_hard_time_limit_comes_from_the_environment_with_the_soft_limit_before_it(cluster_env: Settings) -> None:
     conf = celery_config(cluster_env)
     assert conf["task_time_limit"] == 120

@@ -16,6 +16,7 @@ app = Celery("govreports", include=["workers.tasks"])
 
 CRAWL_QUEUE = "crawl"
 PROCESS_QUEUE = "process"
+WORKER_MAX_MEMORY_KIB = 250 * 1024
 
 
 def visibility_timeout(settings: Settings) -> int:
@@ -41,6 +42,9 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_time_limit": hard_limit,
         "task_soft_time_limit": max(1, hard_limit - min(30, hard_limit // 5)),
         "worker_prefetch_multiplier": 1,
+        # A pool process that grew past this (KiB, after a task) is replaced: a slow leak in a parser
+        # cannot take the machine. A process settles near 125 MiB (bench/pipeline.py).
+        "worker_max_memory_per_child": WORKER_MAX_MEMORY_KIB,
         "worker_concurrency": settings.worker_concurrency,
         "worker_hijack_root_logger": False,
         "broker_connection_retry_on_startup": True,
