@@ -42,6 +42,9 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_time_limit": hard_limit,
         "task_soft_time_limit": max(1, hard_limit - min(30, hard_limit // 5)),
         "worker_prefetch_multiplier": 1,
+        # After a broker reconnect, Celery lowers the prefetch count and raises it again per ack;
+        # with Redis a worker can stay at zero and stop consuming (celery#8091): keep the full count.
+        "worker_enable_prefetch_count_reduction": False,
         # A pool process that grew past this (KiB, after a task) is replaced: a slow leak in a parser
         # cannot take the machine. A process settles near 125 MiB (bench/pipeline.py).
         "worker_max_memory_per_child": WORKER_MAX_MEMORY_KIB,
