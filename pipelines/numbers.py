@@ -66,11 +66,13 @@ NUMERAL_CHARS = frozenset(
     "".join(DIGITS) + "".join(SMALL_UNITS) + "兆亿億万萬" + "".join(TENS_WORDS) + "".join(POINT) + "0123456789."
 )
 
-_ARABIC = re.compile(r"^\d+(?:\.\d+)?$")
+_ARABIC = re.compile(r"^(?:\d+(?:\.\d+)?|\.\d+)$")
 _GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _SCIENTIFIC = re.compile(r"^\d+(?:\.\d+)?[eE][+-]?\d+$")
 _ARABIC_RUN = re.compile(r"\d+(?:\.\d+)?")
 _GROUP_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+# A sum of money in words: 壹拾壹元整, 玖仟陆佰陆拾伍圆壹角捌分, 壹佰元零伍分.
+_MONEY = re.compile(r"^(?P<yuan>.+?)[元圆圓](?:零?(?P<jiao>.)角)?(?:零?(?P<fen>.)分)?[整正]?$")
 
 
 def parse_number(text: str) -> Decimal | None:
@@ -88,9 +90,11 @@ def parse_number(text: str) -> Decimal | None:
     if not s:
         return None
     with localcontext() as ctx:
-        ctx.prec = 50
+        ctx.prec = 210
         try:
             value = _parse_unsigned(s)
+            if value is not None and value.is_finite() and value == value.to_integral_value():
+                value = value.quantize(Decimal(1))  # 16.4亿 is 1640000000, not 1.64E+9
         except (InvalidOperation, DivisionByZero, ValueError, OverflowError):
             return None
     if value is None or not value.is_finite():
@@ -110,7 +114,24 @@ def _parse_unsigned(s: str) -> Decimal | None:
     if s.count("/") == 1:
         numerator, _, denominator = s.partition("/")
         return _ratio(_plain(numerator), _plain(denominator))
+    money = _MONEY.match(s)
+    if money:
+        return _money(money.group("yuan"), money.group("jiao"), money.group("fen"))
     return _plain(s)
+
+
+def _money(yuan: str, jiao: str | None, fen: str | None) -> Decimal | None:
+    whole = _plain(yuan)
+    if whole is None:
+        return None
+    for digit, scale in ((jiao, Decimal("0.1")), (fen, Decimal("0.01"))):
+        if digit is None:
+            continue
+        part = _plain(digit)
+        if part is None or part >= 10:
+            return None
+        whole += part * scale
+    return whole
 
 
 def _ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
@@ -136,6 +157,12 @@ def _plain(s: str) -> Decimal | None:
         s = s.replace(word, spelled)
     if not set(s) <= NUMERAL_CHARS:
         return None
+    for point in POINT:
+        whole, found, fraction = s.partition(point)
+        if found and whole and fraction and all(ch in DIGITS or ch.isdigit() for ch in fraction):
+            high = _with_big_units(whole)  # 三十九亿零六百二十五万点零一
+            low = _section("零" + point + fraction)
+            return None if high is None or low is None else high + low
     return _with_big_units(s)
 
 
@@ -150,6 +177,8 @@ def _with_big_units(s: str) -> Decimal | None:
             return None
         if not right:
             return high * multiplier
+        if high != high.to_integral_value():
+            return None  # 10.1万零100: a decimal magnitude takes no lower part
         if len(right) == 1 and right in DIGITS and DIGITS[right] and not left.endswith(tuple("零〇")):
             return high * multiplier + DIGITS[right] * multiplier / 10  # 三万五 = 35000
         low = _with_big_units(right)
@@ -168,32 +197,39 @@ def _section(s: str) -> Decimal | None:
     points = [p for p in POINT if p in s]
     if points:
         whole, _, fraction = s.partition(points[0])
-        if not fraction or any(ch not in DIGITS for ch in fraction):
+        if not whole or not fraction:
+            return None  # 点五, 三点
+        if fraction.isascii() and fraction.isdigit():
+            digits = fraction  # 一百点123
+        elif all(ch in DIGITS for ch in fraction):
+            digits = "".join(str(DIGITS[ch]) for ch in fraction)
+        else:
             return None
-        base = _section(whole) if whole else Decimal(0)
+        base = _section(whole)
         if base is None:
             return None
-        return base + Decimal("0." + "".join(str(DIGITS[ch]) for ch in fraction))
+        return base + Decimal("0." + digits)
     if len(s) > 1 and all(ch in DIGITS for ch in s):
         return Decimal("".join(str(DIGITS[ch]) for ch in s))  # 二〇二四
     return _units(s)
 
 
-def _tokens(s: str) -> list[tuple[str, Decimal]] | None:
-    out: list[tuple[str, Decimal]] = []
+def _tokens(s: str) -> list[tuple[str, Decimal, bool]] | None:
+    """(kind, value, literal): literal for an Arabic run of two or more digits (1百01 is 101)."""
+    out: list[tuple[str, Decimal, bool]] = []
     i = 0
     while i < len(s):
         ch = s[i]
         if ch.isdigit():
             match = _ARABIC_RUN.match(s, i)
             assert match is not None
-            out.append(("digit", Decimal(match.group(0))))
+            out.append(("digit", Decimal(match.group(0)), len(match.group(0)) > 1))
             i = match.end()
             continue
         if ch in DIGITS:
-            out.append(("digit", Decimal(DIGITS[ch])))
+            out.append(("digit", Decimal(DIGITS[ch]), False))
         elif ch in SMALL_UNITS:
-            out.append(("unit", Decimal(SMALL_UNITS[ch])))
+            out.append(("unit", Decimal(SMALL_UNITS[ch]), False))
         else:
             return None
         i += 1
@@ -208,21 +244,22 @@ def _units(s: str) -> Decimal | None:
     pending: Decimal | None = None
     last_unit: Decimal | None = None
     after_zero = False
-    for kind, value in tokens:
+    literal = False
+    for kind, value, is_literal in tokens:
         if kind == "digit":
             if pending is not None:
                 return None  # two numbers in a row: 三五 is not one numeral
             if value == 0:
                 after_zero = True
                 continue
-            pending = value
+            pending, literal = value, is_literal
         else:
             if last_unit is not None and value >= last_unit:
                 return None  # 十百, 百百
             total += (pending if pending is not None else Decimal(1)) * value
             pending, last_unit, after_zero = None, value, False
     if pending is not None:
-        if last_unit is not None and last_unit >= 100 and not after_zero and pending < 10:
+        if last_unit is not None and last_unit >= 100 and not after_zero and not literal and pending < 10:
             total += pending * last_unit / 10  # 两千六 = 2600, 一百二 = 120
         else:
             total += pending
