@@ -2,94 +2,242 @@
 
 事项进驻率达96.7% → 事项进驻率; 进驻36个行政审批部门 → 进驻行政审批部门; 市级17个、江城区1个 →
 市级…, 江城区…; a clause too short to name anything borrows the sentence's subject. When one
-number serves a list (参与率、合格率均达100%), each item gets its own name.
+number serves a list (参与率、合格率均达100%), each item gets its own name; when a list of
+subjects is followed by 分别 and a list of numbers, each number takes its own subject.
+
+Everything here reads the Simplified shadow of the text (pipelines.textnorm) in a bounded window
+around the number, so naming is linear in the text as a whole.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from pipelines import metric_vocab as vocab
 
-MAX_NAME = 12
-_AFTER_NOUN = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,14}")
-_AFTER_STOP = re.compile(r"[和与及的在是为将并等或而且从对向给让把被到至达]|以上|以下|左右|以内|同比|环比")
+MAX_NAME = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """One indicator a number is stated for, and where its words begin in the text."""
+
+    name: str
+    at: int
+
+
+_QUOTES = re.compile(r"[“”\"《》「」『』‘’\s]")
+_AFTER_WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z“”\"「」『』‘’]{1,30}")
+_AFTER_STOP = re.compile(
+    r"[和与及在是为将并等或而且从对向给让把被到至达共约近超逾]|以上|以下|左右|以内|同比|环比|"
+    r"提供|实现|开展|进行|完成|办理|纳入|保持|达到|覆盖|参与|参加|受惠|运行|支撑|得到|获得|用于|作为"
+)
 _PREVIOUS_ITEM = re.compile(r".*(?:\d[\d.,]*[^\d、，,；;]{0,4}?[、]|[、])")
 _SHARED = re.compile(r"(?:均|都|全部)(?:已|达|达到|为|是|实现|超过|超|在)?$")
-_DIGITS_TAIL = re.compile(r"^[\d.,%]+")
+_RESPECTIVELY = re.compile(r"分别(?:为|是|达|达到|超过|超|增长|下降|增加|减少|提高|有|占)?$")
+_LEADING_DIGITS = re.compile(r"^[\d.,%]+")
 _QUALIFIER_AFTER = re.compile(r"以上|以下|左右|以内|之内|多|余")
 _CONNECTOR_ONLY = re.compile(r"^[和与及、或至到,，\s]*$")
 _PREVIOUS_NUMBER = re.compile(r"\d[\d.,]*[^\d]{0,4}[和与及、或]\s*$")
+_PARENTHESES = re.compile(r"[（(][^（()）]{0,40}[)）]")
+_OPEN_BREAK = re.compile(r"[，,；;：:。！？!?\n（(]")
+# A quantity inside a clause: digits (not part of a name like L3 or 12345热线) with a unit or date word.
+_DIGIT_RUN = re.compile(r"(?<![A-Za-z\d.])\d+(?:[.,]\d+)*[万亿千百]*")
 _SUBJECT_VERB = re.compile(
     r"受理|办理|办结|上线|实现|完成|开展|建成|新增|累计|共|进驻|可办|提供|服务|发布|处理|接听|归集|推动|推进|"
-    r"开通|覆盖|达到|达|为|有|收到|征集|交办|梳理|整合|建设|部署|配备|承接|组织|举办|培训|签约|印发|出台|制定"
+    r"开通|覆盖|达到|达|为|有|收到|征集|交办|梳理|整合|建设|部署|配备|承接|组织|举办|培训|签约|印发|出台|制定|"
+    r"在|比|较"
 )
 _CHANGE_CLAUSE = re.compile(r"^(?:比|较|同比|环比|增长|下降|增加|减少|提高|上升|回落)")
+_LIST_SPLIT = re.compile(r"[、和与及]")
+_DATES = re.compile(
+    r"(?:\d{1,4}年度?|\d{1,2}月份?|\d{1,2}[日号])+(?:[至到\-—~－]|以来|底|末|初|上半年|下半年|前|后|内|全年)*"
+)
+_AGGREGATES = re.compile(r"(?:合计|共计|总计|累计)将?")
+_MEASURE_NOUN = re.compile(r"[率额量数值比度费价]$")
 
 
 def _clean(name: str) -> str:
-    name = re.sub(r"[“”\"《》「」『』\s]", "", name)
+    name = _AGGREGATES.sub("", _QUOTES.sub("", name))
     name = vocab.NAME_LEADING.sub("", name)
     name = vocab.NAME_TRAILING.sub("", name)
-    name = _DIGITS_TAIL.sub("", name)
-    return name[-MAX_NAME:]
+    return _LEADING_DIGITS.sub("", name)
+
+
+def _quantities(segment: str) -> list[tuple[int, int]]:
+    """(start, end after its unit) of each quantity in a clause: digits with a unit or a date
+    word, or standing alone; digits that are part of a name (L3, 12345热线) are not quantities."""
+    found: list[tuple[int, int]] = []
+    for match in _DIGIT_RUN.finditer(segment):
+        end = match.end()
+        unit = vocab.UNIT_PATTERN.match(segment, end)
+        if unit:
+            found.append((match.start(), unit.end()))
+        elif date := _DATES.match(segment, match.start()):
+            found.append((match.start(), date.end()))
+        elif end == len(segment) or not "\u4e00" <= segment[end] <= "\u9fff":
+            found.append((match.start(), min(len(segment), end + 1)))
+    return found
+
+
+def _cut_after_quantities(segment: str) -> str:
+    """The words after the last quantity of a clause (扩大至16省65县市 → 县市 for 65)."""
+    found = _quantities(segment)
+    return segment[found[-1][1] :] if found else segment
 
 
 def _clause_before(norm: str, s_start: int, start: int) -> str:
-    """The words between the previous clause break (or listed item) and the number."""
-    left = s_start
-    for match in vocab.CLAUSE_BREAK.finditer(norm, s_start, start):
-        left = match.end()
-    segment = norm[left:start]
-    previous = _PREVIOUS_ITEM.match(segment)
-    if previous and previous.end() < len(segment):
-        segment = segment[previous.end() :]
-    digits = list(re.finditer(r"\d+(?:[.,]\d+)*[万亿千百]*(?:年度|年|月|日|号)?[^\u4e00-\u9fff]*", segment))
-    if digits and digits[-1].end() < len(segment):
-        cut = digits[-1].end()
-        unit = vocab.UNIT_PATTERN.match(segment, cut)
-        segment = segment[unit.end() if unit else cut :]
-    return segment
+    """The words between the previous clause break (or listed item) and the number.
 
-
-def _borrowed_subjects(norm: str, s_start: int, start: int) -> list[str]:
-    """Candidate subjects for a clause too short to name its number, best first: the sentence's
-    subject (its first words before a verb), the naming words of the previous clause
-    (猪肉产量2.11万吨，增长1.4% → 猪肉产量), the sentence's first clause."""
-    breaks = [m.start() for m in vocab.CLAUSE_BREAK.finditer(norm, s_start, start)]
-    first = norm[s_start : breaks[0] if breaks else start]
-    clauses = [first]
+    Short parentheticals are skipped; an enumeration of examples ending in 等 gives way to the
+    words before it (上线运行A、B、C等15类主题 → 上线运行A)."""
+    segment = _PARENTHESES.sub("", norm[max(s_start, start - 120) : start])
+    breaks = list(_OPEN_BREAK.finditer(segment))
     if breaks:
-        previous_start = max((b + 1 for b in breaks[:-1]), default=s_start)
-        clauses.insert(0, norm[previous_start : breaks[-1]])
-    out: list[str] = []
-    for clause in clauses:
-        if _CHANGE_CLAUSE.match(clause):
+        segment = segment[breaks[-1].end() :]
+    if "、" in segment:
+        last = segment[segment.rfind("、") + 1 :]
+        listed = segment[: segment.rfind("、")]
+        if "等" in last and not re.search(r"\d", listed):
+            head = segment[: segment.find("、")]
+            tail = last[last.rfind("等") + 1 :]
+            segment = head + tail
+        else:
+            previous = _PREVIOUS_ITEM.match(segment)
+            if previous and previous.end() < len(segment):
+                segment = segment[previous.end() :]
+    return _cut_after_quantities(segment)
+
+
+def _first_words(clause: str) -> str:
+    """A clause's words before its first quantity, dates left out (112年底台北市… → 台北市…)."""
+    clause = _DATES.sub("", clause)
+    found = _quantities(clause)
+    return _clean(clause[: found[0][0]] if found else clause)
+
+
+def _earlier_clauses(norm: str, s_start: int, start: int) -> list[str]:
+    """The clauses of the sentence before the one holding the number."""
+    text = _PARENTHESES.sub("", norm[s_start:start])
+    clauses = vocab.CLAUSE_BREAK.split(text)
+    return clauses[:-1]
+
+
+def _sentence_subject(norm: str, s_start: int, start: int) -> str:
+    """The subject of the sentence: the words of its first clause that says more than a date or
+    a filler, up to the first verb (2023年，我区热线共受理… → 我区热线)."""
+    for clause in vocab.CLAUSE_BREAK.split(_PARENTHESES.sub("", norm[s_start:start])):
+        words = _first_words(clause)
+        if len(words) < 2:
             continue
-        words = _clean(re.split(r"\d", _clean(clause), maxsplit=1)[0])
+        verb = _SUBJECT_VERB.search(words, 2)
+        return _clean(words[: verb.start()] if verb else words)
+    return ""
+
+
+def _borrowed_subjects(norm: str, s_start: int, start: int, local: str) -> list[str]:
+    """Candidate subjects for a clause too short to name its number, best first: the naming
+    words of the previous clause (猪肉产量2.11万吨，增长1.4% → 猪肉产量) unless the number has
+    its own measure word (满意率) and the previous clause is a sibling, then the words of the
+    sentence's first clause, then the sentence's subject."""
+    clauses = _earlier_clauses(norm, s_start, start)
+    out: list[str] = []
+    if clauses and not _CHANGE_CLAUSE.match(clauses[-1]) and not _MEASURE_NOUN.search(local):
+        words = _first_words(clauses[-1])
         if len(words) >= 2:
             out.append(words[-10:])
-    head = _clean(re.split(r"\d", _clean(first), maxsplit=1)[0])
-    verb = _SUBJECT_VERB.search(head)
-    if verb and verb.start() >= 2:
-        out.append(head[: verb.start()][-10:])
-    return out
+    for clause in clauses:
+        words = _first_words(clause)
+        if len(words) >= 2 and not _CHANGE_CLAUSE.match(clause):
+            out.append(words[-10:])
+            verb = _SUBJECT_VERB.search(words, 2)
+            if verb:
+                out.append(_clean(words[: verb.start()])[-10:])
+            break
+    return [candidate for candidate in out if len(candidate) >= 2]
+
+
+def _total_broken_down(norm: str, s_start: int, start: int) -> str:
+    """For a part of a breakdown (…，其中A4个、B32个), the thing the previous clause's total counts."""
+    text = _PARENTHESES.sub("", norm[s_start:start])
+    clauses = vocab.CLAUSE_BREAK.split(text)
+    if len(clauses) < 2 or not clauses[-1].startswith("其中"):
+        return ""
+    quantities = _quantities(clauses[-2])
+    if not quantities:
+        return ""
+    return _clean(_noun_after(clauses[-2], quantities[-1][1], len(clauses[-2])))
 
 
 def _noun_after(norm: str, end: int, s_end: int) -> str:
+    """The counted thing after a number and its unit: 36个行政审批部门 → 行政审批部门; a noun after
+    的 is the whole the count belongs to (98人的数据人才队伍 → 数据人才队伍)."""
     qualifier = _QUALIFIER_AFTER.match(norm, end, s_end)
     if qualifier:
         end = qualifier.end()
-    match = _AFTER_NOUN.match(norm, end, s_end)
+    if norm.startswith("的", end):
+        end += 1
+    else:
+        # 465幢23.25万平方米房屋: a count followed at once by a size names the same thing.
+        size = re.compile(r"\d[\d.,]*[万亿千百]*").match(norm, end, s_end)
+        unit = vocab.UNIT_PATTERN.match(norm, size.end()) if size else None
+        if unit is not None:
+            end = unit.end()
+    match = _AFTER_WORDS.match(norm, end, s_end)
     if not match:
         return ""
-    noun = match.group(0)
-    stop = _AFTER_STOP.search(noun)
-    return noun[: stop.start()] if stop else noun
+    words = match.group(0)
+    noun = ""
+    while words:
+        stop = _AFTER_STOP.search(words, 2 if not noun else 0)
+        if stop is None:
+            return noun + words
+        part = words[: stop.start()]
+        # 相对高频的政务服务事项: a short modifier joined by 的 belongs to the noun.
+        if stop.group(0) == "的" and len(part) <= 6 and len(words) - stop.end() >= 2:
+            noun, words = noun + part, words[stop.end() :]
+            continue
+        return noun + part
+    return noun
 
 
-def indicator_name(norm: str, s_start: int, start: int, end: int, s_end: int) -> list[str]:
-    """One name per indicator the number is stated for (usually one)."""
+def _shared_items(norm: str, s_start: int, start: int) -> list[Named]:
+    """参与率、合格率均达100% → the listed indicators, each with where it begins; after 的 the
+    first item's modifier scopes over the list (干部职工的参与率、合格率 → 干部职工合格率)."""
+    lo = max(s_start, start - 40)
+    window = norm[lo:start]
+    shared = _SHARED.search(window)
+    if not shared:
+        return []
+    begin = max((window.rfind(c, 0, shared.start()) for c in "，,；;：:。"), default=-1) + 1
+    found: list[Named] = []
+    offset = lo + begin
+    for raw in window[begin : shared.start()].split("、"):
+        item = _clean(raw)
+        if item:
+            found.append(Named(item, offset + raw.find(item[0]) if item[0] in raw else offset))
+        offset += len(raw) + 1
+    if len(found) < 2:
+        return []
+    first = found[0].name
+    tail = len(found[1].name)
+    # Only 的 marks the first item's modifier as scoping over the whole list.
+    prefix = _clean(first[:-tail].removesuffix("的")) if first[:-tail].endswith("的") else ""
+    return [found[0]] + [Named(prefix + item.name if prefix else item.name, item.at) for item in found[1:]]
+
+
+def _respective_subjects(norm: str, s_start: int, start: int) -> list[str]:
+    """全区A和B……分别超过90家和870家 → [A, B]: the listed subjects the numbers go with, in order."""
+    subject = _sentence_subject(norm, s_start, start)
+    items = [_clean(item) for item in _LIST_SPLIT.split(subject)]
+    items = [item for item in items if len(item) >= 2]
+    return items if len(items) >= 2 else []
+
+
+def indicator_name(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int = 0) -> list[Named]:
+    """One name per indicator the number is stated for (usually one). `rank` is the number's place
+    in a run of numbers joined by 和/、 (90家和870家: 0 and 1)."""
     before = _clause_before(norm, s_start, start)
     if _CONNECTOR_ONLY.match(before):
         # 30.6%和69.4%, 90家和870家: the second number shares the first one's indicator words.
@@ -97,22 +245,29 @@ def indicator_name(norm: str, s_start: int, start: int, end: int, s_end: int) ->
         if previous:
             first = re.search(r"\d", norm[previous.start() : start])
             at = previous.start() + (first.start() if first else 0)
-            return indicator_name(norm, s_start, at, at, s_end)
-    whole_clause = norm[max(s_start, start - 40) : start]
-    shared = _SHARED.search(whole_clause)
+            return [Named(n.name, start) for n in indicator_name(norm, s_start, at, at, s_end, rank + 1)]
+    if _RESPECTIVELY.search(_clean_keep_verbs(before)):
+        subjects = _respective_subjects(norm, s_start, start)
+        if rank < len(subjects):
+            return [Named(subjects[rank], start)]
+    shared = _shared_items(norm, s_start, start)
     if shared:
-        listed = whole_clause[: shared.start()]
-        listed = listed[max((listed.rfind(c) for c in "，,；;：:。"), default=-1) + 1 :]
-        items = [_clean(item) for item in listed.split("、")]
-        items = [item for item in items if item]
-        if len(items) >= 2:
-            return items
+        return shared
     local = _clean(before)
-    after = _noun_after(norm, end, s_end)
+    after = _clean(_noun_after(norm, end, s_end))
     name = local + after if after not in local else local
+    if len(name) < 5 and (total := _total_broken_down(norm, s_start, start)):
+        name = local + total  # 合计将60个事项延伸…，其中江城区4个 → 江城区事项延伸
     if len(name) < 5:
-        for subject in _borrowed_subjects(norm, s_start, start):
-            if subject not in name and name not in subject:
+        for subject in _borrowed_subjects(norm, s_start, start, local):
+            if subject not in name:
                 name = subject + name
                 break
-    return [_clean(name)[-MAX_NAME:] or after or "指标"]
+    name = _clean(name)
+    if len(name) > MAX_NAME:
+        name = name[len(name) - MAX_NAME :] if len(after) < MAX_NAME else after[:MAX_NAME]
+    return [Named(name or "指标", start)]
+
+
+def _clean_keep_verbs(words: str) -> str:
+    return _QUOTES.sub("", words).rstrip("，,、 ")

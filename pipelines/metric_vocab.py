@@ -128,7 +128,16 @@ UNITS["余元"] = "元"
 UNIT_PATTERN = re.compile("|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True)))
 
 # Units a Chinese-numeral count may take: 三个专区, 六大模块 (个), 五方面 (个).
-CHINESE_NUMERAL_UNITS: frozenset[str] = frozenset({"个"})
+CHINESE_NUMERAL_UNITS: frozenset[str] = frozenset(
+    {"个", "项", "件", "条", "台", "套", "宗", "笔", "人", "名", "户", "家", "所", "座", "处", "场", "批", "份", "张"}
+    | {"类", "种", "部", "辆", "元", "人次", "篇", "册", "本"}
+)
+# Fixed phrases of political language that hold a Chinese numeral and a measure word but count
+# nothing in the report (四个意识, 两个维护): never metrics.
+SLOGANS = re.compile(
+    r"两个维护|两个确立|四个意识|四个自信|四个全面|三个代表|五位一体|三区三线|三次产业|两个务必|两个一百年|"
+    r"三个务必|四个不摘|两不愁三保障|三个一批|五个一批|一件事"
+)
 COUNT_WITHOUT_MEASURE = re.compile(r"大(?=[\u4e00-\u9fff])|方面")
 CHINESE_DIGIT = re.compile(r"[二两三四五六七八九]")
 
@@ -167,7 +176,7 @@ NAME_TRAILING = re.compile(
 )
 NAME_LEADING = re.compile(
     r"^(?:20\d\d年(?:度|底|末|初|以来|上半年|下半年|\d{1,2}月)?|今年以来|今年|去年|全年|截至目前|目前|"
-    r"其中|此外|同时|另外|并|且|和|及|以及|共|累计|已|先后|通过|在|对|为|将|一是|二是|三是|四是|五是|"
+    r"其中|此外|同时|另外|并|且|和|及|以及|共有|共|累计|实现了|实现|建成了|建成|已|先后|通过|在|对|为|将|一是|二是|三是|四是|五是|"
     r"[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、]|[一二三四五六七八九十]+、|，|、|：|\s)+"
 )
 CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n（）()]")

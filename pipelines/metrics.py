@@ -21,16 +21,18 @@ from pipelines.textnorm import shadow
 
 Qualifier = Literal["exact", "about", "over", "under"]
 
-EXTRACTOR_VERSION = "1.0.0"
+EXTRACTOR_VERSION = "1.1.0"
 MAX_EVIDENCE = 300
 
 # A numeral: Arabic (thousands groups, decimals) with optional Chinese magnitudes and a
 # colloquial tail (3万3,883), or a run of Chinese numerals. 余/多 may sit before a magnitude.
 _CN = "零〇○一二两三四五六七八九十百千万亿兆廿卅"
 _NUMBER = re.compile(
-    rf"(?P<num>\d+(?:,\d{{3}}(?!\d))*(?:\.\d+)?(?:[余多]?[万亿兆千百]+(?:\d+(?:,\d{{3}}(?!\d))*(?:\.\d+)?)?)*"
+    rf"(?P<num>\d+(?:[,，]\d{{3}}(?!\d))*(?:\.\d+)?(?:[余多]?[万亿兆千百]+(?:\d+(?:,\d{{3}}(?!\d))*(?:\.\d+)?)?)*"
     rf"|百分之[{_CN}点\d.]+|[{_CN}][{_CN}点]*)"
 )
+_DISTRIBUTED = re.compile(r"[^，。；,;！？\n]{0,10}(?:分别|均|都)")
+_JOINED = re.compile(r"[和与及、]")
 _NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、])")
 
 
@@ -81,22 +83,29 @@ def extract_metrics(text: str) -> list[Metric]:
     if not text:
         return []
     norm = shadow(text)
-    hits = _numbers_with_units(norm)
+    hits = _numbers_with_units(norm, text)
     zones = _plan_zones(norm)
     metrics: list[Metric] = []
+    previous: tuple[_Hit, Qualifier] | None = None
     for hit in hits:
         sentence_start, sentence_end = _sentence_bounds(norm, hit.start, hit.end)
         ev_start, ev_end = _evidence_window(norm, sentence_start, sentence_end, hit.start, hit.end)
         evidence = text[ev_start:ev_end].strip()
         qualifier = _qualifier(norm, hit, sentence_start)
+        if previous and qualifier == "exact" and _JOINED.fullmatch(norm[previous[0].end : hit.start]):
+            qualifier = previous[1]  # 分别超过90家和870家: the qualifier holds for both
+        previous = (hit, qualifier)
         target = _is_target(norm, sentence_start, sentence_end, hit, zones)
-        names = indicator_name(norm, sentence_start, hit.start, hit.end, sentence_end)
-        for name in names:
-            metrics.append(Metric(name, hit.value, hit.unit, qualifier, target, evidence, hit.start, hit.end))
+        for rank, named in enumerate(indicator_name(norm, sentence_start, hit.start, hit.end, sentence_end)):
+            if rank:
+                # 参与率、合格率均达100%: a later indicator's evidence begins at its own words.
+                ev_start, ev_end = _evidence_window(norm, named.at, sentence_end, hit.start, hit.end)
+                evidence = text[ev_start:ev_end].strip()
+            metrics.append(Metric(named.name, hit.value, hit.unit, qualifier, target, evidence, hit.start, hit.end))
     return metrics
 
 
-def _numbers_with_units(norm: str) -> list[_Hit]:
+def _numbers_with_units(norm: str, text: str) -> list[_Hit]:
     hits: list[_Hit] = []
     pending: list[tuple[int, int, Decimal, bool]] = []  # numbers waiting for a shared unit: 2.16和1.66个百分点
     pos = 0
@@ -108,6 +117,10 @@ def _numbers_with_units(norm: str) -> list[_Hit]:
         start, num_end = match.start(), match.end()
         pos = num_end
         raw = match.group("num")
+        if "，" in raw and not "０" <= text[start] <= "９":
+            # ２，６６７ groups thousands with a full-width comma; 3，123 is two numbers.
+            raw = raw[: raw.index("，")]
+            num_end = pos = start + len(raw)
         chinese = not raw[0].isdigit() and not raw.startswith("百分之")
         parsed = _value(raw)
         if parsed is None:
@@ -183,6 +196,8 @@ def _rejected(
     if unit == "岁":
         return False
     if chinese:
+        if vocab.SLOGANS.match(norm, start) or _DISTRIBUTED.match(norm, end):
+            return True  # 两类企业分别超过90家: the numeral names the subject, the metrics follow
         if unit not in vocab.CHINESE_NUMERAL_UNITS or value < 2 or value != value.to_integral_value():
             return True
         if re.fullmatch(r"[一二两三四五六七八九]", raw) is None and value < 10:
