@@ -10,6 +10,7 @@ from the words around it. One pass over the text with bounded look-around: linea
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -33,6 +34,7 @@ _NUMBER = re.compile(
 )
 _DISTRIBUTED = re.compile(r"[^，。；,;！？\n]{0,10}(?:分别|均|都)")
 _JOINED = re.compile(r"[和与及、]")
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 _NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、])")
 
 
@@ -85,10 +87,11 @@ def extract_metrics(text: str) -> list[Metric]:
     norm = shadow(text)
     hits = _numbers_with_units(norm, text)
     zones = _plan_zones(norm)
+    ends = [m.start() for m in _SENTENCE_END.finditer(norm)] if hits else []
     metrics: list[Metric] = []
     previous: tuple[_Hit, Qualifier] | None = None
     for hit in hits:
-        sentence_start, sentence_end = _sentence_bounds(norm, hit.start, hit.end)
+        sentence_start, sentence_end = _sentence_bounds(ends, hit.start, hit.end, len(norm))
         ev_start, ev_end = _evidence_window(norm, sentence_start, sentence_end, hit.start, hit.end)
         evidence = text[ev_start:ev_end].strip()
         qualifier = _qualifier(norm, hit, sentence_start)
@@ -122,17 +125,17 @@ def _numbers_with_units(norm: str, text: str) -> list[_Hit]:
             raw = raw[: raw.index("，")]
             num_end = pos = start + len(raw)
         chinese = not raw[0].isdigit() and not raw.startswith("百分之")
+        unit, end = _unit_after(norm, num_end, raw)
+        if unit is None and not _joins_next_number(norm, num_end):
+            pending.clear()  # most numeral characters of running text: no unit, no value read
+            continue
         parsed = _value(raw)
         if parsed is None:
             pending.clear()
             continue
         value, approx_inside = parsed
-        unit, end = _unit_after(norm, num_end, raw)
         if unit is None:
-            if _joins_next_number(norm, num_end):
-                pending.append((start, num_end, value, approx_inside))
-            else:
-                pending.clear()
+            pending.append((start, num_end, value, approx_inside))
             continue
         if _rejected(norm, start, num_end, end, raw, value, unit, chinese):
             pending.clear()
@@ -222,10 +225,13 @@ def _inside_book_title(norm: str, start: int) -> bool:
     return left >= 0 and "》" not in norm[left:start]
 
 
-def _sentence_bounds(norm: str, start: int, end: int) -> tuple[int, int]:
-    left = max(norm.rfind(ch, max(0, start - 400), start) for ch in "。！？!?；;\n") + 1
-    right_candidates = [i for i in (norm.find(ch, end, end + 400) for ch in "。！？!?；;\n") if i >= 0]
-    right = min(right_candidates) + 1 if right_candidates else min(len(norm), end + 400)
+def _sentence_bounds(ends: list[int], start: int, end: int, n: int) -> tuple[int, int]:
+    """The sentence around [start, end): between the sentence ends before and after it (each
+    looked for at most 400 characters away), given every sentence end of the text in order."""
+    i = bisect_left(ends, start)
+    left = ends[i - 1] + 1 if i and ends[i - 1] >= start - 400 else max(0, start - 400)
+    j = bisect_left(ends, end)
+    right = ends[j] + 1 if j < len(ends) and ends[j] < end + 400 else min(n, end + 400)
     return left, right
 
 
