@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pipelines.metrics import Metric
 from pipelines.store import migrate
 from pipelines.store.models import Report, ReportVersion
-from pipelines.store.queries import upsert_portal, upsert_report
+from pipelines.store.queries import upsert_portal, upsert_report, upsert_reports, without_waiting_for_disk
 from pipelines.store.session import make_engine, make_sessionmaker
 from pipelines.store.versioning import content_hash, raw_html_of, store_version
 
@@ -89,6 +89,45 @@ def test_the_same_url_is_one_report(session: Session) -> None:
     first = new_report(session)
     second = new_report(session)
     assert first.id == second.id
+
+
+def test_a_list_walk_upserts_every_link_at_once_in_listed_order(session: Session) -> None:
+    portal = upsert_portal(session, slug="x-portal", name="X")
+    known = new_report(session, "https://x.gov.cn/t0.html")
+    links = [(f"https://x.gov.cn/t{n}.html", f"报告{n}") for n in range(1201)]  # more than two chunks
+    listed = upsert_reports(session, portal_id=portal.id, links=links)
+    assert [r.url for r in listed] == [url for url, _ in links]
+    assert [r.created for r in listed[:2]] == [False, True]
+    assert listed[0].id == known.id
+    assert sum(r.created for r in listed) == 1200
+    assert session.scalar(select(Report.title).where(Report.url == "https://x.gov.cn/t7.html")) == "报告7"
+
+
+def test_a_second_walk_of_the_same_links_creates_nothing_and_moves_last_seen(session: Session) -> None:
+    portal = upsert_portal(session, slug="x-portal", name="X")
+    links = [("https://x.gov.cn/t1.html", "甲"), ("https://x.gov.cn/t2.html", "乙")]
+    first = upsert_reports(session, portal_id=portal.id, links=links)
+    session.commit()
+    seen_before = session.scalars(select(Report.last_seen_at).order_by(Report.id)).all()
+    again = upsert_reports(session, portal_id=portal.id, links=links)
+    session.commit()
+    assert [(r.id, r.created) for r in again] == [(r.id, False) for r in first]
+    assert session.scalar(select(func.count(Report.id))) == 2
+    seen_after = session.scalars(select(Report.last_seen_at).order_by(Report.id)).all()
+    assert all(after > before for before, after in zip(seen_before, seen_after, strict=True))
+
+
+def test_bookkeeping_transactions_skip_the_wal_flush_and_only_they_do(postgres_url: str) -> None:
+    engine = make_engine(postgres_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            with session.begin():
+                without_waiting_for_disk(session)
+                assert session.scalar(text("SHOW synchronous_commit")) == "off"
+            with session.begin():
+                assert session.scalar(text("SHOW synchronous_commit")) == "on"
+    finally:
+        engine.dispose()
 
 
 def test_the_schema_refuses_a_duplicate_content_version(session: Session) -> None:

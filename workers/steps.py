@@ -8,15 +8,22 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from pipelines.attachments import AttachmentUnreadable, extract_attachment_text
 from pipelines.clean import extract_article
 from pipelines.metrics import EXTRACTOR_VERSION, extract_metrics
 from pipelines.store.models import FetchEvent, PortalRow, Report, utcnow
-from pipelines.store.queries import record_event, upsert_portal, upsert_report
+from pipelines.store.queries import (
+    ListedReport,
+    record_event,
+    upsert_portal,
+    upsert_reports,
+    without_waiting_for_disk,
+)
 from pipelines.store.versioning import AttachmentRecord, store_version
 from scrapers.attachments import find_attachment_links
 from scrapers.crawl import discover
@@ -48,18 +55,15 @@ def crawl(rt: Runtime, portal: Portal, *, full: bool = False) -> CrawlOutcome:
         if isinstance(error, TransientFetchError):
             return  # the crawl task records it when it retries or gives up
         with rt.transaction() as session:
+            without_waiting_for_disk(session)  # a lost list-page record costs nothing
             _record_fetch(session, portal_id=portal_id, url=url, kind="list", result=result, error=error)
 
     found = discover(rt.fetcher, portal, known=known, full=full, on_page=on_page)
     due_before = utcnow() - timedelta(hours=rt.settings.revisit_after_hours)
-    ids: list[int] = []
-    new = 0
     with rt.transaction() as session:
-        for link in found.links:
-            report, created = upsert_report(session, portal_id=portal_id, url=link.url, title=link.title)
-            new += created
-            if full or _due(report, due_before):
-                ids.append(report.id)
+        listed = upsert_reports(session, portal_id=portal_id, links=[(link.url, link.title) for link in found.links])
+        new = sum(report.created for report in listed)
+        ids = [report.id for report in listed if full or _due(report, due_before)]
         row = session.get_one(PortalRow, portal_id)
         row.last_crawl_at = utcnow()
         row.last_crawl_outcome = (
@@ -70,7 +74,7 @@ def crawl(rt: Runtime, portal: Portal, *, full: bool = False) -> CrawlOutcome:
     return CrawlOutcome(portal.slug, ids, new, found.pages_fetched, len(found.errors), transient)
 
 
-def _due(report: Report, due_before: datetime) -> bool:
+def _due(report: ListedReport, due_before: datetime) -> bool:
     """Fetch a report that has no stored version yet, or whose last fetch is older than the window."""
     if report.current_version == 0 or report.last_fetched_at is None:
         return True
@@ -90,7 +94,10 @@ def _record_fetch(
     error: CrawlError | None,
     report_id: int | None = None,
     outcome: str | None = None,
+    **extra: Any,
 ) -> FetchEvent:
+    """One fetch_events row for an answered or failed GET; `extra` columns (body_z, parent_id) go
+    into the same INSERT."""
     if error is not None:
         return record_event(
             session,
@@ -101,6 +108,7 @@ def _record_fetch(
             outcome=outcome or "failed",
             status=error.status,
             error=f"{type(error).__name__}: {error.args[0]}",
+            **extra,
         )
     assert result is not None
     return record_event(
@@ -116,15 +124,20 @@ def _record_fetch(
         encoding=result.encoding,
         etag=result.etag,
         last_modified=result.last_modified,
+        **extra,
     )
 
 
 def report_and_portal(rt: Runtime, report_id: int) -> tuple[Report, Portal] | None:
     with rt.sessions() as session:
-        report = session.get(Report, report_id)
-        if report is None:
-            return None
-        slug = session.get_one(PortalRow, report.portal_id).slug
+        found = session.execute(
+            select(Report, PortalRow.slug)
+            .join(PortalRow, Report.portal_id == PortalRow.id)
+            .where(Report.id == report_id)
+        ).one_or_none()
+    if found is None:
+        return None
+    report, slug = found
     return report, rt.registry.get(slug)
 
 
@@ -140,7 +153,19 @@ def fetch(rt: Runtime, report: Report, portal: Portal) -> int | None:
         etag=report.etag if conditional else None,
         last_modified=report.last_modified if conditional else None,
     )
+    now = utcnow()
+    changes: dict[str, Any] = {"last_fetched_at": now}
+    if result.url != report.url:
+        changes["final_url"] = result.url
+    body_z = None
+    if result.not_modified:
+        changes["last_seen_at"] = now
+    else:
+        body_z = zlib.compress(result.text.encode("utf-8"), 6)
     with rt.transaction() as session:
+        if result.not_modified:
+            without_waiting_for_disk(session)  # lost, the 304 is only asked again
+        session.execute(update(Report).where(Report.id == report.id).values(**changes))
         event = _record_fetch(
             session,
             portal_id=report.portal_id,
@@ -149,16 +174,11 @@ def fetch(rt: Runtime, report: Report, portal: Portal) -> int | None:
             kind="article",
             result=result,
             error=None,
+            body_z=body_z,
         )
-        row = session.get_one(Report, report.id)
-        row.last_fetched_at = utcnow()
-        if result.url != report.url:
-            row.final_url = result.url
-        if result.not_modified:
-            row.last_seen_at = utcnow()
-            return None
-        event.body_z = zlib.compress(result.text.encode("utf-8"), 6)
         page_event_id = event.id
+    if result.not_modified:
+        return None
     _fetch_attachments(rt, report, portal, result, page_event_id)
     return page_event_id
 
@@ -170,33 +190,24 @@ def _fetch_attachments(rt: Runtime, report: Report, portal: Portal, page: FetchR
     """
     links = [a for a in find_attachment_links(page.text, page.url) if a.readable]
     for link in links[: rt.settings.max_attachments]:
+        result: FetchResult | None = None
+        error: CrawlError | None = None
         try:
             result = rt.fetcher.get(link.url, portal, decode=False)
         except CrawlError as exc:
-            with rt.transaction() as session:
-                _record_fetch(
-                    session,
-                    portal_id=report.portal_id,
-                    report_id=report.id,
-                    url=link.url,
-                    kind="attachment",
-                    result=None,
-                    error=exc,
-                )
-                session.flush()
-            continue
+            error = exc
         with rt.transaction() as session:
-            child = _record_fetch(
+            _record_fetch(
                 session,
                 portal_id=report.portal_id,
                 report_id=report.id,
                 url=link.url,
                 kind="attachment",
                 result=result,
-                error=None,
+                error=error,
+                parent_id=parent_id,
+                body_z=zlib.compress(result.body, 6) if result is not None else None,
             )
-            child.parent_id = parent_id
-            child.body_z = zlib.compress(result.body, 6)
 
 
 def record_failure(
