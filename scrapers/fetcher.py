@@ -7,7 +7,6 @@ redirects re-checked by the guard → decode.
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +18,7 @@ import httpx
 from scrapers.encoding import decode_body
 from scrapers.errors import (
     BlockedURL,
+    CrawlError,
     HTTPStatusFailure,
     RobotsDisallowed,
     TooLarge,
@@ -44,6 +44,10 @@ class FetchPolicy:
     max_connections_per_host: int = 2
     respect_robots: bool = True
     max_retry_after: float = 300.0
+
+
+# What Google reads of a robots.txt; the rest of a larger one is ignored by crawlers, refused here.
+ROBOTS_MAX_BYTES = 500 * 1024
 
 
 @dataclass(frozen=True)
@@ -95,35 +99,16 @@ class Fetcher:
         self.client = client
         self.policy = policy
         self.limiter = limiter or HostRateLimiter()
-        self.robots = RobotsCache(self._fetch_robots, policy.user_agent)
-        self._paused_until: dict[str, float] = {}
-        self._host_slots: dict[str, threading.BoundedSemaphore] = {}
-        self._slots_lock = threading.Lock()
+        self.robots = RobotsCache(policy.user_agent)
 
-    def _slot(self, host: str) -> threading.BoundedSemaphore:
-        """At most `max_connections_per_host` requests in flight to one host from this process."""
-        with self._slots_lock:
-            slot = self._host_slots.get(host)
-            if slot is None:
-                slot = self._host_slots[host] = threading.BoundedSemaphore(self.policy.max_connections_per_host)
-            return slot
-
-    def _pause_host(self, host: str, seconds: float) -> None:
-        """After a 429/503 with Retry-After, send nothing more to `host` from here until it has passed."""
-        until = time.monotonic() + min(seconds, self.policy.max_retry_after)
-        self._paused_until[host] = max(until, self._paused_until.get(host, 0.0))
-
-    def _wait_out_pause(self, host: str) -> None:
-        delay = self._paused_until.get(host, 0.0) - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
-
-    def _fetch_robots(self, url: str) -> tuple[int | None, str]:
+    def _fetch_robots(self, url: str, portal: Portal, rate: float) -> tuple[int | None, str]:
+        """robots.txt, asked like any page: within the host's rate and in-flight cap, and size-capped."""
         try:
-            response = self.client.get(url)
-        except httpx.HTTPError:
+            self.limiter.wait(urlsplit(url).hostname or "", rate)
+            status, _headers, body = self._stream(url, {}, portal, limit=ROBOTS_MAX_BYTES)
+        except CrawlError:
             return None, ""
-        return response.status_code, response.text if response.status_code == 200 else ""
+        return status, body.decode("utf-8", "replace") if status == 200 else ""
 
     def get(
         self,
@@ -160,25 +145,34 @@ class Fetcher:
         origin = f"{parts.scheme}://{parts.netloc}"
         rate = portal.rate_limit_per_second or self.policy.requests_per_second
         if self.policy.respect_robots:
-            if not self.robots.allowed(origin, url):
+            rules = self.robots.rules(origin, lambda robots_url: self._fetch_robots(robots_url, portal, rate))
+            if not rules.allowed(url):
                 raise RobotsDisallowed("robots.txt disallows this URL", url=url, portal=portal.slug)
-            delay = self.robots.crawl_delay(origin)
-            if delay:
-                rate = min(rate, 1.0 / delay)
-        self._wait_out_pause(parts.hostname or "")
-        self.limiter.wait(parts.hostname or "", rate)
+            if rules.crawl_delay:
+                rate = min(rate, 1.0 / rules.crawl_delay)
+        try:
+            self.limiter.wait(parts.hostname or "", rate)
+        except TransientFetchError as exc:  # the host is paused: name the URL handed back
+            raise TransientFetchError(
+                str(exc.args[0]), url=url, portal=portal.slug, retry_after=exc.retry_after
+            ) from exc
 
-    def _stream(self, url: str, headers: dict[str, str], portal: Portal) -> tuple[int, httpx.Headers, bytes]:
-        with self._slot(urlsplit(url).hostname or ""):
-            return self._stream_unbounded(url, headers, portal)
+    def _stream(
+        self, url: str, headers: dict[str, str], portal: Portal, *, limit: int | None = None
+    ) -> tuple[int, httpx.Headers, bytes]:
+        """The status, headers and body of one GET, holding one of the host's in-flight slots."""
+        with self.limiter.in_flight(urlsplit(url).hostname or "", self.policy.max_connections_per_host):
+            return self._stream_unbounded(url, headers, portal, limit or self.policy.max_body_bytes)
 
-    def _stream_unbounded(self, url: str, headers: dict[str, str], portal: Portal) -> tuple[int, httpx.Headers, bytes]:
+    def _stream_unbounded(
+        self, url: str, headers: dict[str, str], portal: Portal, limit: int
+    ) -> tuple[int, httpx.Headers, bytes]:
         try:
             with self.client.stream("GET", url, headers=headers) as response:
                 declared = int(response.headers.get("content-length") or 0)
-                if declared > self.policy.max_body_bytes:
+                if declared > limit:
                     raise TooLarge(
-                        f"declared {declared} bytes > limit {self.policy.max_body_bytes}",
+                        f"declared {declared} bytes > limit {limit}",
                         url=url,
                         portal=portal.slug,
                         status=response.status_code,
@@ -187,9 +181,9 @@ class Fetcher:
                 size = 0
                 for chunk in response.iter_bytes():
                     size += len(chunk)
-                    if size > self.policy.max_body_bytes:
+                    if size > limit:
                         raise TooLarge(
-                            f"body over the limit of {self.policy.max_body_bytes} bytes",
+                            f"body over the limit of {limit} bytes",
                             url=url,
                             portal=portal.slug,
                             status=response.status_code,
@@ -217,7 +211,8 @@ class Fetcher:
         if status == 429 or status >= 500:
             retry_after = parse_retry_after(headers.get("retry-after"))
             if retry_after is not None:
-                self._pause_host(urlsplit(url).hostname or "", retry_after)
+                retry_after = min(retry_after, self.policy.max_retry_after)
+                self.limiter.pause(urlsplit(url).hostname or "", retry_after)
             raise TransientFetchError(
                 f"HTTP {status}", url=url, portal=portal.slug, status=status, retry_after=retry_after
             )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from protego import Protego
 
@@ -11,34 +13,47 @@ from protego import Protego
 RobotsFetch = Callable[[str], tuple[int | None, str]]
 
 
-class RobotsCache:
-    """Answers "may we fetch this URL?" per host, re-reading robots.txt after `ttl_seconds`."""
+@dataclass(frozen=True)
+class RobotsRules:
+    """What one host's robots.txt says to our User-Agent (no file: everything allowed)."""
 
-    def __init__(self, fetch: RobotsFetch, user_agent: str, ttl_seconds: float = 3600.0, max_hosts: int = 1024) -> None:
-        self._fetch = fetch
+    parsed: Protego | None
+    agent: str
+
+    def allowed(self, url: str) -> bool:
+        return True if self.parsed is None else bool(self.parsed.can_fetch(url, self.agent))
+
+    @property
+    def crawl_delay(self) -> float | None:
+        delay = self.parsed.crawl_delay(self.agent) if self.parsed is not None else None
+        return float(delay) if delay is not None else None
+
+
+class RobotsCache:
+    """The rules of each host, read again after `ttl_seconds`.
+
+    The caller passes the fetch, so robots.txt is asked within the same politeness as the page
+    that needs it (the portal's rate, the in-flight cap, a size limit).
+    """
+
+    def __init__(self, user_agent: str, ttl_seconds: float = 3600.0, max_hosts: int = 1024) -> None:
         self._agent = user_agent
         self._ttl = ttl_seconds
         self._max_hosts = max_hosts
-        self._cache: dict[str, tuple[float, Protego | None]] = {}
+        self._cache: dict[str, tuple[float, RobotsRules]] = {}
+        self._lock = threading.Lock()
 
-    def _rules(self, origin: str) -> Protego | None:
-        cached = self._cache.get(origin)
+    def rules(self, origin: str, fetch: RobotsFetch) -> RobotsRules:
+        with self._lock:
+            cached = self._cache.get(origin)
         if cached and cached[0] > time.monotonic():
             return cached[1]
-        status, text = self._fetch(origin + "/robots.txt")
+        status, text = fetch(origin + "/robots.txt")
         # 4xx: no robots.txt, everything allowed; 5xx / unreachable: allowed too, re-asked sooner.
-        rules = Protego.parse(text) if status == 200 else None
+        rules = RobotsRules(Protego.parse(text) if status == 200 else None, self._agent)
         ttl = self._ttl if status is not None and status < 500 else min(self._ttl, 300.0)
-        if len(self._cache) >= self._max_hosts:
-            self._cache.pop(next(iter(self._cache)))
-        self._cache[origin] = (time.monotonic() + ttl, rules)
+        with self._lock:
+            if len(self._cache) >= self._max_hosts:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[origin] = (time.monotonic() + ttl, rules)
         return rules
-
-    def allowed(self, origin: str, url: str) -> bool:
-        rules = self._rules(origin)
-        return True if rules is None else bool(rules.can_fetch(url, self._agent))
-
-    def crawl_delay(self, origin: str) -> float | None:
-        rules = self._rules(origin)
-        delay = rules.crawl_delay(self._agent) if rules is not None else None
-        return float(delay) if delay is not None else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterator
 
@@ -10,7 +11,7 @@ from sqlalchemy import select
 
 from pipelines.store.models import FetchEvent
 from scrapers.discover import canonical
-from scrapers.errors import BlockedURL, TooLarge, TransientFetchError
+from scrapers.errors import BlockedURL, HTTPStatusFailure, TooLarge, TransientFetchError
 from scrapers.fetcher import Fetcher, FetchPolicy, make_client, parse_retry_after
 from seeds.demo import DemoServer, DemoSite
 from tests.conftest import RuntimeFactory
@@ -192,35 +193,13 @@ def test_no_more_than_the_per_host_cap_of_requests_are_in_flight(demo_site: Demo
     import threading
 
     policy = FetchPolicy(read_timeout=5, max_connections_per_host=2, requests_per_second=1000)
-    demo_site.stall_seconds = 0.3
+    demo_site.answer_delay = 0.3
     paths = [f"/slow/{i}.html" for i in range(6)]
-    for path in paths:
-        demo_site.fail(path, "timeout")  # each answer takes 0.3 s (then a 503)
-    in_flight = 0
-    peak = 0
-    lock = threading.Lock()
-    original = demo_site.take_fault
-
-    def counting(path: str) -> str | None:
-        nonlocal in_flight, peak
-        with lock:
-            in_flight += 1
-            peak = max(peak, in_flight)
-        try:
-            return original(path)
-        finally:
-            time.sleep(0.3)
-            with lock:
-                in_flight -= 1
-
-    demo_site.take_fault = counting  # type: ignore[method-assign]
     with make_client(policy) as client:
         fetcher = Fetcher(client, policy)
-        fetcher.robots.allowed = lambda origin, url: True  # type: ignore[method-assign]
-        fetcher.robots.crawl_delay = lambda origin: None  # type: ignore[method-assign]
 
         def get(path: str) -> None:
-            with pytest.raises(TransientFetchError):
+            with pytest.raises(HTTPStatusFailure):  # 404, after 0.3 s
                 fetcher.get(demo_server.base_url + path, local_portal(demo_server))
 
         threads = [threading.Thread(target=get, args=(p,)) for p in paths]
@@ -228,7 +207,47 @@ def test_no_more_than_the_per_host_cap_of_requests_are_in_flight(demo_site: Demo
             t.start()
         for t in threads:
             t.join()
-    assert peak == 2
+    assert demo_site.peak_in_flight == 2
+
+
+def test_robots_txt_is_asked_within_the_hosts_rate(fetcher: Fetcher, demo_site: DemoSite, demo_server: DemoServer) -> None:
+    portal = local_portal(demo_server, rate_limit_per_second=4)
+    for path in (LIST, LIST):
+        fetcher.get(demo_server.base_url + path, portal)
+    arrivals = [t for t, _ in demo_site.request_times]
+    assert [p for _, p in demo_site.request_times] == ["/robots.txt", LIST, LIST]
+    assert min(b - a for a, b in itertools.pairwise(arrivals)) >= 0.25 - 0.02
+
+
+def test_an_oversized_robots_txt_is_not_read(fetcher: Fetcher, demo_site: DemoSite, demo_server: DemoServer) -> None:
+    demo_site.robots_txt = "User-agent: *\nDisallow: /\n" + "# padding\n" * 60_000  # 600 KB
+    result = fetcher.get(demo_server.base_url + LIST, local_portal(demo_server))
+    assert result.status == 200  # the file was refused unread, as if unreachable: nothing disallowed
+
+
+def test_a_long_retry_after_hands_requests_back_instead_of_sleeping(
+    fetcher: Fetcher, demo_site: DemoSite, demo_server: DemoServer
+) -> None:
+    demo_site.retry_after = 120
+    demo_site.fail("/busy.html", "503", times=1)
+    portal = local_portal(demo_server)
+    with pytest.raises(TransientFetchError):
+        fetcher.get(demo_server.base_url + "/busy.html", portal)
+    asked = time.monotonic()
+    with pytest.raises(TransientFetchError) as handed_back:
+        fetcher.get(demo_server.base_url + LIST, portal)
+    assert time.monotonic() - asked < 1
+    assert 100 < (handed_back.value.retry_after or 0) <= 120
+    assert LIST not in demo_site.requests
+
+
+def test_a_retry_after_longer_than_the_policy_allows_is_capped(demo_site: DemoSite, demo_server: DemoServer) -> None:
+    policy = FetchPolicy(max_retry_after=60)
+    demo_site.retry_after = 86_400
+    demo_site.fail("/busy.html", "503", times=1)
+    with make_client(policy) as client, pytest.raises(TransientFetchError) as refused:
+        Fetcher(client, policy).get(demo_server.base_url + "/busy.html", local_portal(demo_server))
+    assert refused.value.retry_after == 60
 
 
 def test_a_body_that_decodes_only_to_mojibake_is_refused() -> None:

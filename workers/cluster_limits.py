@@ -1,9 +1,12 @@
 """What the workers of a cluster share through Redis: per-host politeness and one crawl per portal.
 
-`RedisRateLimiter` has the `wait(host, per_second)` method of `scrapers.ratelimit.HostRateLimiter`,
-but the next free slot of each host lives in Redis, so the rate holds across every worker process
-and machine. Slots are handed out by a Lua script on Redis's own clock (no skew between machines):
-each caller gets the next slot `1/per_second` after the previous one and sleeps until it.
+`RedisRateLimiter` has the methods of `scrapers.ratelimit.HostRateLimiter` (wait, pause,
+in_flight), but the state of each host lives in Redis, so the rate, a pause the host asked for
+(Retry-After) and the cap on requests in flight hold across every worker process and machine.
+Slots are handed out by Lua scripts on Redis's own clock (no skew between machines): each caller
+gets the next slot `1/per_second` after the previous one and sleeps until it; while the host is
+paused nobody gets one. In-flight slots are leases in a sorted set: a worker that dies holding one
+loses it after `lease_seconds`.
 
 `crawl_lock` lets one crawl of a portal run at a time. The key expires on its own after
 `ttl_seconds` (the task's hard time limit plus a margin), so a worker that dies holding it never
@@ -21,23 +24,50 @@ import redis
 import structlog
 
 from scrapers.errors import TransientFetchError
+from scrapers.ratelimit import MAX_PAUSE_SLEEP, paused_error
 from workers.config import Settings
 
 log = structlog.get_logger("govreports.cluster")
 
 RATE_KEY = "govreports:rate:{host}"
+PAUSE_KEY = "govreports:pause:{host}"
+IN_FLIGHT_KEY = "govreports:in-flight:{host}"
 LOCK_KEY = "govreports:crawl-lock:{slug}"
 
-# KEYS[1]: the host's next free slot (µs since the epoch, Redis clock); ARGV[1]: the interval in µs.
-# Returns the µs the caller must wait before its request. The key outlives its slot by a second.
+# KEYS[1]: the host's next free slot (µs since the epoch, Redis clock); KEYS[2]: its pause (a key
+# that lives as long as the pause); ARGV[1]: the interval in µs; ARGV[2]: the longest pause, in µs,
+# worth waiting out. Returns the µs the caller must wait before its request; or, when the host is
+# paused for longer than that, minus the pause left, and no slot is taken (so waiting callers do
+# not push each other's slots ever later). The slot key outlives its slot by a second.
 _RESERVE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local interval = tonumber(ARGV[1])
-local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
+local paused = redis.call('PTTL', KEYS[2]) * 1000
+if paused > tonumber(ARGV[2]) then return -paused end
+local slot = math.max(now, now + paused, tonumber(redis.call('GET', KEYS[1]) or '0'))
 local nxt = slot + interval
 redis.call('SET', KEYS[1], string.format('%d', nxt), 'PX', math.floor((nxt - now) / 1000) + 1000)
 return math.floor(slot - now)
+"""
+
+# KEYS[1]: the host's pause; ARGV[1]: its length in ms. A pause is only ever lengthened.
+_PAUSE = """
+local ms = tonumber(ARGV[1])
+if redis.call('PTTL', KEYS[1]) < ms then redis.call('SET', KEYS[1], '1', 'PX', ms) end
+return 0
+"""
+
+# KEYS[1]: the host's in-flight leases (member: token, score: expiry in ms, Redis clock);
+# ARGV[1]: token, ARGV[2]: the cap, ARGV[3]: the lease in ms. 1 when a slot was taken.
+_ACQUIRE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]))
+return 1
 """
 
 # Delete the lock only if it is still ours (it may have expired and been taken by another crawl).
@@ -63,27 +93,66 @@ def connect(url: str) -> redis.Redis:
 
 
 class RedisRateLimiter:
-    """At most `per_second` requests a second to each host, from the whole cluster."""
+    """At most `per_second` requests a second and `limit` in flight to each host, from the whole cluster.
 
-    def __init__(self, client: redis.Redis) -> None:
+    Every method raises TransientFetchError when Redis cannot be reached: the task retries later
+    rather than fetch without the cluster's limits.
+    """
+
+    def __init__(self, client: redis.Redis, *, lease_seconds: float = 120.0, poll_seconds: float = 0.02) -> None:
         self._client = client
         self._reserve = client.register_script(_RESERVE)
+        self._pause = client.register_script(_PAUSE)
+        self._acquire = client.register_script(_ACQUIRE)
+        self.lease_seconds = lease_seconds
+        self._poll = poll_seconds
 
     def wait(self, host: str, per_second: float) -> float:
-        """Block until a request to `host` is allowed; return the seconds waited.
-
-        Raises TransientFetchError when Redis cannot be reached: the task retries later rather
-        than fetch without the cluster's limit.
-        """
+        """Block until a request to `host` is allowed; return the seconds waited."""
         interval_us = max(1, round(1_000_000 / per_second))
-        try:
-            delay_us = int(self._reserve(keys=[RATE_KEY.format(host=host)], args=[interval_us]))
-        except redis.RedisError as exc:
-            raise TransientFetchError(f"rate limiter unavailable ({type(exc).__name__})", url=host) from exc
+        keys = [RATE_KEY.format(host=host), PAUSE_KEY.format(host=host)]
+        with _unavailable_as_transient("rate limiter", host):
+            delay_us = int(self._reserve(keys=keys, args=[interval_us, round(MAX_PAUSE_SLEEP * 1_000_000)]))
+        if delay_us < 0:
+            raise paused_error(host, -delay_us / 1_000_000)
         delay = delay_us / 1_000_000
         if delay > 0:
             time.sleep(delay)
         return delay
+
+    def pause(self, host: str, seconds: float) -> None:
+        with _unavailable_as_transient("rate limiter", host):
+            self._pause(keys=[PAUSE_KEY.format(host=host)], args=[max(1, round(seconds * 1000))])
+
+    @contextmanager
+    def in_flight(self, host: str, limit: int) -> Iterator[None]:
+        """Hold one of the cluster's `limit` slots for `host`; waits at most one lease for it."""
+        key = IN_FLIGHT_KEY.format(host=host)
+        token = uuid.uuid4().hex
+        lease_ms = round(self.lease_seconds * 1000)
+        deadline = time.monotonic() + self.lease_seconds
+        while True:
+            with _unavailable_as_transient("in-flight cap", host):
+                if self._acquire(keys=[key], args=[token, limit, lease_ms]):
+                    break
+            if time.monotonic() > deadline:
+                raise TransientFetchError(f"no in-flight slot for the host in {self.lease_seconds:.0f} s", url=host)
+            time.sleep(self._poll)
+        try:
+            yield
+        finally:
+            try:
+                self._client.zrem(key, token)
+            except redis.RedisError as exc:  # the lease expires on its own
+                log.warning("in_flight.release_failed", host=host, error=str(exc))
+
+
+@contextmanager
+def _unavailable_as_transient(what: str, host: str) -> Iterator[None]:
+    try:
+        yield
+    except redis.RedisError as exc:
+        raise TransientFetchError(f"{what} unavailable ({type(exc).__name__})", url=host) from exc
 
 
 @contextmanager

@@ -44,13 +44,24 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(10 * 1024 * 1024, gt=0, description="Larger pages are cut off and recorded")
     max_redirects: int = Field(5, ge=0, description="Redirect hops followed per fetch")
     requests_per_second: float = Field(1.0, gt=0, description="Per-host rate unless a portal overrides it")
-    max_connections_per_host: int = Field(2, ge=1, description="Requests in flight to one host from one process")
+    max_connections_per_host: int = Field(
+        2, ge=1, description="Requests in flight to one host (from the whole cluster when Redis is configured)"
+    )
+    max_retry_after: float = Field(
+        300.0, gt=0, description="Longest pause a host's Retry-After gets, in seconds; longer ones are cut to it"
+    )
     respect_robots: bool = Field(True, description="Obey robots.txt (never turn off for real portals)")
     revisit_after_hours: float = Field(
         24.0,
         ge=0,
         description="A known report is fetched again (conditionally) once this long has passed; "
         "0 refetches every listed report on each crawl",
+    )
+    fetch_batch_size: int = Field(
+        50,
+        ge=1,
+        description="Reports one fetch_reports task fetches in a row (fewer for slow portals, so a batch "
+        "ends well within task_time_limit); one broker message a batch instead of one a report",
     )
     max_attachments: int = Field(10, ge=0, description="Attachments (PDF/DOCX/XLSX) fetched per report page")
     max_retries: int = Field(
@@ -87,5 +98,6 @@ class Settings(BaseSettings):
             max_redirects=self.max_redirects,
             requests_per_second=self.requests_per_second,
             max_connections_per_host=self.max_connections_per_host,
+            max_retry_after=self.max_retry_after,
             respect_robots=self.respect_robots,
         )

@@ -97,12 +97,14 @@ def build_runtime(settings: Settings, *, limiter: RateLimiter | None = None) -> 
             registry=registry,
         )
     shared = cluster_limits.connect(redis_url)
+    # An in-flight slot outlives any request that can still be running (its timeouts, twice).
+    lease = max(30.0, 2 * (settings.connect_timeout + settings.read_timeout))
     return ClusterRuntime(
         settings=settings,
         engine=engine,
         sessions=make_sessionmaker(engine),
         client=client,
-        fetcher=Fetcher(client, policy, limiter or cluster_limits.RedisRateLimiter(shared)),
+        fetcher=Fetcher(client, policy, limiter or cluster_limits.RedisRateLimiter(shared, lease_seconds=lease)),
         registry=registry,
         redis=shared,
     )

@@ -40,6 +40,14 @@ class _Handler(BaseHTTPRequestHandler):
         if path.endswith("/") and path != "/":
             path += "index.html"  # a directory serves its index, as web servers do by default
         fault = site.take_fault(path)
+        try:
+            if site.answer_delay:
+                time.sleep(site.answer_delay)
+            self._answer(path, fault)
+        finally:
+            site.answered()
+
+    def _answer(self, path: str, fault: str | None) -> None:
         if fault is not None and fault != "truncated" and self._send_fault(fault):
             return
         found = self._render(path)

@@ -85,6 +85,9 @@ class DemoSite:
         self.requests: list[str] = []
         self.request_times: list[tuple[float, str]] = []  # (time.monotonic() on arrival, path)
         self.stall_seconds = 3.0
+        self.answer_delay = 0.0  # seconds every answer is held: lets overlapping requests show
+        self.in_flight = 0
+        self.peak_in_flight = 0  # the most requests the server was answering at once
         self.retry_after = 1
         self._chaos_rate = 0.0
         self._chaos_rng = random.Random(0)
@@ -140,10 +143,18 @@ class DemoSite:
             self._chaos_rate = rate
             self._chaos_rng = random.Random(seed)
 
+    def answered(self) -> None:
+        """The server finished answering a request that `take_fault` saw arrive."""
+        with self._lock:
+            self.in_flight -= 1
+
     def take_fault(self, path: str) -> str | None:
+        """Count the request's arrival (call `answered` when done); the fault to answer it with."""
         with self._lock:
             self.requests.append(path)
             self.request_times.append((time.monotonic(), path))
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
             fault = self.faults.get(path)
             if fault is None:
                 if path != "/robots.txt" and self._chaos_rate and self._chaos_rng.random() < self._chaos_rate:
