@@ -131,6 +131,41 @@ def test_a_failed_report_is_picked_up_by_a_later_crawl(
     assert versions(rt) == len(portal.articles)
 
 
+def test_a_report_failing_in_a_batch_goes_on_alone_and_is_ingested(
+    sqlite_url: str, demo_site: DemoSite, demo_server: DemoServer, make_runtime: RuntimeFactory
+) -> None:
+    rt = make_runtime(sqlite_url, demo_server.base_url, max_retries=3)
+    portal = demo_site.portals["yj"]
+    broken = portal.article_path(portal.articles[2])
+    demo_site.fail(broken, "500", times=1)
+    crawl_demo(("demo-yangjiang",))
+    assert versions(rt) == len(portal.articles)
+    with rt.sessions() as session:
+        retried = session.scalars(select(FetchEvent.url).where(FetchEvent.outcome == "retrying")).all()
+    assert [url.split("/")[-1] for url in retried] == [broken.split("/")[-1]]
+
+
+def test_a_batch_fetched_twice_leaves_what_fetching_it_once_leaves(
+    sqlite_url: str, demo_site: DemoSite, demo_server: DemoServer, make_runtime: RuntimeFactory
+) -> None:
+    rt = make_runtime(sqlite_url, demo_server.base_url)
+    crawl = tasks.crawl_portal.apply(args=("demo-yangjiang",), kwargs={"follow": False}).get()
+    for _ in range(2):
+        outcome = tasks.fetch_reports.apply(args=(crawl["report_ids"],)).get()
+    assert versions(rt) == len(demo_site.portals["yj"].articles)
+    assert outcome == {"reports": 5, "fetched": 0, "not_modified": 5, "handed_off": 0, "recorded": 0}
+
+
+def test_a_slow_portal_gets_smaller_batches(
+    sqlite_url: str, demo_server: DemoServer, make_runtime: RuntimeFactory
+) -> None:
+    rt = make_runtime(sqlite_url, demo_server.base_url, task_time_limit=300, fetch_batch_size=50)
+    portal = rt.registry.get("demo-heyuan")
+    fast = portal.model_copy(update={"rate_limit_per_second": 100.0})
+    slow = portal.model_copy(update={"rate_limit_per_second": 0.1})
+    assert (steps.fetch_batch_size(rt, fast), steps.fetch_batch_size(rt, slow)) == (50, 3)
+
+
 def test_a_404_article_is_recorded_and_not_retried(
     sqlite_url: str, demo_site: DemoSite, demo_server: DemoServer, make_runtime: RuntimeFactory
 ) -> None:

@@ -1,5 +1,6 @@
-"""Cluster behaviour on a real Redis: the per-host rate holds across worker processes, and one crawl
-of a portal runs at a time (its lock expiring when the worker holding it dies)."""
+"""Cluster behaviour on a real Redis: the per-host rate, a host's Retry-After pause and the cap on
+requests in flight hold across worker processes, and one crawl of a portal runs at a time (its lock
+expiring when the worker holding it dies)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 import redis
 from celery import Celery
 
+from scrapers.errors import TransientFetchError
 from seeds.demo import DemoServer, DemoSite, build_demo_site, serve
 from tests.runtime_processes import (
     Process,
@@ -91,6 +93,72 @@ def test_requests_to_different_hosts_do_not_wait_for_each_other(client: redis.Re
     started = time.monotonic()
     assert limiter.wait("b.example", 1) == 0.0
     assert time.monotonic() - started < 0.5
+
+
+def test_a_pause_one_worker_was_asked_for_holds_back_every_other_worker(redis_url: str) -> None:
+    first, second = redis.Redis.from_url(redis_url), redis.Redis.from_url(redis_url)
+    try:
+        RedisRateLimiter(first).pause("portal.example", 0.5)
+        started = time.monotonic()
+        RedisRateLimiter(second).wait("portal.example", 1000)
+        assert time.monotonic() - started >= 0.45
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_long_pause_hands_the_request_back_without_taking_a_slot(client: redis.Redis) -> None:
+    limiter = RedisRateLimiter(client)
+    limiter.pause("portal.example", 120)
+    for _ in range(3):
+        with pytest.raises(TransientFetchError) as handed_back:
+            limiter.wait("portal.example", 1)
+        assert 100 < (handed_back.value.retry_after or 0) <= 120
+    assert not client.exists("govreports:rate:portal.example")  # nobody's later slot was pushed back
+
+
+def test_a_pause_is_lengthened_never_shortened(client: redis.Redis) -> None:
+    limiter = RedisRateLimiter(client)
+    limiter.pause("portal.example", 60)
+    limiter.pause("portal.example", 1)
+    assert client.pttl("govreports:pause:portal.example") > 50_000
+
+
+def test_the_in_flight_cap_holds_across_separate_clients(redis_url: str) -> None:
+    clients = [redis.Redis.from_url(redis_url) for _ in range(4)]
+    in_flight = peak = 0
+    lock = threading.Lock()
+
+    def request(limiter: RedisRateLimiter) -> None:
+        nonlocal in_flight, peak
+        with limiter.in_flight("portal.example", 2):
+            with lock:
+                in_flight += 1
+                peak = max(peak, in_flight)
+            time.sleep(0.2)
+            with lock:
+                in_flight -= 1
+
+    threads = [threading.Thread(target=request, args=(RedisRateLimiter(c),)) for c in clients]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for c in clients:
+        c.close()
+    assert peak == 2
+    assert time.monotonic() - started >= 0.4  # two rounds of two
+
+
+def test_an_in_flight_slot_a_dead_worker_held_is_free_again_after_its_lease(client: redis.Redis) -> None:
+    dead = RedisRateLimiter(client, lease_seconds=0.5)
+    holding = dead.in_flight("portal.example", 1)
+    holding.__enter__()  # and never leaves: the worker was killed
+    started = time.monotonic()
+    with RedisRateLimiter(client, lease_seconds=5).in_flight("portal.example", 1):
+        waited = time.monotonic() - started
+    assert 0.3 <= waited < 2
 
 
 def test_a_second_crawl_of_a_portal_is_refused_while_the_first_holds_the_lock(client: redis.Redis) -> None:
@@ -181,13 +249,54 @@ def test_three_workers_together_never_exceed_the_hosts_rate(
     app.close()
     expected = len(site.all_articles())
     assert wait_until(lambda: scalar(store, "SELECT count(*) FROM report_versions") == expected, 90, every=0.5)
-    # robots.txt is fetched by each process outside the rate limiter (scrapers/fetcher.py): not counted.
-    arrivals = [t for t, path in list(site.request_times) if path != "/robots.txt"]
+    arrivals = [t for t, _ in list(site.request_times)]  # robots.txt too: it is asked within the rate
     assert len(arrivals) >= expected
     assert max_in_window(arrivals, 1.0 - JITTER_TOLERANCE) <= RATE
     assert max_in_window(arrivals, 1.0) <= RATE + 1  # a full second: one more only at its very edge
     span = max(arrivals) - min(arrivals)
     assert span >= (len(arrivals) - 1) / RATE - 1.0  # the limit held: no burst made up for lost time
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_three_workers_together_never_have_more_than_the_cap_in_flight_to_the_host(
+    tmp_path: Path, redis_url: str, store: str, demo: DemoServer, site: DemoSite, workers: list[Process]
+) -> None:
+    """Six pool processes, one in-flight slot for the host: the server never answers two at once."""
+    registry = demo_registry(tmp_path / "portals.yaml", rate_limit_per_second=1000)
+    env = worker_env(redis_url, store, demo, registry, GOVREPORTS_MAX_CONNECTIONS_PER_HOST="1")
+    site.answer_delay = 0.02  # each answer takes a while, so overlapping requests would show
+    for n in range(3):
+        workers.append(celery_worker(env, tmp_path / f"worker-{n}.log", name=f"cap{n}", concurrency=2))
+    wait_for_workers(redis_url, 3, workers)
+    app = Celery(broker=redis_url, set_as_current=False)
+    for slug in ("demo-yangjiang", "demo-heyuan"):
+        app.send_task("govreports.crawl_portal", args=[slug], queue="crawl")
+    app.close()
+    expected = len(site.all_articles())
+    assert wait_until(lambda: scalar(store, "SELECT count(*) FROM report_versions") == expected, 90, every=0.5)
+    assert len(site.requests) >= expected
+    assert site.peak_in_flight == 1
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_a_batch_that_reaches_its_soft_time_limit_sends_the_rest_on_and_nothing_is_lost(
+    tmp_path: Path, redis_url: str, store: str, demo: DemoServer, site: DemoSite, workers: list[Process]
+) -> None:
+    """Batches of 50 at 0.2 s a page need 10 s; the soft limit is 5 s: each batch splits."""
+    registry = demo_registry(tmp_path / "portals.yaml", rate_limit_per_second=1000)
+    env = worker_env(redis_url, store, demo, registry, GOVREPORTS_TASK_TIME_LIMIT="6")
+    workers.append(celery_worker(env, tmp_path / "worker.log", name="split", concurrency=2))
+    wait_for_workers(redis_url, 1, workers)
+    site.answer_delay = 0.2
+    app = Celery(broker=redis_url, set_as_current=False)
+    app.send_task("govreports.crawl_portal", args=["demo-heyuan"], queue="crawl")
+    app.close()
+    expected = len(site.portals["hy"].articles)
+    assert wait_until(lambda: scalar(store, "SELECT count(*) FROM report_versions") == expected, 120, every=0.5)
+    assert "batch.split" in workers[0].output()
+    assert scalar(store, "SELECT count(*) FROM fetch_events WHERE outcome = 'failed'") == 0
 
 
 @pytest.mark.slow

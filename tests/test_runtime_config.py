@@ -18,6 +18,7 @@ from workers.tasks import backoff_seconds
 EXPECTED_TASKS = {
     "govreports.crawl_portal",
     "govreports.fetch_report",
+    "govreports.fetch_reports",
     "govreports.process_report",
     "govreports.resend_stuck",
 }
@@ -78,6 +79,7 @@ def test_crawl_and_fetch_are_routed_to_crawl_and_processing_to_process() -> None
     assert route == {
         "govreports.crawl_portal": "crawl",
         "govreports.fetch_report": "crawl",
+        "govreports.fetch_reports": "crawl",
         "govreports.process_report": "process",
         "govreports.resend_stuck": "process",
     }

@@ -62,6 +62,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_routes": {
             "govreports.crawl_portal": {"queue": CRAWL_QUEUE},
             "govreports.fetch_report": {"queue": CRAWL_QUEUE},
+            "govreports.fetch_reports": {"queue": CRAWL_QUEUE},
             "govreports.process_report": {"queue": PROCESS_QUEUE},
             "govreports.resend_stuck": {"queue": PROCESS_QUEUE},
         },

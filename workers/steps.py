@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from pipelines.attachments import AttachmentUnreadable, extract_attachment_text
@@ -51,16 +51,18 @@ def crawl(rt: Runtime, portal: Portal, *, full: bool = False) -> CrawlOutcome:
         ).id
         known = set(session.scalars(select(Report.url).where(Report.portal_id == portal_id)))
 
+    pages: list[dict[str, Any]] = []  # the list pages' fetch events, written with the links
+
     def on_page(url: str, result: FetchResult | None, error: CrawlError | None) -> None:
         if isinstance(error, TransientFetchError):
             return  # the crawl task records it when it retries or gives up
-        with rt.transaction() as session:
-            without_waiting_for_disk(session)  # a lost list-page record costs nothing
-            _record_fetch(session, portal_id=portal_id, url=url, kind="list", result=result, error=error)
+        pages.append({"portal_id": portal_id, **_event_fields(url=url, kind="list", result=result, error=error)})
 
     found = discover(rt.fetcher, portal, known=known, full=full, on_page=on_page)
     due_before = utcnow() - timedelta(hours=rt.settings.revisit_after_hours)
     with rt.transaction() as session:
+        if pages:
+            session.execute(insert(FetchEvent), pages)
         listed = upsert_reports(session, portal_id=portal_id, links=[(link.url, link.title) for link in found.links])
         new = sum(report.created for report in listed)
         ids = [report.id for report in listed if full or _due(report, due_before)]
@@ -72,6 +74,13 @@ def crawl(rt: Runtime, portal: Portal, *, full: bool = False) -> CrawlOutcome:
         )
     transient = next((e for e in found.errors if isinstance(e, TransientFetchError)), None)
     return CrawlOutcome(portal.slug, ids, new, found.pages_fetched, len(found.errors), transient)
+
+
+def fetch_batch_size(rt: Runtime, portal: Portal) -> int:
+    """Reports a fetch_reports task takes: `fetch_batch_size`, fewer for a slow portal, so that a
+    batch at the portal's rate fills a tenth of the time limit (other workers share the rate)."""
+    rate = portal.rate_limit_per_second or rt.settings.requests_per_second
+    return max(1, min(rt.settings.fetch_batch_size, int(rate * rt.settings.task_time_limit / 10)))
 
 
 def _due(report: ListedReport, due_before: datetime) -> bool:
@@ -87,45 +96,38 @@ def _due(report: ListedReport, due_before: datetime) -> bool:
 def _record_fetch(
     session: Session,
     *,
-    portal_id: int | None,
     url: str,
     kind: str,
     result: FetchResult | None,
     error: CrawlError | None,
-    report_id: int | None = None,
-    outcome: str | None = None,
     **extra: Any,
 ) -> FetchEvent:
-    """One fetch_events row for an answered or failed GET; `extra` columns (body_z, parent_id) go
-    into the same INSERT."""
+    """One fetch_events row for an answered or failed GET; `extra` columns (portal_id, report_id,
+    body_z, parent_id) go into the same INSERT."""
+    return record_event(session, **_event_fields(url=url, kind=kind, result=result, error=error), **extra)
+
+
+def _event_fields(*, url: str, kind: str, result: FetchResult | None, error: CrawlError | None) -> dict[str, Any]:
     if error is not None:
-        return record_event(
-            session,
-            portal_id=portal_id,
-            report_id=report_id,
-            url=url,
-            kind=kind,
-            outcome=outcome or "failed",
-            status=error.status,
-            error=f"{type(error).__name__}: {error.args[0]}",
-            **extra,
-        )
+        return {
+            "url": url,
+            "kind": kind,
+            "outcome": "failed",
+            "status": error.status,
+            "error": f"{type(error).__name__}: {error.args[0]}",
+        }
     assert result is not None
-    return record_event(
-        session,
-        portal_id=portal_id,
-        report_id=report_id,
-        url=result.url,
-        kind=kind,
-        outcome="not_modified" if result.not_modified else "ok",
-        status=result.status,
-        size_bytes=len(result.body),
-        elapsed_ms=result.elapsed_ms,
-        encoding=result.encoding,
-        etag=result.etag,
-        last_modified=result.last_modified,
-        **extra,
-    )
+    return {
+        "url": result.url,
+        "kind": kind,
+        "outcome": "not_modified" if result.not_modified else "ok",
+        "status": result.status,
+        "size_bytes": len(result.body),
+        "elapsed_ms": result.elapsed_ms,
+        "encoding": result.encoding,
+        "etag": result.etag,
+        "last_modified": result.last_modified,
+    }
 
 
 def report_and_portal(rt: Runtime, report_id: int) -> tuple[Report, Portal] | None:

@@ -1,7 +1,9 @@
-"""Celery tasks: crawl_portal → fetch_report → process_report, plus resend_stuck.
+"""Celery tasks: crawl_portal → fetch_reports → process_report, plus fetch_report and resend_stuck.
 
 Thin on purpose: load by id, call a step, enqueue the next one after the commit. Arguments
-are ids, slugs and URLs, never page bodies. Transient faults (the portal or the database)
+are ids, slugs and URLs, never page bodies. A crawl sends its due reports in batches
+(`fetch_reports`: one message a batch, not one a report); a report of a batch that fails
+transiently goes on alone as a `fetch_report`, with retries of its own. Transient faults (the portal or the database)
 retry with exponential backoff and jitter; permanent ones are recorded in fetch_events and
 not retried. Every failure lands in fetch_events: when the database itself is down, the
 record waits in this process and is written with the next record that gets through.
@@ -102,8 +104,16 @@ def _loggable(where: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in where.items() if v is not None}
 
 
-def _guarded(task: Task, where: dict[str, Any], body: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """Run a task body: transient faults retry, permanent ones are recorded, a crash is recorded and raised."""
+def _guarded(
+    task: Task,
+    where: dict[str, Any],
+    body: Callable[[], dict[str, Any]],
+    *,
+    on_transient: Callable[[Exception], dict[str, Any]] | None = None,
+    reraise: bool = True,
+) -> dict[str, Any]:
+    """Run a task body: transient faults retry (or go to `on_transient`), permanent ones are
+    recorded, a crash is recorded and raised (unless not `reraise`: one report of a batch)."""
     try:
         result = body()
     except RobotsDisallowed as exc:
@@ -117,12 +127,16 @@ def _guarded(task: Task, where: dict[str, Any], body: Callable[[], dict[str, Any
         # the pages before the failed one are now all known and would stop an incremental walk.
         return _retry_or_give_up(task, exc.cause, retry_kwargs={"full": True}, **{**where, "url": exc.cause.url})
     except TRANSIENT as exc:
+        if on_transient is not None:
+            return on_transient(exc)
         return _retry_or_give_up(task, exc, **where)
     except Exception as exc:
         # A poison input: recorded so it is seen, raised so Celery marks the task failed; never retried.
         record(error=exc, **where)
         log.exception("task.crashed", task=task.name, **_loggable(where))
-        raise
+        if reraise:
+            raise
+        return {"crashed": f"{type(exc).__name__}: {exc}"}
     if _pending:
         flush_deferred()
     return result
@@ -145,8 +159,9 @@ def crawl_portal(self: Task, slug: str, *, full: bool = False, follow: bool = Tr
                 return {"portal": slug, "skipped": "a crawl of this portal is running"}
             outcome = steps.crawl(rt, portal, full=full)
         if follow:
-            for report_id in outcome.report_ids:
-                fetch_report.delay(report_id)
+            size = steps.fetch_batch_size(rt, portal)
+            for start in range(0, len(outcome.report_ids), size):
+                fetch_reports.delay(outcome.report_ids[start : start + size])
         if outcome.transient_error is not None:
             raise ListPagesFailed(outcome.transient_error)
         log.info(
@@ -157,25 +172,78 @@ def crawl_portal(self: Task, slug: str, *, full: bool = False, follow: bool = Tr
     return _guarded(self, {"url": portal.seeds[0], "kind": "list", "portal_slug": slug}, body)
 
 
+def _fetch_one(rt: runtime.Runtime, report_id: int, where: dict[str, Any]) -> dict[str, Any]:
+    """Fetch one report and queue its processing (the body of fetch_report and of each batch item)."""
+    found = steps.report_and_portal(rt, report_id)
+    if found is None:
+        return {"report": report_id, "skipped": "no such report"}
+    report, portal = found
+    where["url"] = report.url
+    event_id = steps.fetch(rt, report, portal)
+    if event_id is None:
+        return {"report": report_id, "not_modified": True}
+    process_report.delay(event_id)
+    return {"report": report_id, "fetch_event": event_id}
+
+
+def _report_where(report_id: int) -> dict[str, Any]:
+    return {"url": f"report:{report_id}", "kind": "article", "report_id": report_id}
+
+
 @app.task(name="govreports.fetch_report", bind=True)
 def fetch_report(self: Task, report_id: int) -> dict[str, Any]:
     """Fetch one report page (conditional GET) and its attachments, then queue its processing."""
     rt = runtime.current()
-    where: dict[str, Any] = {"url": f"report:{report_id}", "kind": "article", "report_id": report_id}
+    where = _report_where(report_id)
+    return _guarded(self, where, lambda: _fetch_one(rt, report_id, where))
 
-    def body() -> dict[str, Any]:
-        found = steps.report_and_portal(rt, report_id)
-        if found is None:
-            return {"report": report_id, "skipped": "no such report"}
-        report, portal = found
-        where["url"] = report.url
-        event_id = steps.fetch(rt, report, portal)
-        if event_id is None:
-            return {"report": report_id, "not_modified": True}
-        process_report.delay(event_id)
-        return {"report": report_id, "fetch_event": event_id}
 
-    return _guarded(self, where, body)
+@app.task(name="govreports.fetch_reports", bind=True)
+def fetch_reports(self: Task, report_ids: list[int]) -> dict[str, Any]:
+    """Fetch a batch of reports of one portal, one after the other, each as fetch_report would.
+
+    A report that fails transiently is handed off to its own fetch_report (recorded as retrying,
+    sent after the first backoff) and the batch goes on; at the soft time limit the rest of the
+    batch is sent on as a new batch. Running a batch twice leaves what running it once does.
+    """
+    rt = runtime.current()
+    tally = dict.fromkeys(("fetched", "not_modified", "handed_off", "recorded"), 0)
+    for n, report_id in enumerate(report_ids):
+        try:
+            outcome = _fetch_in_batch(self, rt, report_id)
+        except SoftTimeLimitExceeded:
+            log.warning("batch.split", task=self.name, left=len(report_ids) - n, reason="soft time limit")
+            fetch_reports.delay(report_ids[n:])
+            break
+        tally[_batch_tally_key(outcome)] += 1
+    return {"reports": len(report_ids), **tally}
+
+
+def _fetch_in_batch(task: Task, rt: runtime.Runtime, report_id: int) -> dict[str, Any]:
+    where = _report_where(report_id)
+
+    def hand_off(exc: Exception) -> dict[str, Any]:
+        if isinstance(exc, SoftTimeLimitExceeded):
+            raise exc  # the batch is out of time: the rest goes on as a new batch
+        if rt.settings.max_retries < 1:
+            record(error=exc, **where)
+            return {"error": str(exc), "gave_up_after": 0}
+        record(error=exc, outcome="retrying", **where)
+        countdown = backoff_seconds(0, rt.settings.retry_backoff_max)
+        if isinstance(exc, TransientFetchError) and exc.retry_after:
+            countdown = max(countdown, exc.retry_after)
+        # The batch's attempt was the first: the hand-off is retry 1 of max_retries.
+        fetch_report.apply_async((report_id,), countdown=countdown, retries=1)
+        return {"handed_off": str(exc)}
+
+    return _guarded(task, where, lambda: _fetch_one(rt, report_id, where), on_transient=hand_off, reraise=False)
+
+
+def _batch_tally_key(outcome: dict[str, Any]) -> str:
+    for key, name in (("fetch_event", "fetched"), ("not_modified", "not_modified"), ("handed_off", "handed_off")):
+        if key in outcome:
+            return name
+    return "recorded"  # skipped by robots.txt, a permanent failure, or a crash: each in fetch_events
 
 
 @app.task(name="govreports.process_report", bind=True)
