@@ -6,6 +6,7 @@ Each step is idempotent: running it twice leaves the same rows.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -130,17 +131,18 @@ def _event_fields(*, url: str, kind: str, result: FetchResult | None, error: Cra
     }
 
 
-def report_and_portal(rt: Runtime, report_id: int) -> tuple[Report, Portal] | None:
+ReportRow = tuple[Report, str]  # a report and its portal's slug
+
+
+def reports_to_fetch(rt: Runtime, report_ids: Sequence[int]) -> dict[int, ReportRow]:
+    """Each report of `report_ids` that exists, with its portal's slug, read in one query."""
     with rt.sessions() as session:
-        found = session.execute(
+        rows = session.execute(
             select(Report, PortalRow.slug)
             .join(PortalRow, Report.portal_id == PortalRow.id)
-            .where(Report.id == report_id)
-        ).one_or_none()
-    if found is None:
-        return None
-    report, slug = found
-    return report, rt.registry.get(slug)
+            .where(Report.id.in_(report_ids))
+        ).all()
+    return {report.id: (report, slug) for report, slug in rows}
 
 
 def fetch(rt: Runtime, report: Report, portal: Portal) -> int | None:

@@ -172,14 +172,15 @@ def crawl_portal(self: Task, slug: str, *, full: bool = False, follow: bool = Tr
     return _guarded(self, {"url": portal.seeds[0], "kind": "list", "portal_slug": slug}, body)
 
 
-def _fetch_one(rt: runtime.Runtime, report_id: int, where: dict[str, Any]) -> dict[str, Any]:
+def _fetch_one(
+    rt: runtime.Runtime, report_id: int, where: dict[str, Any], row: steps.ReportRow | None
+) -> dict[str, Any]:
     """Fetch one report and queue its processing (the body of fetch_report and of each batch item)."""
-    found = steps.report_and_portal(rt, report_id)
-    if found is None:
+    if row is None:
         return {"report": report_id, "skipped": "no such report"}
-    report, portal = found
+    report, slug = row
     where["url"] = report.url
-    event_id = steps.fetch(rt, report, portal)
+    event_id = steps.fetch(rt, report, rt.registry.get(slug))
     if event_id is None:
         return {"report": report_id, "not_modified": True}
     process_report.delay(event_id)
@@ -195,7 +196,9 @@ def fetch_report(self: Task, report_id: int) -> dict[str, Any]:
     """Fetch one report page (conditional GET) and its attachments, then queue its processing."""
     rt = runtime.current()
     where = _report_where(report_id)
-    return _guarded(self, where, lambda: _fetch_one(rt, report_id, where))
+    return _guarded(
+        self, where, lambda: _fetch_one(rt, report_id, where, steps.reports_to_fetch(rt, [report_id]).get(report_id))
+    )
 
 
 @app.task(name="govreports.fetch_reports", bind=True)
@@ -207,10 +210,14 @@ def fetch_reports(self: Task, report_ids: list[int]) -> dict[str, Any]:
     batch is sent on as a new batch. Running a batch twice leaves what running it once does.
     """
     rt = runtime.current()
+    try:
+        rows = steps.reports_to_fetch(rt, report_ids)
+    except DATABASE_DOWN as exc:
+        return _retry_or_give_up(self, exc, url=f"batch of {len(report_ids)} reports", kind="article")
     tally = dict.fromkeys(("fetched", "not_modified", "handed_off", "recorded"), 0)
     for n, report_id in enumerate(report_ids):
         try:
-            outcome = _fetch_in_batch(self, rt, report_id)
+            outcome = _fetch_in_batch(self, rt, report_id, rows.get(report_id))
         except SoftTimeLimitExceeded:
             log.warning("batch.split", task=self.name, left=len(report_ids) - n, reason="soft time limit")
             fetch_reports.delay(report_ids[n:])
@@ -219,7 +226,7 @@ def fetch_reports(self: Task, report_ids: list[int]) -> dict[str, Any]:
     return {"reports": len(report_ids), **tally}
 
 
-def _fetch_in_batch(task: Task, rt: runtime.Runtime, report_id: int) -> dict[str, Any]:
+def _fetch_in_batch(task: Task, rt: runtime.Runtime, report_id: int, row: steps.ReportRow | None) -> dict[str, Any]:
     where = _report_where(report_id)
 
     def hand_off(exc: Exception) -> dict[str, Any]:
@@ -236,7 +243,7 @@ def _fetch_in_batch(task: Task, rt: runtime.Runtime, report_id: int) -> dict[str
         fetch_report.apply_async((report_id,), countdown=countdown, retries=1)
         return {"handed_off": str(exc)}
 
-    return _guarded(task, where, lambda: _fetch_one(rt, report_id, where), on_transient=hand_off, reraise=False)
+    return _guarded(task, where, lambda: _fetch_one(rt, report_id, where, row), on_transient=hand_off, reraise=False)
 
 
 def _batch_tally_key(outcome: dict[str, Any]) -> str:
