@@ -232,6 +232,24 @@ def wait_for_workers(broker_url: str, count: int, started: list[Process], second
     assert wait_until(ready, seconds, every=0.5), "workers did not answer ping"
 
 
+def ingest_demo_on_workers(
+    tmp_path: Path, env: dict[str, str], workers: list[Process], site: DemoSite, *, count: int, concurrency: int
+) -> int:
+    """Start `count` workers, crawl both demo portals on them, wait until every report is stored."""
+    broker = env["GOVREPORTS_BROKER_URL"]
+    for n in range(count):
+        workers.append(celery_worker(env, tmp_path / f"worker-{n}.log", name=f"w{n}", concurrency=concurrency))
+    wait_for_workers(broker, count, workers)
+    app = Celery(broker=broker, set_as_current=False)
+    for slug in ("demo-yangjiang", "demo-heyuan"):
+        app.send_task("govreports.crawl_portal", args=[slug], queue="crawl")
+    app.close()
+    expected = len(site.all_articles())
+    store = env["GOVREPORTS_DATABASE_URL"]
+    assert wait_until(lambda: scalar(store, "SELECT count(*) FROM report_versions") == expected, 90, every=0.5)
+    return expected
+
+
 @pytest.mark.slow
 @pytest.mark.postgres
 def test_three_workers_together_never_exceed_the_hosts_rate(
@@ -240,15 +258,7 @@ def test_three_workers_together_never_exceed_the_hosts_rate(
     """The portals' registry rate (5/s) wins over the global one (50/s) and holds for the whole cluster."""
     registry = demo_registry(tmp_path / "portals.yaml", rate_limit_per_second=RATE)
     env = worker_env(redis_url, store, demo, registry)
-    for n in range(3):
-        workers.append(celery_worker(env, tmp_path / f"worker-{n}.log", name=f"rate{n}", concurrency=1))
-    wait_for_workers(redis_url, 3, workers)
-    app = Celery(broker=redis_url, set_as_current=False)
-    for slug in ("demo-yangjiang", "demo-heyuan"):
-        app.send_task("govreports.crawl_portal", args=[slug], queue="crawl")
-    app.close()
-    expected = len(site.all_articles())
-    assert wait_until(lambda: scalar(store, "SELECT count(*) FROM report_versions") == expected, 90, every=0.5)
+    expected = ingest_demo_on_workers(tmp_path, env, workers, site, count=3, concurrency=1)
     arrivals = [t for t, _ in list(site.request_times)]  # robots.txt too: it is asked within the rate
     assert len(arrivals) >= expected
     assert max_in_window(arrivals, 1.0 - JITTER_TOLERANCE) <= RATE
@@ -266,15 +276,7 @@ def test_three_workers_together_never_have_more_than_the_cap_in_flight_to_the_ho
     registry = demo_registry(tmp_path / "portals.yaml", rate_limit_per_second=1000)
     env = worker_env(redis_url, store, demo, registry, GOVREPORTS_MAX_CONNECTIONS_PER_HOST="1")
     site.answer_delay = 0.02  # each answer takes a while, so overlapping requests would show
-    for n in range(3):
-        workers.append(celery_worker(env, tmp_path / f"worker-{n}.log", name=f"cap{n}", concurrency=2))
-    wait_for_workers(redis_url, 3, workers)
-    app = Celery(broker=redis_url, set_as_current=False)
-    for slug in ("demo-yangjiang", "demo-heyuan"):
-        app.send_task("govreports.crawl_portal", args=[slug], queue="crawl")
-    app.close()
-    expected = len(site.all_articles())
-    assert wait_until(lambda: scalar(store, "SELECT count(*) FROM report_versions") == expected, 90, every=0.5)
+    expected = ingest_demo_on_workers(tmp_path, env, workers, site, count=3, concurrency=2)
     assert len(site.requests) >= expected
     assert site.peak_in_flight == 1
 

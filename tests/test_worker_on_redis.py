@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +15,7 @@ from sqlalchemy import create_engine, func, select
 from pipelines.store.models import ReportVersion
 from seeds.demo import DemoServer, DemoSite
 from tests.conftest import REDIS_URL, _truncate, require_server
+from tests.runtime_processes import Process, celery_worker
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis, pytest.mark.postgres]
 
@@ -30,9 +28,7 @@ def redis_url() -> str:
 
 
 @pytest.fixture
-def worker(
-    redis_url: str, postgres_url: str, demo_server: DemoServer, tmp_path: Path
-) -> Iterator[subprocess.Popen[bytes]]:
+def worker(redis_url: str, postgres_url: str, demo_server: DemoServer, tmp_path: Path) -> Iterator[Process]:
     _truncate(postgres_url)
     env = {
         **os.environ,
@@ -41,37 +37,9 @@ def worker(
         "GOVREPORTS_DEMO_BASE_URL": demo_server.base_url,
         "GOVREPORTS_REQUESTS_PER_SECOND": "500",
     }
-    log = (tmp_path / "worker.log").open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "workers.app",
-            "worker",
-            "-Q",
-            "crawl,process",
-            "-c",
-            "2",
-            "--without-gossip",
-            "--without-mingle",
-            "-l",
-            "warning",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    process.log_path = tmp_path / "worker.log"  # type: ignore[attr-defined]
+    process = celery_worker(env, tmp_path / "worker.log", name="on-redis", concurrency=2)
     yield process
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log.close()
+    process.stop()
 
 
 def _versions(url: str) -> int:
@@ -82,18 +50,18 @@ def _versions(url: str) -> int:
     return n
 
 
-def _wait_for(url: str, expected: int, worker: subprocess.Popen[bytes], seconds: float = 120) -> int:
+def _wait_for(url: str, expected: int, worker: Process, seconds: float = 120) -> int:
     deadline = time.monotonic() + seconds
     n = _versions(url)
     while n < expected and time.monotonic() < deadline:
-        assert worker.poll() is None, worker.log_path.read_text(errors="replace")[-3000:]  # type: ignore[attr-defined]
+        assert worker.running(), worker.output()[-3000:]
         time.sleep(0.5)
         n = _versions(url)
     return n
 
 
 def test_demo_crawl_through_a_real_worker_ingests_every_report(
-    worker: subprocess.Popen[bytes], redis_url: str, postgres_url: str, demo_site: DemoSite
+    worker: Process, redis_url: str, postgres_url: str, demo_site: DemoSite
 ) -> None:
     client = Celery(broker=redis_url)
     for slug in ("demo-yangjiang", "demo-heyuan"):
