@@ -248,12 +248,15 @@ def _with_attachment_texts(
     session: Session, event: FetchEvent, html: str, body: str
 ) -> tuple[str, list[AttachmentRecord]]:
     """The body with each fetched attachment's text appended under 附件：name, and what became of each."""
+    links = find_attachment_links(html, event.url)
+    if not links:
+        return body, []
     fetched = {
         child.url: child for child in session.scalars(select(FetchEvent).where(FetchEvent.parent_id == event.id))
     }
     parts = [body]
     records: list[AttachmentRecord] = []
-    for link in find_attachment_links(html, event.url):
+    for link in links:
         child = fetched.get(link.url)
         if child is None or child.body_z is None:
             reason = "not fetched" if link.readable else f"no text reader for .{link.kind}"
@@ -283,11 +286,18 @@ class ProcessOutcome:
 def process(rt: Runtime, fetch_event_id: int) -> ProcessOutcome:
     """Clean, extract and store one fetched page as a version (or none, when unchanged)."""
     with rt.transaction() as session:
-        event = session.get(FetchEvent, fetch_event_id)
-        if event is None or event.body_z is None or event.report_id is None:
+        found = session.execute(
+            select(FetchEvent, Report, PortalRow.slug)
+            .join(Report, FetchEvent.report_id == Report.id)
+            .join(PortalRow, Report.portal_id == PortalRow.id)
+            .where(FetchEvent.id == fetch_event_id)
+        ).one_or_none()
+        if found is None:
             return ProcessOutcome(None, False, 0, "already processed")
-        report = session.get_one(Report, event.report_id)
-        portal = rt.registry.get(session.get_one(PortalRow, report.portal_id).slug)
+        event, report, slug = found
+        if event.body_z is None:
+            return ProcessOutcome(None, False, 0, "already processed")
+        portal = rt.registry.get(slug)
         html = zlib.decompress(event.body_z).decode("utf-8")
         selectors = portal.selectors
         article = extract_article(

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -63,14 +63,16 @@ def store_version(
     """
     session.execute(select(Report.id).where(Report.id == report.id).with_for_update())
     sha = content_hash(clean_text)
-    existing = session.scalar(
-        select(ReportVersion.version).where(ReportVersion.report_id == report.id, ReportVersion.content_sha256 == sha)
-    )
+    latest, existing = session.execute(
+        select(
+            func.max(ReportVersion.version),
+            func.max(case((ReportVersion.content_sha256 == sha, ReportVersion.version))),
+        ).where(ReportVersion.report_id == report.id)
+    ).one()
     now = utcnow()
     report.last_seen_at = now
     if existing is not None:
         return VersionOutcome(existing, created=False)
-    latest = session.scalar(select(func.max(ReportVersion.version)).where(ReportVersion.report_id == report.id))
     number = (latest or 0) + 1
     row = ReportVersion(
         report_id=report.id,
