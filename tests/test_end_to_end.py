@@ -156,6 +156,22 @@ def test_a_batch_fetched_twice_leaves_what_fetching_it_once_leaves(
     assert outcome == {"reports": 5, "fetched": 0, "not_modified": 5, "handed_off": 0, "recorded": 0}
 
 
+def test_a_batch_records_each_unchanged_report_it_asked(
+    database_url: str, demo_server: DemoServer, make_runtime: RuntimeFactory
+) -> None:
+    rt = make_runtime(database_url, demo_server.base_url)
+    crawl_demo(("demo-yangjiang",))
+    with rt.sessions() as session:
+        ids = list(session.scalars(select(Report.id).order_by(Report.id)))
+        fetched_before = {i: t for i, t in session.execute(select(Report.id, Report.last_fetched_at))}
+    tasks.fetch_reports.apply(args=(ids,)).get()
+    with rt.sessions() as session:
+        unchanged = session.scalars(select(FetchEvent.report_id).where(FetchEvent.outcome == "not_modified")).all()
+        fetched_after = {i: t for i, t in session.execute(select(Report.id, Report.last_fetched_at))}
+    assert sorted(unchanged) == ids
+    assert all(fetched_after[i] > fetched_before[i] for i in ids)
+
+
 def test_a_slow_portal_gets_smaller_batches(
     sqlite_url: str, demo_server: DemoServer, make_runtime: RuntimeFactory
 ) -> None:

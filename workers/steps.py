@@ -94,21 +94,8 @@ def _due(report: ListedReport, due_before: datetime) -> bool:
     return fetched <= due_before
 
 
-def _record_fetch(
-    session: Session,
-    *,
-    url: str,
-    kind: str,
-    result: FetchResult | None,
-    error: CrawlError | None,
-    **extra: Any,
-) -> FetchEvent:
-    """One fetch_events row for an answered or failed GET; `extra` columns (portal_id, report_id,
-    body_z, parent_id) go into the same INSERT."""
-    return record_event(session, **_event_fields(url=url, kind=kind, result=result, error=error), **extra)
-
-
 def _event_fields(*, url: str, kind: str, result: FetchResult | None, error: CrawlError | None) -> dict[str, Any]:
+    """The fetch_events columns of an answered or failed GET."""
     if error is not None:
         return {
             "url": url,
@@ -145,10 +132,14 @@ def reports_to_fetch(rt: Runtime, report_ids: Sequence[int]) -> dict[int, Report
     return {report.id: (report, slug) for report, slug in rows}
 
 
-def fetch(rt: Runtime, report: Report, portal: Portal) -> int | None:
+NotModified = tuple[dict[str, Any], dict[str, Any]]  # a 304's report changes (with its id) and fetch event
+
+
+def fetch(rt: Runtime, report: Report, portal: Portal, *, unchanged: list[NotModified] | None = None) -> int | None:
     """GET the report (conditionally once it has a version); the fetch event id to process, or None.
 
-    Raises CrawlError for the task to retry or record.
+    A 304's bookkeeping goes to `unchanged` when given (a batch writes them together, see
+    `write_unchanged`), else is written at once. Raises CrawlError for the task to retry or record.
     """
     conditional = report.current_version > 0
     result = rt.fetcher.get(
@@ -161,30 +152,37 @@ def fetch(rt: Runtime, report: Report, portal: Portal) -> int | None:
     changes: dict[str, Any] = {"last_fetched_at": now}
     if result.url != report.url:
         changes["final_url"] = result.url
-    body_z = None
+    event = {
+        "portal_id": report.portal_id,
+        "report_id": report.id,
+        **_event_fields(url=report.url, kind="article", result=result, error=None),
+    }
     if result.not_modified:
-        changes["last_seen_at"] = now
-    else:
-        body_z = zlib.compress(result.text.encode("utf-8"), 6)
-    with rt.transaction() as session:
-        if result.not_modified:
-            without_waiting_for_disk(session)  # lost, the 304 is only asked again
-        session.execute(update(Report).where(Report.id == report.id).values(**changes))
-        event = _record_fetch(
-            session,
-            portal_id=report.portal_id,
-            report_id=report.id,
-            url=report.url,
-            kind="article",
-            result=result,
-            error=None,
-            body_z=body_z,
-        )
-        page_event_id = event.id
-    if result.not_modified:
+        seen: NotModified = ({"id": report.id, **changes, "last_seen_at": now}, event)
+        if unchanged is None:
+            write_unchanged(rt, [seen])
+        else:
+            unchanged.append(seen)
         return None
+    with rt.transaction() as session:
+        session.execute(update(Report).where(Report.id == report.id).values(**changes))
+        page_event_id = record_event(session, **event, body_z=zlib.compress(result.text.encode("utf-8"), 6)).id
     _fetch_attachments(rt, report, portal, result, page_event_id)
     return page_event_id
+
+
+def write_unchanged(rt: Runtime, unchanged: list[NotModified]) -> None:
+    """Write the bookkeeping of 304s in one transaction, then forget them.
+
+    It commits without waiting for the WAL flush: lost, a 304 is only asked again.
+    """
+    if not unchanged:
+        return
+    with rt.transaction() as session:
+        without_waiting_for_disk(session)
+        session.execute(update(Report), [changes for changes, _ in unchanged])
+        session.execute(insert(FetchEvent), [event for _, event in unchanged])
+    unchanged.clear()
 
 
 def _fetch_attachments(rt: Runtime, report: Report, portal: Portal, page: FetchResult, parent_id: int) -> None:
@@ -201,14 +199,11 @@ def _fetch_attachments(rt: Runtime, report: Report, portal: Portal, page: FetchR
         except CrawlError as exc:
             error = exc
         with rt.transaction() as session:
-            _record_fetch(
+            record_event(
                 session,
+                **_event_fields(url=link.url, kind="attachment", result=result, error=error),
                 portal_id=report.portal_id,
                 report_id=report.id,
-                url=link.url,
-                kind="attachment",
-                result=result,
-                error=error,
                 parent_id=parent_id,
                 body_z=zlib.compress(result.body, 6) if result is not None else None,
             )

@@ -173,14 +173,18 @@ def crawl_portal(self: Task, slug: str, *, full: bool = False, follow: bool = Tr
 
 
 def _fetch_one(
-    rt: runtime.Runtime, report_id: int, where: dict[str, Any], row: steps.ReportRow | None
+    rt: runtime.Runtime,
+    report_id: int,
+    where: dict[str, Any],
+    row: steps.ReportRow | None,
+    unchanged: list[steps.NotModified] | None = None,
 ) -> dict[str, Any]:
     """Fetch one report and queue its processing (the body of fetch_report and of each batch item)."""
     if row is None:
         return {"report": report_id, "skipped": "no such report"}
     report, slug = row
     where["url"] = report.url
-    event_id = steps.fetch(rt, report, rt.registry.get(slug))
+    event_id = steps.fetch(rt, report, rt.registry.get(slug), unchanged=unchanged)
     if event_id is None:
         return {"report": report_id, "not_modified": True}
     process_report.delay(event_id)
@@ -215,18 +219,35 @@ def fetch_reports(self: Task, report_ids: list[int]) -> dict[str, Any]:
     except DATABASE_DOWN as exc:
         return _retry_or_give_up(self, exc, url=f"batch of {len(report_ids)} reports", kind="article")
     tally = dict.fromkeys(("fetched", "not_modified", "handed_off", "recorded"), 0)
-    for n, report_id in enumerate(report_ids):
-        try:
-            outcome = _fetch_in_batch(self, rt, report_id, rows.get(report_id))
-        except SoftTimeLimitExceeded:
-            log.warning("batch.split", task=self.name, left=len(report_ids) - n, reason="soft time limit")
-            fetch_reports.delay(report_ids[n:])
-            break
-        tally[_batch_tally_key(outcome)] += 1
+    unchanged: list[steps.NotModified] = []  # the batch's 304s, written together at its end
+    try:
+        for n, report_id in enumerate(report_ids):
+            try:
+                outcome = _fetch_in_batch(self, rt, report_id, rows.get(report_id), unchanged)
+            except SoftTimeLimitExceeded:
+                log.warning("batch.split", task=self.name, left=len(report_ids) - n, reason="soft time limit")
+                fetch_reports.delay(report_ids[n:])
+                break
+            tally[_batch_tally_key(outcome)] += 1
+    finally:
+        _write_unchanged(rt, unchanged)
     return {"reports": len(report_ids), **tally}
 
 
-def _fetch_in_batch(task: Task, rt: runtime.Runtime, report_id: int, row: steps.ReportRow | None) -> dict[str, Any]:
+def _write_unchanged(rt: runtime.Runtime, unchanged: list[steps.NotModified]) -> None:
+    try:
+        steps.write_unchanged(rt, unchanged)
+    except DATABASE_DOWN as exc:  # nothing is lost that matters: these reports are asked again
+        log.warning("batch.unchanged_not_recorded", reports=len(unchanged), error=str(exc))
+
+
+def _fetch_in_batch(
+    task: Task,
+    rt: runtime.Runtime,
+    report_id: int,
+    row: steps.ReportRow | None,
+    unchanged: list[steps.NotModified],
+) -> dict[str, Any]:
     where = _report_where(report_id)
 
     def hand_off(exc: Exception) -> dict[str, Any]:
@@ -243,7 +264,9 @@ def _fetch_in_batch(task: Task, rt: runtime.Runtime, report_id: int, row: steps.
         fetch_report.apply_async((report_id,), countdown=countdown, retries=1)
         return {"handed_off": str(exc)}
 
-    return _guarded(task, where, lambda: _fetch_one(rt, report_id, where, row), on_transient=hand_off, reraise=False)
+    return _guarded(
+        task, where, lambda: _fetch_one(rt, report_id, where, row, unchanged), on_transient=hand_off, reraise=False
+    )
 
 
 def _batch_tally_key(outcome: dict[str, Any]) -> str:
