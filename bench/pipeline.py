@@ -3,6 +3,7 @@ ingest a synthetic demo portal of N reports, then crawl it again unchanged.
 
     python bench/pipeline.py                      # N = 1,000 and 5,000, 2 worker processes
     python bench/pipeline.py --reports 500 --workers 3
+    python bench/pipeline.py --reports 5000 --batch-size 1   # one fetch task a report, to compare
 
 Per N: reports/second from the crawl's send to the last version committed; database rows and bytes
 per report (pg_total_relation_size of every table); broker messages per report (task messages, and
@@ -300,7 +301,7 @@ class Result:
     recrawls: list[dict[str, Any]]
 
 
-def run(reports: int, workers: int, tmp: Path, concurrency: int = 1) -> Result:
+def run(reports: int, workers: int, tmp: Path, concurrency: int = 1, batch_size: int | None = None) -> Result:
     site: DemoSite = build_demo_site(extra_reports=reports + 2)  # 4 go to the other portal, 2 real ones here
     hy = site.portals["hy"]
     hy.articles = hy.articles[:reports]
@@ -319,6 +320,7 @@ def run(reports: int, workers: int, tmp: Path, concurrency: int = 1) -> Result:
             "GOVREPORTS_DEMO_BASE_URL": server.base_url,
             "GOVREPORTS_REGISTRY_PATH": str(registry),
             "GOVREPORTS_REQUESTS_PER_SECOND": "100000",
+            **({"GOVREPORTS_FETCH_BATCH_SIZE": str(batch_size)} if batch_size else {}),
         }
         started = start_workers(workers, env, tmp, concurrency)
         events = EventCounter(REDIS)
@@ -378,14 +380,16 @@ def main() -> None:
     parser.add_argument("--reports", type=int, nargs="+", default=[1000, 5000])
     parser.add_argument("--workers", type=int, default=2, help="`celery worker` processes")
     parser.add_argument("--concurrency", type=int, default=1, help="pool processes of each worker")
+    parser.add_argument("--batch-size", type=int, default=None, help="GOVREPORTS_FETCH_BATCH_SIZE (default: 50)")
     args = parser.parse_args()
     console = Console()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.reports:
             console.print(f"ingesting {n} reports with {args.workers} workers …")
-            results.append(run(n, args.workers, Path(tmp), args.concurrency))
-    table = Table(title=f"pipeline on Redis + PostgreSQL, {args.workers} worker processes")
+            results.append(run(n, args.workers, Path(tmp), args.concurrency, args.batch_size))
+    batches = f"fetch batches of {args.batch_size}" if args.batch_size else "default fetch batches"
+    table = Table(title=f"pipeline on Redis + PostgreSQL, {args.workers} worker processes, {batches}")
     table.add_column("measure")
     for r in results:
         table.add_column(f"N = {r.reports:,}", justify="right")
@@ -398,7 +402,7 @@ def main() -> None:
         return f"{timings[task]:,.0f}" if task in timings else "-"
 
     row("first crawl: seconds", [f"{r.seconds:.1f}" for r in results])
-    for task in ("crawl_portal", "fetch_report", "process_report"):
+    for task in ("crawl_portal", "fetch_reports", "process_report"):
         row(f"  {task}: mean ms", [ms(r.task_ms, f"govreports.{task}") for r in results])
     row("reports / second", [f"{r.per_second:.1f}" for r in results], "≥ 40")
     row("failures recorded", [str(r.failures) for r in results], "0")
@@ -413,7 +417,7 @@ def main() -> None:
         row(f"{label}: bytes", [f"{r.recrawls[i]['bytes']:,.0f}" for r in results])
         row(f"{label}: seconds", [f"{r.recrawls[i]['seconds']:.2f}" for r in results], "≤ 15 (5,000)")
         row(f"{label}: new versions", [f"{r.recrawls[i]['versions']:.0f}" for r in results], "0")
-        for task in ("crawl_portal", "fetch_report"):
+        for task in ("crawl_portal", "fetch_reports"):
             row(f"  {task}: mean ms", [ms(r.recrawls[i]["task_ms"], f"govreports.{task}") for r in results])
     console.print(table)
 
