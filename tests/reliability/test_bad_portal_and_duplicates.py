@@ -131,14 +131,16 @@ def test_every_task_delivered_twice_and_concurrently_leaves_the_same_rows(
     for event_id in events:
         send(broker, "govreports.process_report", int(event_id), queue="process")
         send(broker, "govreports.process_report", int(event_id), queue="process")
-    report_ids = scalar(store, "SELECT string_agg(id::text, ',') FROM reports").split(",")
+    report_ids = [int(i) for i in scalar(store, "SELECT string_agg(id::text, ',') FROM reports").split(",")]
     for report_id in report_ids:
-        send(broker, "govreports.fetch_report", int(report_id))
+        send(broker, "govreports.fetch_report", report_id)
+    for _ in range(2):  # and every report again, as one batch delivered twice
+        send(broker, "govreports.fetch_reports", report_ids)
     wait_idle(broker)
     census = ingest_census(store)
     reliability_result(
         "duplicate deliveries of every task type",
-        "each crawl sent twice at once; each process and fetch resent",
+        "each crawl sent twice at once; each process, fetch and fetch batch resent",
         3,
         expected,
         census["versions"] - census["duplicated"],
