@@ -1,8 +1,9 @@
 """The fetcher: one polite, safe GET through a shared httpx.Client.
 
 Order of the checks (kept in this order on purpose, like Scrapy's downloader middlewares):
-address guard → robots.txt → rate limit → conditional GET → streamed body with a size cap →
-redirects re-checked by the guard → decode.
+address guard → robots.txt → rate limit → in-flight cap → conditional GET (connecting only to
+addresses the guard vets again at connect time) → streamed body with a size cap → redirects
+re-checked by the guard → decode.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from scrapers.connect import GuardedTransport, connect_policy
 from scrapers.encoding import decode_body
 from scrapers.errors import (
     BlockedURL,
@@ -88,7 +90,11 @@ def make_client(policy: FetchPolicy) -> httpx.Client:
     """The one client a process uses (connection pool shared by every fetch)."""
     timeout = httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout)
     return httpx.Client(
-        timeout=timeout, follow_redirects=False, headers={"User-Agent": policy.user_agent}, trust_env=False
+        timeout=timeout,
+        follow_redirects=False,
+        headers={"User-Agent": policy.user_agent},
+        trust_env=False,
+        transport=GuardedTransport(),
     )
 
 
@@ -161,8 +167,14 @@ class Fetcher:
         self, url: str, headers: dict[str, str], portal: Portal, *, limit: int | None = None
     ) -> tuple[int, httpx.Headers, bytes]:
         """The status, headers and body of one GET, holding one of the host's in-flight slots."""
-        with self.limiter.in_flight(urlsplit(url).hostname or "", self.policy.max_connections_per_host):
-            return self._stream_unbounded(url, headers, portal, limit or self.policy.max_body_bytes)
+        with (
+            self.limiter.in_flight(urlsplit(url).hostname or "", self.policy.max_connections_per_host),
+            connect_policy(portal.private_networks, portal.slug),
+        ):
+            try:
+                return self._stream_unbounded(url, headers, portal, limit or self.policy.max_body_bytes)
+            except BlockedURL as exc:  # refused at connect: name the URL, not only the host
+                raise BlockedURL(f"{exc.args[0]} when connecting", url=url, portal=portal.slug) from exc
 
     def _stream_unbounded(
         self, url: str, headers: dict[str, str], portal: Portal, limit: int

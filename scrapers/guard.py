@@ -1,7 +1,9 @@
 """The address guard: only the portal's own hosts, and no private addresses unless allowed.
 
 Checked for the first URL and again for every redirect hop, so a public page cannot bounce
-the crawler onto 169.254.169.254 or an intranet host.
+the crawler onto 169.254.169.254 or an intranet host; and checked once more when a connection is
+opened, on the very addresses it connects to (scrapers/connect.py), so a DNS answer that changes
+after the check (DNS rebinding) is refused too.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
-from scrapers.errors import BlockedURL
+from scrapers.errors import BlockedURL, TransientFetchError
 
 
 def host_allowed(host: str, allowed_hosts: tuple[str, ...]) -> bool:
@@ -40,11 +42,25 @@ def check_url(
         raise BlockedURL("not an http(s) URL", url=url, portal=portal)
     if not host_allowed(parts.hostname, allowed_hosts):
         raise BlockedURL(f"host {parts.hostname} is not one of the portal's hosts", url=url, portal=portal)
+    permitted_addresses(parts.hostname, parts.port or 443, private_networks, url=url, portal=portal)
+
+
+def permitted_addresses(
+    host: str, port: int, private_networks: tuple[str, ...] = (), *, url: str = "", portal: str = ""
+) -> list[str]:
+    """Every address `host` resolves to, when none is refused; else BlockedURL.
+
+    A resolver that cannot answer now (EAI_AGAIN) is a TransientFetchError: DNS hiccups are
+    retried, a name that does not exist is not.
+    """
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     except socket.gaierror as exc:
-        raise BlockedURL(f"host {parts.hostname} does not resolve", url=url, portal=portal) from exc
-    for info in infos:
-        address = str(info[4][0])
+        if exc.errno == socket.EAI_AGAIN:
+            raise TransientFetchError(f"host {host} did not resolve now", url=url or host, portal=portal) from exc
+        raise BlockedURL(f"host {host} does not resolve", url=url or host, portal=portal) from exc
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    for address in addresses:
         if is_refused(address, private_networks):
-            raise BlockedURL(f"host {parts.hostname} resolves to refused address {address}", url=url, portal=portal)
+            raise BlockedURL(f"host {host} resolves to refused address {address}", url=url or host, portal=portal)
+    return addresses

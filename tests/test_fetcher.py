@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import codecs
+import socket
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -55,6 +57,40 @@ def test_private_and_metadata_addresses_are_refused(url: str) -> None:
     host = httpx.URL(url).host
     with pytest.raises(BlockedURL):
         check_url(url, allowed_hosts=(host,))
+
+
+class RebindingDNS:
+    """Answers `name` with `first` on the first lookup and `then` on every later one (DNS rebinding)."""
+
+    def __init__(self, name: str, first: str, then: str) -> None:
+        self.name, self.first, self.then = name, first, then
+        self.lookups = 0
+        self._real = socket.getaddrinfo
+
+    def __call__(self, host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host != self.name:
+            return self._real(host, port, *args, **kwargs)
+        self.lookups += 1
+        address = self.first if self.lookups == 1 else self.then
+        return self._real(address, port, *args, **kwargs)
+
+
+def test_a_name_that_rebinds_to_loopback_after_the_check_is_refused_at_connect(
+    fetcher: Fetcher, demo_site: DemoSite, demo_server: DemoServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port = demo_server.base_url.rsplit(":", 1)[1]
+    dns = RebindingDNS("rebind.example.gov.cn", first="93.184.216.34", then="127.0.0.1")
+    monkeypatch.setattr(socket, "getaddrinfo", dns)
+    portal = local_portal(demo_server, allowed_hosts=("example.gov.cn",), private_networks=())
+    with pytest.raises(BlockedURL, match=r"127\.0\.0\.1"):
+        fetcher.get(f"http://rebind.example.gov.cn:{port}/yj/zwgk/gzbg/index.html", portal)
+    assert dns.lookups >= 2  # checked, then resolved again at connect: and refused there
+    assert demo_site.requests == []
+
+
+def test_the_client_alone_never_connects_to_a_private_address(demo_server: DemoServer) -> None:
+    with make_client(FetchPolicy()) as client, pytest.raises(BlockedURL):
+        client.get(demo_server.base_url + "/")
 
 
 def test_a_500_is_transient(fetcher: Fetcher, demo_site: DemoSite, demo_server: DemoServer) -> None:
