@@ -88,6 +88,23 @@ def test_a_name_that_rebinds_to_loopback_after_the_check_is_refused_at_connect(
     assert demo_site.requests == []
 
 
+def test_a_resolver_that_cannot_answer_now_is_transient_and_a_missing_name_permanent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def lookup(code: int) -> Any:
+        def fail(*_: Any, **__: Any) -> Any:
+            raise socket.gaierror(code, "scripted")
+
+        return fail
+
+    monkeypatch.setattr(socket, "getaddrinfo", lookup(socket.EAI_AGAIN))
+    with pytest.raises(TransientFetchError):
+        check_url("https://www.example.gov.cn/", allowed_hosts=("example.gov.cn",))
+    monkeypatch.setattr(socket, "getaddrinfo", lookup(socket.EAI_NONAME))
+    with pytest.raises(BlockedURL):
+        check_url("https://www.example.gov.cn/", allowed_hosts=("example.gov.cn",))
+
+
 def test_the_client_alone_never_connects_to_a_private_address(demo_server: DemoServer) -> None:
     with make_client(FetchPolicy()) as client, pytest.raises(BlockedURL):
         client.get(demo_server.base_url + "/")
