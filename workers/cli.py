@@ -141,7 +141,13 @@ def _print_summary(rt: runtime.Runtime, slugs: list[str], since: Any) -> None:
 @app.command()
 def crawl(
     portals: Annotated[list[str] | None, typer.Argument(help="Portal slugs; default: every enabled portal")] = None,
-    full: Annotated[bool, typer.Option(help="Walk every list page, not just up to known links")] = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            help="Walk every list page, not just up to known links, and ask every listed report again "
+            "(conditionally: an unchanged one costs a 304)"
+        ),
+    ] = False,
 ) -> None:
     """Crawl portals: in-process without a broker, else queued for the workers.
 
