@@ -6,7 +6,9 @@ are ids, slugs and URLs, never page bodies. A crawl sends its due reports in bat
 transiently goes on alone as a `fetch_report`, with retries of its own. Transient faults (the portal or the database)
 retry with exponential backoff and jitter; permanent ones are recorded in fetch_events and
 not retried. Every failure lands in fetch_events: when the database itself is down, the
-record waits in this process and is written with the next record that gets through.
+record waits in this process and is written with the next record that gets through. A task
+whose next step (or own retry) cannot be queued goes back on the queue to run again: it is never
+acknowledged with the step lost.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 
 import structlog
 from celery import Task
-from celery.exceptions import SoftTimeLimitExceeded
+from celery.exceptions import Reject, SoftTimeLimitExceeded
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from scrapers.errors import PermanentFetchError, RegistryError, RobotsDisallowed, TransientFetchError
@@ -39,6 +41,29 @@ class ListPagesFailed(Exception):
     def __init__(self, cause: TransientFetchError) -> None:
         super().__init__(str(cause))
         self.cause = cause
+
+
+class PublishFailed(Exception):
+    """The next step could not be queued: the task is run again (all steps are idempotent), never dropped."""
+
+
+def _send(task: Task, *args: Any, **options: Any) -> None:
+    """Queue `task`; any failure to publish becomes PublishFailed.
+
+    Connection errors are retried by `task_publish_retry` first; what is left is what that
+    misses, such as kombu publishing on a channel closed by a reconnect (AttributeError on the
+    Redis transport, kombu 5.7), which would otherwise crash the task and lose the step.
+    """
+    try:
+        task.apply_async(args, **options)
+    except Exception as exc:
+        raise PublishFailed(f"could not queue {task.name}: {type(exc).__name__}: {exc}") from exc
+
+
+def _run_again(exc: Exception) -> Reject:
+    """The message goes back to the queue instead of being acknowledged and lost."""
+    log.warning("task.requeued", reason=str(exc))
+    return Reject(str(exc), requeue=True)
 
 
 _pending: deque[dict[str, Any]] = deque(maxlen=10_000)
@@ -94,7 +119,11 @@ def _retry_or_give_up(
             **_loggable(where),
         )
         kwargs = {**task.request.kwargs, **(retry_kwargs or {})}
-        raise task.retry(exc=exc, countdown=countdown, max_retries=rt.settings.max_retries, kwargs=kwargs)
+        try:
+            raise task.retry(exc=exc, countdown=countdown, max_retries=rt.settings.max_retries, kwargs=kwargs)
+        except Reject as rejected:
+            # Celery could not publish the retry and would drop the message (Reject, requeue=False).
+            raise _run_again(PublishFailed(f"could not queue the retry: {rejected.reason}")) from exc
     record(error=exc, **where)
     log.error("task.gave_up", task=task.name, retries=retries, error=str(exc), **_loggable(where))
     return {"error": str(exc), "gave_up_after": retries}
@@ -122,6 +151,8 @@ def _guarded(
     except PermanentFetchError as exc:
         record(error=exc, **where)
         return {"error": str(exc)}
+    except PublishFailed as exc:
+        raise _run_again(exc) from exc
     except ListPagesFailed as exc:
         # Links found so far are stored and queued; walk every page again on the retry, since
         # the pages before the failed one are now all known and would stop an incremental walk.
@@ -161,7 +192,7 @@ def crawl_portal(self: Task, slug: str, *, full: bool = False, follow: bool = Tr
         if follow:
             size = steps.fetch_batch_size(rt, portal)
             for start in range(0, len(outcome.report_ids), size):
-                fetch_reports.delay(outcome.report_ids[start : start + size])
+                _send(fetch_reports, outcome.report_ids[start : start + size])
         if outcome.transient_error is not None:
             raise ListPagesFailed(outcome.transient_error)
         log.info(
@@ -187,7 +218,7 @@ def _fetch_one(
     event_id = steps.fetch(rt, report, rt.registry.get(slug), unchanged=unchanged)
     if event_id is None:
         return {"report": report_id, "not_modified": True}
-    process_report.delay(event_id)
+    _send(process_report, event_id)
     return {"report": report_id, "fetch_event": event_id}
 
 
@@ -226,9 +257,11 @@ def fetch_reports(self: Task, report_ids: list[int]) -> dict[str, Any]:
                 outcome = _fetch_in_batch(self, rt, report_id, rows.get(report_id), unchanged)
             except SoftTimeLimitExceeded:
                 log.warning("batch.split", task=self.name, left=len(report_ids) - n, reason="soft time limit")
-                fetch_reports.delay(report_ids[n:])
+                _send(fetch_reports, report_ids[n:])
                 break
             tally[_batch_tally_key(outcome)] += 1
+    except PublishFailed as exc:  # a hand-off or the rest of the batch could not be queued: all again
+        raise _run_again(exc) from exc
     finally:
         _write_unchanged(rt, unchanged)
     return {"reports": len(report_ids), **tally}
@@ -261,7 +294,7 @@ def _fetch_in_batch(
         if isinstance(exc, TransientFetchError) and exc.retry_after:
             countdown = max(countdown, exc.retry_after)
         # The batch's attempt was the first: the hand-off is retry 1 of max_retries.
-        fetch_report.apply_async((report_id,), countdown=countdown, retries=1)
+        _send(fetch_report, report_id, countdown=countdown, retries=1)
         return {"handed_off": str(exc)}
 
     return _guarded(
@@ -302,7 +335,7 @@ def resend_stuck(self: Task, *, older_than_minutes: int = 30) -> dict[str, Any]:
     def body() -> dict[str, Any]:
         ids = steps.unprocessed_fetches(rt, older_than=timedelta(minutes=older_than_minutes))
         for event_id in ids:
-            process_report.delay(event_id)
+            _send(process_report, event_id)
         return {"resent": len(ids)}
 
     return _guarded(self, {"url": "resend_stuck", "kind": "process"}, body)

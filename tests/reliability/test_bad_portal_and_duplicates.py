@@ -148,3 +148,34 @@ def test_every_task_delivered_twice_and_concurrently_leaves_the_same_rows(
         census["lost"],
     )
     assert (census["reports"], census["versions"], census["duplicated"], census["lost"]) == (expected, expected, 0, 0)
+
+
+def test_a_next_step_that_cannot_be_queued_runs_again_and_nothing_is_lost(
+    start_worker: WorkerFactory, broker: str, store: str, site: DemoSite, reliability_result: Any
+) -> None:
+    """kombu 5.7 can publish on a channel a Redis reconnect closed (AttributeError, not a connection
+    error, so the publish retry misses it; Celery drops a task whose retry it cannot publish).
+    Here every 8th send of each process fails that way, and three pages fail twice (so their
+    retries are sent too): every task whose next step or retry was not queued must run again."""
+    for prefix, n in (("hy", 2), ("hy", 9), ("yj", 1)):
+        portal = site.portals[prefix]
+        site.fail(portal.article_path(portal.articles[n]), "500", times=2)
+    workers = [start_worker(concurrency=2, GOVREPORTS_TEST_BROKEN_PUBLISH="8")]
+    for slug in ("demo-yangjiang", "demo-heyuan"):
+        send(broker, "govreports.crawl_portal", slug)
+    expected = len(site.all_articles())
+    wait_for_versions(store, expected, workers, seconds=180)
+    wait_idle(broker)
+    census = ingest_census(store)
+    requeued = sum(w.log_path.read_text(errors="replace").count("task.requeued") for w in workers)
+    reliability_result(
+        "a next step or retry that cannot be queued",
+        f"every 8th publish of a process raises kombu's closed-channel AttributeError; {requeued} tasks run again",
+        1,
+        expected,
+        census["versions"] - census["duplicated"],
+        census["duplicated"],
+        census["lost"],
+    )
+    assert requeued > 0, "the fault fired"
+    assert (census["reports"], census["versions"], census["duplicated"], census["lost"]) == (expected, expected, 0, 0)
