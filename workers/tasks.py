@@ -3,9 +3,9 @@
 Thin on purpose: load by id, call a step, enqueue the next one after the commit. Arguments
 are ids, slugs and URLs, never page bodies. A crawl sends its due reports in batches
 (`fetch_reports`: one message a batch, not one a report); a report of a batch that fails
-transiently goes on alone as a `fetch_report`, with retries of its own. Transient faults (the portal or the database)
-retry with exponential backoff and jitter; permanent ones are recorded in fetch_events and
-not retried. Every failure lands in fetch_events: when the database itself is down, the
+transiently goes on alone as a `fetch_report`, with retries of its own. Transient faults (the
+portal or the database) retry with exponential backoff and jitter; permanent ones are recorded
+in fetch_events and not retried. Every failure lands in fetch_events: when the database itself is down, the
 record waits in this process and is written with the next record that gets through. A task
 whose next step (or own retry) cannot be queued goes back on the queue to run again: it is never
 acknowledged with the step lost.
@@ -105,11 +105,9 @@ def _retry_or_give_up(
 ) -> dict[str, Any]:
     rt = runtime.current()
     retries = task.request.retries
-    if retries < rt.settings.max_retries:
+    countdown = _next_retry_in(rt, retries, exc)
+    if countdown is not None:
         record(error=exc, outcome="retrying", **where)
-        countdown = backoff_seconds(retries, rt.settings.retry_backoff_max)
-        if isinstance(exc, TransientFetchError) and exc.retry_after:
-            countdown = max(countdown, exc.retry_after)
         log.warning(
             "task.retry",
             task=task.name,
@@ -127,6 +125,17 @@ def _retry_or_give_up(
     record(error=exc, **where)
     log.error("task.gave_up", task=task.name, retries=retries, error=str(exc), **_loggable(where))
     return {"error": str(exc), "gave_up_after": retries}
+
+
+def _next_retry_in(rt: runtime.Runtime, retries: int, exc: Exception) -> float | None:
+    """Seconds until retry `retries + 1` (the backoff, but no sooner than a Retry-After), or None
+    when `retries` has used up max_retries."""
+    if retries >= rt.settings.max_retries:
+        return None
+    countdown = backoff_seconds(retries, rt.settings.retry_backoff_max)
+    if isinstance(exc, TransientFetchError) and exc.retry_after:
+        countdown = max(countdown, exc.retry_after)
+    return countdown
 
 
 def _loggable(where: dict[str, Any]) -> dict[str, Any]:
@@ -286,14 +295,12 @@ def _fetch_in_batch(
     def hand_off(exc: Exception) -> dict[str, Any]:
         if isinstance(exc, SoftTimeLimitExceeded):
             raise exc  # the batch is out of time: the rest goes on as a new batch
-        if rt.settings.max_retries < 1:
+        # The batch's attempt was the first: the hand-off is retry 1 of max_retries.
+        countdown = _next_retry_in(rt, 0, exc)
+        if countdown is None:
             record(error=exc, **where)
             return {"error": str(exc), "gave_up_after": 0}
         record(error=exc, outcome="retrying", **where)
-        countdown = backoff_seconds(0, rt.settings.retry_backoff_max)
-        if isinstance(exc, TransientFetchError) and exc.retry_after:
-            countdown = max(countdown, exc.retry_after)
-        # The batch's attempt was the first: the hand-off is retry 1 of max_retries.
         _send(fetch_report, report_id, countdown=countdown, retries=1)
         return {"handed_off": str(exc)}
 
