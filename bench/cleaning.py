@@ -24,7 +24,7 @@ from rich.table import Table
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.cleaning_pages import LabelledPage, labelled_pages
-from pipelines.clean import clean_html
+from pipelines.article import clean_html
 from scrapers.encoding import decode_body
 
 Cleaner = Callable[[str], str]

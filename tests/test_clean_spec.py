@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from pipelines.clean import clean_html, clean_text, extract_article
+from pipelines.article import clean_html, extract_article
+from pipelines.clean import clean_text
 from seeds.demo import build_demo_site
 from seeds.demo.templates import render_article
 

@@ -17,7 +17,8 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.exc import OperationalError
 
-from pipelines.clean import clean_html, clean_text
+from pipelines.article import clean_html
+from pipelines.clean import clean_text
 from pipelines.metrics import extract_metrics
 from pipelines.store import migrate
 from pipelines.store.queries import metrics_query, report_summaries, versions_of

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from pipelines.article import extract_article
 from pipelines.attachments import AttachmentUnreadable, extract_attachment_text
-from pipelines.clean import extract_article
 from pipelines.metrics import EXTRACTOR_VERSION, extract_metrics
 from pipelines.store.models import FetchEvent, PortalRow, Report, utcnow
 from pipelines.store.queries import (

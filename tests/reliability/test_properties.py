@@ -9,7 +9,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines.clean import clean_html, clean_text
+from pipelines.article import clean_html
+from pipelines.clean import clean_text
 from pipelines.metrics import extract_metrics
 from pipelines.numbers import parse_number
 from scrapers.errors import RegistryError
