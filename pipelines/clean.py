@@ -6,18 +6,64 @@ too. Line rules live in `pipelines.furniture` as data.
 
 from __future__ import annotations
 
-from pipelines.furniture import is_furniture
+import re
+
+from pipelines.furniture import FOOTER_ANCHOR, LABELLED_LINE, LineKind, bare_label, classify, metadata_label
 from pipelines.textnorm import shadow
 
 
 def clean_text(text: str) -> str:
     """The report body of a plain-text page: furniture lines out, body lines kept."""
     text = "\n".join(text.splitlines())  # every line break Python knows (\r, \x1e, \u2028 …) as \n
-    raw_lines = text.split("\n")
-    shadow_lines = shadow(text).split("\n")  # one conversion for the page; same length, same lines
-    kept = []
-    for raw, simplified in zip(raw_lines, shadow_lines, strict=True):
-        line = "\t".join(" ".join(cell.split()) for cell in raw.split("\t")).strip()
-        if line and not is_furniture(simplified):
-            kept.append(line)
-    return "\n".join(kept)
+    return "\n".join(clean_lines(text.split("\n")))
+
+
+_ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
+
+
+def _tidy(raw: str) -> str:
+    raw = _ZERO_WIDTH.sub("", raw)
+    return "\t".join(" ".join(cell.split()) for cell in raw.split("\t")).strip()
+
+
+def clean_lines(raw_lines: list[str]) -> list[str]:
+    """Body lines of a page's lines, in order: furniture out, with what neighbours say.
+
+    A contact line (电话, 地址, a phone number) is the site's when it stands in a run of furniture
+    that holds a footer anchor (ICP, 版权所有, 主办), and the report's otherwise (a notice's own
+    contact). A metadata label alone on its line takes its value line with it.
+    """
+    lines = [line for line in (_tidy(raw) for raw in raw_lines) if line]
+    if not lines:
+        return []
+    simplified = shadow("\n".join(lines)).split("\n")  # one conversion for the page; same lines
+    kinds = [classify(line) for line in simplified]
+    for i, line in enumerate(simplified[:-1]):
+        if bare_label(line) and len(simplified[i + 1]) <= 60 and "。" not in simplified[i + 1]:
+            kinds[i + 1] = LineKind.FURNITURE
+    drop = [kind is LineKind.FURNITURE for kind in kinds]
+    _drop_metadata_runs(simplified, drop)
+    i = 0
+    while i < len(kinds):  # runs of furniture and contact lines: contacts go when the run has a footer anchor
+        if kinds[i] is LineKind.TEXT:
+            i += 1
+            continue
+        j = i
+        while j < len(kinds) and kinds[j] is not LineKind.TEXT:
+            j += 1
+        if any(FOOTER_ANCHOR.search(simplified[k]) for k in range(i, j)):
+            drop[i:j] = [True] * (j - i)
+        i = j
+    return [line for line, dropped in zip(lines, drop, strict=True) if not dropped]
+
+
+def _drop_metadata_runs(simplified: list[str], drop: list[bool]) -> None:
+    """A run of three or more `label：value` lines, two of them 信息公开 labels, is a metadata table."""
+    i = 0
+    while i < len(simplified):
+        j = i
+        while j < len(simplified) and LABELLED_LINE.match(simplified[j]):
+            j += 1
+        if j - i >= 3 and sum(metadata_label(simplified[k]) for k in range(i, j)) >= 2:
+            drop[i:j] = [True] * (j - i)
+        i = max(j, i + 1)

@@ -45,7 +45,6 @@ BODY = "2023年全区受理业务159524宗，办结率99.8%。"
         "網站幫助 | 網站地圖 | 隱私申明 | 聯繫我們",
         "首页 机构概况 政务公开 政务服务 互动交流",
         "网站报障电话：0762-3133110",
-        "联系电话：0662-3388123",
         "相关链接：广东政务服务网",
         "上一篇：关于印发通知的通知",
         "扫一扫在手机打开当前页",
@@ -55,6 +54,15 @@ BODY = "2023年全区受理业务159524宗，办结率99.8%。"
 )
 def test_each_furniture_line_is_removed(furniture: str) -> None:
     assert clean_text(f"{BODY}\n{furniture}\n{BODY}") == f"{BODY}\n{BODY}"
+
+
+def test_a_contact_line_beside_the_site_footer_is_furniture() -> None:
+    assert clean_text(f"{BODY}\n联系电话：0662-3388123\n版权所有 © 2023 阳江市人民政府") == BODY
+
+
+def test_a_contact_line_between_report_lines_is_the_reports_own() -> None:
+    text = f"{BODY}\n联系电话：0662-3388123\n{BODY}"
+    assert clean_text(text) == text
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,286 @@
+"""The article's container in a portal page, and its text once, block by block.
+
+How Chinese government CMSs build a page: header and menus (mostly link text), a breadcrumb,
+the article (sentences: Chinese punctuation outside links), share/print bars, related-link
+lists, and a footer (short labelled lines). Some templates hold the article more than once: a
+desktop view, an elderly-mode (关怀版) view, a hidden read-aloud or print copy.
+
+So the page is read in *units* (the text of one block: p, li, td, a div's own lines), each
+classed as sentence text, plain text or link text. A unit whose text already appeared in an
+earlier unit (visible copies claim first) is a duplicate and counts for nothing. The container
+is the element that maximises `sentence chars - link_penalty * link chars - plain_penalty *
+plain chars`: growing past the article adds menus and footers, which cost more than they give.
+Inside it, duplicates, hidden boxes, link lists and share/pager widgets are dropped. Nothing
+here recurses, so 10,000 nested tags are no problem.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import lxml.etree
+import lxml.html
+
+BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol",
+        "section", "article", "blockquote", "pre", "dd", "dt", "dl", "hr", "center", "form", "main",
+        "body", "tbody", "thead", "caption", "figure", "figcaption", "address",
+    }
+)  # fmt: skip
+CELL_TAGS = frozenset({"td", "th"})
+CONTAINER_TAGS = frozenset(
+    {"div", "td", "article", "section", "main", "body", "center", "table", "tbody", "form", "font", "span"}
+)
+_SENTENCE = re.compile(r"[，。；！？,;]")
+_SPACE = re.compile(r"\s+")
+_FILE_LINK = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|et|ofd|zip|rar|7z|csv|jpe?g|png)(?:$|[?#])", re.IGNORECASE)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# Widgets named the same way across CMSs: share/print bars, pagers, related lists, QR codes.
+_WIDGET = re.compile(
+    r"(?:^|[\s_-])(?:share|bdshare|fenxiang|jiathis|print|dayin|pager?|pagination|fanye|related|xgwz|xgxx|"
+    r"xglj|relevant|qrcode|erweima|ewm|prev|next|sxp|toolbar|tools?|gongju|fontsize|zihao|breadcrumbs?|"
+    r"crumbs?|position|location|mianbao|dqwz|wzdh)(?:$|[\s_-]|\d)",
+    re.IGNORECASE,
+)
+_MIN_DEDUP_CHARS = 12
+_TEXT_UNIT_CHARS = 8
+_TEXTY = re.compile(r"[：:]")
+
+
+@dataclass(frozen=True)
+class ContentParams:
+    """Weights of the container objective (tuned leave-one-page-out in bench/cleaning.py)."""
+
+    link_penalty: float = 1.0
+    plain_penalty: float = 0.3
+    tighten: float = 0.85
+
+
+@dataclass(frozen=True)
+class Content:
+    """The chosen container's lines and what the choice saw (for warnings)."""
+
+    lines: list[str]
+    sentence_chars: int  # in the container, duplicates excluded
+    link_chars: int
+    page_sentence_chars: int  # in the whole page, duplicates excluded
+    duplicate_chars: int  # sentence chars of copies of the container's units elsewhere in the page
+
+
+def own_hidden(element: lxml.html.HtmlElement) -> bool:
+    """Hidden by its own markup (style, hidden attribute, aria-hidden), not by an ancestor's."""
+    style = element.get("style")
+    return bool(
+        (style and _HIDDEN_STYLE.search(style))
+        or element.get("hidden") is not None
+        or element.get("aria-hidden") == "true"
+    )
+
+
+def _chars(text: str) -> int:
+    return len(_SPACE.sub("", text))
+
+
+class _Units:
+    """Per element: the text units it owns, classed, with duplicate copies discounted."""
+
+    def __init__(self, root: lxml.html.HtmlElement) -> None:
+        self.elements = [e for e in root.iter() if isinstance(e.tag, str)]
+        self.hidden: dict[int, bool] = {}
+        self.in_link: dict[int, bool] = {}
+        self.block_of: dict[int, lxml.html.HtmlElement] = {}
+        self.sentence: dict[int, int] = {}  # element id -> sentence chars in its subtree
+        self.link: dict[int, int] = {}
+        self.plain: dict[int, int] = {}
+        self.duplicate: dict[int, int] = {}
+        self.duplicate_of_claimed: dict[int, int] = {}
+        self._walk()
+
+    def _walk(self) -> None:
+        nonlink: dict[int, list[str]] = {}
+        linked: dict[int, int] = {}
+        blocks: list[lxml.html.HtmlElement] = []
+        top = self.elements[0]
+        for element in self.elements:
+            parent = element.getparent() if element is not top else None  # the walk's root stands alone
+            pid = id(parent) if parent is not None else None
+            eid = id(element)
+            self.hidden[eid] = own_hidden(element) or (pid is not None and self.hidden.get(pid, False))
+            self.in_link[eid] = element.tag == "a" or (pid is not None and self.in_link.get(pid, False))
+            if element.tag in BLOCK_TAGS or parent is None:
+                block = element
+                blocks.append(element)
+            else:
+                block = self.block_of[pid]  # type: ignore[index]
+            self.block_of[eid] = block
+            if element.text:
+                self._add(nonlink, linked, id(block), element.text, self.in_link[eid])
+            if element.tail and parent is not None:
+                owner = self.block_of[pid]  # type: ignore[index]
+                self._add(nonlink, linked, id(owner), element.tail, self.in_link[pid])  # type: ignore[index]
+        claimed: dict[str, int] = {}
+        # Visible copies claim their text first, then hidden ones (a body only in a hidden box still counts).
+        for want_hidden in (False, True):
+            for block in blocks:
+                bid = id(block)
+                if self.hidden[bid] != want_hidden or bid not in nonlink:
+                    continue
+                text = "".join(nonlink[bid])
+                key = _SPACE.sub("", text)
+                if len(key) >= _MIN_DEDUP_CHARS:
+                    claimed.setdefault(key, bid)
+        unit_sentence: dict[int, int] = {}
+        unit_plain: dict[int, int] = {}
+        unit_duplicate: dict[int, int] = {}
+        for bid, parts in nonlink.items():
+            text = "".join(parts)
+            key = _SPACE.sub("", text)
+            if not key:
+                continue
+            if len(key) >= _MIN_DEDUP_CHARS and claimed[key] != bid:
+                unit_duplicate[bid] = len(key) if _SENTENCE.search(key) else 0
+                continue
+            if _SENTENCE.search(key) or (len(key) >= _TEXT_UNIT_CHARS and _TEXTY.search(key)):
+                unit_sentence[bid] = len(key)
+            else:
+                unit_plain[bid] = len(key)
+        for element in reversed(self.elements):  # children before parents
+            eid = id(element)
+            sentence = unit_sentence.get(eid, 0)
+            plain = unit_plain.get(eid, 0)
+            link = linked.get(eid, 0)
+            duplicate = unit_duplicate.get(eid, 0)
+            for child in element:
+                if isinstance(child.tag, str):
+                    cid = id(child)
+                    sentence += self.sentence[cid]
+                    plain += self.plain[cid]
+                    link += self.link[cid]
+                    duplicate += self.duplicate[cid]
+            self.sentence[eid], self.plain[eid], self.link[eid], self.duplicate[eid] = sentence, plain, link, duplicate
+
+    @staticmethod
+    def _add(nonlink: dict[int, list[str]], linked: dict[int, int], owner: int, text: str, is_link: bool) -> None:
+        if is_link:
+            linked[owner] = linked.get(owner, 0) + _chars(text)
+        else:
+            nonlink.setdefault(owner, []).append(text)
+
+
+def _score(units: _Units, element: lxml.html.HtmlElement, params: ContentParams) -> float:
+    eid = id(element)
+    return units.sentence[eid] - params.link_penalty * units.link[eid] - params.plain_penalty * units.plain[eid]
+
+
+def _choose(units: _Units, params: ContentParams) -> lxml.html.HtmlElement:
+    """The best-scoring container, then its deepest descendant that keeps `tighten` of that score.
+
+    The tightening step leaves out a stray block of sentences elsewhere in the page (a notice
+    box, a popup) that the objective alone would pull in with everything between.
+    """
+    best, best_score = units.elements[0], float("-inf")
+    for element in units.elements:  # document order: among equal scores the deepest wins
+        if element.tag in CONTAINER_TAGS and units.sentence[id(element)] > 0:
+            score = _score(units, element, params)
+            if score >= best_score:
+                best, best_score = element, score
+    if best_score <= 0:
+        return best
+    chosen = best
+    for element in best.iterdescendants(*CONTAINER_TAGS):  # document order: the last qualifying is the deepest
+        if _score(units, element, params) >= params.tighten * best_score:
+            chosen = element
+    return chosen
+
+
+def _is_widget(element: lxml.html.HtmlElement, units: _Units) -> bool:
+    marker = f"{element.get('class', '')} {element.get('id', '')}"
+    return bool(marker.strip()) and bool(_WIDGET.search(marker)) and units.sentence[id(element)] < 60
+
+
+def _is_link_list(element: lxml.html.HtmlElement, units: _Units) -> bool:
+    """Mostly link text and hardly a sentence: related articles, menus, pagers (not attachments)."""
+    eid = id(element)
+    link, sentence, plain = units.link[eid], units.sentence[eid], units.plain[eid]
+    if link == 0 or link < 2 * (sentence + plain) or sentence > 80:
+        return False
+    return not any(_FILE_LINK.search(a.get("href") or "") for a in element.iter("a"))
+
+
+def _prune(container: lxml.html.HtmlElement, units: _Units) -> None:
+    container_hidden = units.hidden[id(container)]
+    container_sentence = units.sentence[id(container)]
+    doomed = []
+    for element in container.iterdescendants():
+        if not isinstance(element.tag, str):
+            continue
+        eid = id(element)
+        if (
+            (not container_hidden and own_hidden(element) and units.sentence[eid] < 0.3 * container_sentence)
+            or (units.duplicate[eid] and not units.sentence[eid] and not units.plain[eid])
+            or _is_widget(element, units)
+            or (element.tag in {"ul", "ol", "div", "p", "table", "span", "dl", "tr"} and _is_link_list(element, units))
+        ):
+            doomed.append(element)
+    for element in doomed:
+        if element.getparent() is not None and not any(a in doomed for a in element.iterancestors()):
+            _drop_keeping_tail(element)
+
+
+def _drop_keeping_tail(element: lxml.html.HtmlElement) -> None:
+    element.drop_tree()  # lxml keeps the tail text in the parent
+
+
+def block_text(element: lxml.html.HtmlElement) -> str:
+    """The element's text with a line break around every block and a tab after every cell (no mutation)."""
+    out: list[str] = []
+    for event, node in lxml.etree.iterwalk(element, events=("start", "end")):
+        if not isinstance(node.tag, str):
+            continue
+        if event == "start":
+            if node.tag in BLOCK_TAGS:
+                out.append("\n")
+            if node.text:
+                out.append(node.text)
+        else:
+            if node.tag in CELL_TAGS:
+                out.append("\t")
+            elif node.tag in BLOCK_TAGS:
+                out.append("\n")
+            if node.tail and node is not element:
+                out.append(node.tail)
+    return "".join(out)
+
+
+def _lines(container: lxml.html.HtmlElement) -> list[str]:
+    text = block_text(container)
+    lines = ("\t".join(" ".join(cell.split()) for cell in line.split("\t")).strip() for line in text.split("\n"))
+    return [line for line in lines if line]
+
+
+def main_content(root: lxml.html.HtmlElement, params: ContentParams | None = None) -> Content:
+    """The article's lines (the container's text, pruned), with the counts warnings look at."""
+    params = params or ContentParams()
+    units = _Units(root)
+    container = _choose(units, params)
+    cid = id(container)
+    rid = id(units.elements[0])
+    counts = (units.sentence[cid], units.link[cid], units.sentence[rid])
+    duplicate_chars = _copies_elsewhere(container, units)
+    _prune(container, units)
+    return Content(_lines(container), counts[0], counts[1], counts[2], duplicate_chars)
+
+
+def content_of(element: lxml.html.HtmlElement) -> Content:
+    """Lines of an element chosen by the portal's selector: pruned the same way, never second-guessed."""
+    units = _Units(element)
+    eid = id(element)
+    _prune(element, units)
+    return Content(_lines(element), units.sentence[eid], units.link[eid], units.sentence[eid], 0)
+
+
+def _copies_elsewhere(container: lxml.html.HtmlElement, units: _Units) -> int:
+    """Sentence chars outside the container that duplicate its text (a second copy was not chosen: fine)."""
+    return units.duplicate[id(units.elements[0])] - units.duplicate[id(container)]
