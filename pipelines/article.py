@@ -18,8 +18,17 @@ import lxml.etree
 import lxml.html
 
 from pipelines.clean import clean_lines
-from pipelines.main_content import Content, ContentParams, block_text, content_of, main_content
-from pipelines.page_meta import published_of, source_of, title_of
+from pipelines.main_content import (
+    Content,
+    ContentParams,
+    block_lines,
+    block_text,
+    content_of,
+    is_widget,
+    main_content,
+    own_hidden,
+)
+from pipelines.page_meta import heading_candidates, published_of, source_of, title_of
 
 # Never text: their content is code, styling or form state.
 _CODE_TAGS = ("script", "style", "noscript", "template", "svg", "object", "embed", "map")
@@ -27,6 +36,8 @@ _CODE_TAGS = ("script", "style", "noscript", "template", "svg", "object", "embed
 _CHROME_TAGS = ("iframe", "select", "button", "input", "textarea", "nav", "header", "footer", "aside")
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _SENTENCE = re.compile(r"[，。；！？,;]")
+# In the zone between headline and body, a bare timestamp or a short `label：` line is the page header's.
+_HEADER_ONLY = re.compile(r"^(?:\S{1,8}[:：].{0,30}|[\d\s:：/.年月日时分-]+)$")
 
 
 @dataclass(frozen=True)
@@ -108,15 +119,63 @@ def extract_article(
     if root is None:
         return Article("", None, None, "", warnings=("no HTML to read",))
     _drop(root, _CODE_TAGS)
-    title = title_of(root, title_selector)
+    elements = list(root.iter())  # document order, kept alive so positions stay valid
+    headings = heading_candidates(elements)
     body_element = root.find("body")
     page_text = block_text(body_element if body_element is not None else root)
     published = published_of(root, page_text, date_selector, base_url)
     source = source_of(root, page_text)
-    _drop(root, ("head", "title", *_CHROME_TAGS))
+    _drop(root, _CHROME_TAGS)
     content = _content(root, body_selector, params)
-    body = _body(content.lines, title)
-    return Article(title, published, source, body, warnings=_warnings(content, body))
+    position = {id(e): i for i, e in enumerate(elements)}.get(id(content.container))
+    headline = title_of(root, headings, title_selector, position, page_text)
+    lines = _between(headline.element, content.container, elements) + content.lines
+    body = _body(lines, headline.text)
+    return Article(headline.text, published, source, body, warnings=_warnings(content, body))
+
+
+def _between(
+    heading: lxml.html.HtmlElement | None, container: lxml.html.HtmlElement, elements: list[lxml.html.HtmlElement]
+) -> list[str]:
+    """Lines shown between the headline and the body: subtitles and document numbers (文号).
+
+    Taken only when few and short (a subtitle zone, not a page region); the text layer then drops
+    the date, source and toolbar lines that sit there too.
+    """
+    if heading is None or heading.getroottree().getroot() is not container.getroottree().getroot():
+        return []
+    if heading in container.iterancestors() or container in heading.iterancestors():
+        return []
+    position = {id(e): i for i, e in enumerate(elements)}
+    start = position.get(id(heading))
+    end = position.get(id(container))
+    if start is None or end is None or start >= end:
+        return []
+    last_of_heading = max((position.get(id(d), start) for d in heading.iterdescendants()), default=start)
+    ancestors = {id(a) for a in container.iterancestors()}
+    chosen: list[lxml.html.HtmlElement] = []
+    for element in elements[last_of_heading + 1 : end]:
+        if id(element) in ancestors or element.getparent() is None or not isinstance(element.tag, str):
+            continue
+        if chosen and (element is chosen[-1] or chosen[-1] in element.iterancestors()):
+            continue
+        chosen.append(element)
+    root = container.getroottree().getroot()
+    raw = [
+        line
+        for element in chosen
+        if element.getroottree().getroot() is root and not _not_shown(element)
+        for line in block_lines(element, skip=_not_shown)
+    ]
+    lines = [line for line in clean_lines(raw) if not _HEADER_ONLY.match(line)]
+    if len(lines) > 4 or any(len(line) > 100 for line in lines):
+        return []
+    return lines
+
+
+def _not_shown(element: lxml.html.HtmlElement) -> bool:
+    """Not subtitle material: hidden, a link, or a toolbar widget."""
+    return element.tag == "a" or own_hidden(element) or is_widget(element)
 
 
 def _content(root: lxml.html.HtmlElement, body_selector: str | None, params: ReaderParams) -> Content:

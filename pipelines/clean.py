@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import re
 
-from pipelines.furniture import FOOTER_ANCHOR, LABELLED_LINE, LineKind, bare_label, classify, metadata_label
+from pipelines.furniture import (
+    FOOTER_ANCHOR,
+    LABELLED_LINE,
+    LineKind,
+    bare_label,
+    classify,
+    disclosure_label,
+    metadata_label,
+)
 from pipelines.textnorm import shadow
 
 
@@ -58,12 +66,18 @@ def clean_lines(raw_lines: list[str]) -> list[str]:
 
 
 def _drop_metadata_runs(simplified: list[str], drop: list[bool]) -> None:
-    """A run of three or more `label：value` lines, two of them 信息公开 labels, is a metadata table."""
+    """A run of three or more `label：value` lines, two of them metadata labels and one of them only a
+    信息公开 record has (索引号, 公开方式 …), is a metadata table; a document's own 发文日期/文号 header stays."""
     i = 0
     while i < len(simplified):
         j = i
         while j < len(simplified) and LABELLED_LINE.match(simplified[j]):
             j += 1
-        if j - i >= 3 and sum(metadata_label(simplified[k]) for k in range(i, j)) >= 2:
+        run = range(i, j)
+        if (
+            j - i >= 3
+            and sum(map(metadata_label, (simplified[k] for k in run))) >= 2
+            and any(disclosure_label(simplified[k]) for k in run)
+        ):
             drop[i:j] = [True] * (j - i)
         i = max(j, i + 1)

@@ -24,6 +24,7 @@ FURNITURE_ANYWHERE: tuple[re.Pattern[str], ...] = (
         r"打印本页|关闭窗口|【\s*打印\s*】|【\s*关闭\s*】|打印\s*[|｜]?\s*关闭|返回顶部|收藏本页|加入收藏|设为首页"
     ),
     re.compile(r"分享到\s*[:：]?|扫一扫在手机|手机扫一扫|微信扫一扫|用手机扫描|扫描二维码"),
+    re.compile(r"^\s*[【\[]?\s*字\s*[体号]\s*(?:大小)?\s*[:：].{0,16}$"),
     re.compile(r"^\s*(?:请)?选择语言|^\s*语言选择|[\[【(（]\s*大\s*[|｜/]?\s*中\s*[|｜/]?\s*小\s*[\]】)）]"),
     re.compile(r"^\s*(?:今天是|今日是)|^\s*\d{4}年\d{1,2}月\d{1,2}日\s*星期[一二三四五六日天]\s*(?:农历.*)?$"),
     re.compile(r"^无标题文档$|^Produced By|^Powered by", re.IGNORECASE),
@@ -39,7 +40,7 @@ FURNITURE_LABEL = re.compile(
 )
 # Metadata labels of the article header; a short line opening with one of them is furniture.
 META_LABEL = re.compile(
-    r"(?:^|[\s|｜　])[【\[]?(?:信息来源|文章来源|稿件来源|新闻来源|来源|发布时间|发布日期|更新时间|归档时间|生成日期|"
+    r"(?:^|[\s|｜　\d])[【\[]?(?:信息来源|文章来源|稿件来源|新闻来源|来源|发布时间|发布日期|更新时间|归档时间|生成日期|"
     r"浏览次数|浏览量|点击数|点击量|点击率|阅读次数|阅读量|访问量|访问次数|作者|编辑|责任编辑|审核|审校|校对|"
     r"索\s*引\s*号|成文日期|发布机构|主题分类|发文机关|文\s*号|体裁分类|公开方式|公开范围|公开时限)\s*[】\]]?\s*[:：]"
 )
@@ -104,6 +105,10 @@ NAV_WORDS: frozenset[str] = frozenset(
         "关闭",
         "收藏",
         "分享",
+        "订阅",
+        "语音播报",
+        "朗读",
+        "听全文",
         "纠错",
         "我要纠错",
         "智能问答",
@@ -162,7 +167,22 @@ def is_furniture(line: str) -> bool:
     return _is_nav_run(stripped)
 
 
-LABELLED_LINE = re.compile(r"^\s*([^：:，。；\s]{2,12})\s*[：:]")
+LABELLED_LINE = re.compile(r"^\s*((?:[^：:，。；\s][ 　]?){2,12})\s*[：:]")  # 索 引 号： spaced too
+
+
+# Labels only a 信息公开 record has (a document's own header has 发文日期, 文号 too).
+DISCLOSURE_LABELS: frozenset[str] = frozenset(
+    {
+        "索引号", "主题分类", "公开方式", "公开时限", "公开范围", "体裁分类", "组配分类", "信息名称", "内容概述",
+        "废止日期", "有效性", "公开日期", "法定主动公开分类", "主动公开分类", "公开分类", "公开形式", "公开类别",
+        "服务对象", "信息分类", "所属主题", "效力状态", "归档时间", "生成日期",
+    }
+)  # fmt: skip
+
+
+def disclosure_label(line: str) -> bool:
+    match = LABELLED_LINE.match(line)
+    return bool(match) and "".join(match.group(1).split()) in DISCLOSURE_LABELS
 
 
 def metadata_label(line: str) -> bool:

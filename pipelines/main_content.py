@@ -17,6 +17,7 @@ here recurses, so 10,000 nested tags are no problem.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import lxml.etree
@@ -62,6 +63,7 @@ class ContentParams:
 class Content:
     """The chosen container's lines and what the choice saw (for warnings)."""
 
+    container: lxml.html.HtmlElement
     lines: list[str]
     sentence_chars: int  # in the container, duplicates excluded
     link_chars: int
@@ -196,8 +198,7 @@ def _choose(units: _Units, params: ContentParams) -> lxml.html.HtmlElement:
 
 
 def _is_widget(element: lxml.html.HtmlElement, units: _Units) -> bool:
-    marker = f"{element.get('class', '')} {element.get('id', '')}"
-    return bool(marker.strip()) and bool(_WIDGET.search(marker)) and units.sentence[id(element)] < 60
+    return is_widget(element) and units.sentence[id(element)] < 60
 
 
 def _is_link_list(element: lxml.html.HtmlElement, units: _Units) -> bool:
@@ -233,13 +234,22 @@ def _drop_keeping_tail(element: lxml.html.HtmlElement) -> None:
     element.drop_tree()  # lxml keeps the tail text in the parent
 
 
-def block_text(element: lxml.html.HtmlElement) -> str:
-    """The element's text with a line break around every block and a tab after every cell (no mutation)."""
+def block_text(element: lxml.html.HtmlElement, skip: Callable[[lxml.html.HtmlElement], bool] | None = None) -> str:
+    """The element's text with a line break around every block and a tab after every cell (no mutation).
+
+    `skip` leaves out the subtrees it accepts (their tails stay: they belong to the parent).
+    """
     out: list[str] = []
-    for event, node in lxml.etree.iterwalk(element, events=("start", "end")):
+    walker = lxml.etree.iterwalk(element, events=("start", "end"))
+    for event, node in walker:
         if not isinstance(node.tag, str):
             continue
         if event == "start":
+            if skip is not None and node is not element and skip(node):
+                walker.skip_subtree()
+                if node.tail:
+                    out.append(node.tail)
+                continue
             if node.tag in BLOCK_TAGS:
                 out.append("\n")
             if node.text:
@@ -254,8 +264,16 @@ def block_text(element: lxml.html.HtmlElement) -> str:
     return "".join(out)
 
 
-def _lines(container: lxml.html.HtmlElement) -> list[str]:
-    text = block_text(container)
+def is_widget(element: lxml.html.HtmlElement) -> bool:
+    """Named like a share/print/font-size/pager widget, as CMSs name them."""
+    marker = f"{element.get('class', '')} {element.get('id', '')}"
+    return bool(marker.strip()) and bool(_WIDGET.search(marker))
+
+
+def block_lines(
+    container: lxml.html.HtmlElement, skip: Callable[[lxml.html.HtmlElement], bool] | None = None
+) -> list[str]:
+    text = block_text(container, skip)
     lines = ("\t".join(" ".join(cell.split()) for cell in line.split("\t")).strip() for line in text.split("\n"))
     return [line for line in lines if line]
 
@@ -270,7 +288,7 @@ def main_content(root: lxml.html.HtmlElement, params: ContentParams | None = Non
     counts = (units.sentence[cid], units.link[cid], units.sentence[rid])
     duplicate_chars = _copies_elsewhere(container, units)
     _prune(container, units)
-    return Content(_lines(container), counts[0], counts[1], counts[2], duplicate_chars)
+    return Content(container, block_lines(container), counts[0], counts[1], counts[2], duplicate_chars)
 
 
 def content_of(element: lxml.html.HtmlElement) -> Content:
@@ -278,7 +296,7 @@ def content_of(element: lxml.html.HtmlElement) -> Content:
     units = _Units(element)
     eid = id(element)
     _prune(element, units)
-    return Content(_lines(element), units.sentence[eid], units.link[eid], units.sentence[eid], 0)
+    return Content(element, block_lines(element), units.sentence[eid], units.link[eid], units.sentence[eid], 0)
 
 
 def _copies_elsewhere(container: lxml.html.HtmlElement, units: _Units) -> int:

@@ -10,6 +10,7 @@ ROC calendar (中華民國107年) are converted. Each reader takes a tree with s
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 import lxml.html
@@ -81,24 +82,48 @@ def select_text(root: lxml.html.HtmlElement, selector: str | None) -> str | None
 # ---------------------------------------------------------------- title
 
 
-def _heading_candidates(root: lxml.html.HtmlElement) -> list[str]:
-    """Visible headline texts in document order: h1–h3, then title-classed blocks (not links, not boxes)."""
-    found: list[str] = []
-    for element in root.iter("h1", "h2", "h3", "div", "td", "p", "span", "strong", "font"):
+@dataclass(frozen=True)
+class Heading:
+    """A headline-like element as the page shows it, with its place in document order."""
+
+    element: lxml.html.HtmlElement
+    text: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Headline:
+    text: str
+    element: lxml.html.HtmlElement | None  # the heading shown on the page, when the title is one
+
+
+def heading_candidates(elements: list[lxml.html.HtmlElement]) -> list[Heading]:
+    """Visible headline texts in document order: h1–h3 and title-classed blocks (not links, not box names).
+
+    `elements` is the page's `root.iter()` as a list: positions index into it.
+    """
+    found: list[Heading] = []
+    for position, element in enumerate(elements):
+        if not isinstance(element.tag, str) or element.tag not in _HEADING_TAGS:
+            continue
         if element.tag not in {"h1", "h2", "h3"}:
             marker = f"{element.get('class', '')} {element.get('id', '')}"
             if not _TITLE_CLASS.search(marker):
                 continue
-        if (
-            any(a.tag == "a" for a in element.iterancestors())
-            or (element.find(".//a") is not None
-            and (len(element.findall(".//a")) > 1))
-        ):
+        if any(a.tag == "a" for a in element.iterancestors()) or len(element.findall(".//a")) > 1:
             continue
         text = _text(element)
+        if not text and element.tag in {"h1", "h2", "h3"}:
+            # <h3><p>title</p></h3>: libxml2 moves the <p> out and leaves the heading empty.
+            following = element.getnext()
+            if following is not None and following.tag == "p":
+                element, text = following, _text(following)
         if 4 <= len(text) <= 160 and not _BOX_HEADING.match(text):
-            found.append(text)
+            found.append(Heading(element, text, position))
     return found
+
+
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "div", "td", "p", "span", "strong", "font"})
 
 
 def _title_parts(root: lxml.html.HtmlElement) -> list[str]:
@@ -124,28 +149,54 @@ def _common_title(heading: str, witness: str) -> str:
     return " ".join(witness.split())
 
 
-def title_of(root: lxml.html.HtmlElement, selector: str | None = None) -> str:
-    """The headline: a visible heading that `<title>` or ArticleTitle confirms, else the best single witness."""
+def title_of(
+    root: lxml.html.HtmlElement,
+    headings: list[Heading],
+    selector: str | None = None,
+    body_position: int | None = None,
+    page_text: str = "",
+) -> Headline:
+    """The headline: a heading that `<title>` or ArticleTitle confirms, else `<meta>`, else a part of
+    `<title>` the page shows as a line of its own, else the heading nearest above the body, else a
+    labelled title line, else `<title>` itself."""
     chosen = select_text(root, selector)
     if chosen:
-        return chosen
+        return Headline(chosen, None)
     meta = meta_content(root, "ArticleTitle", "og:title", "title")
     parts = _title_parts(root)
     witnesses = ([meta] if meta else []) + parts
-    headings = _heading_candidates(root)
     for heading in headings:
         for witness in witnesses:
-            if _agrees(heading, witness):
-                return _common_title(heading, witness)
+            if _agrees(heading.text, witness):
+                return Headline(_common_title(heading.text, witness), heading.element)
     if meta and len(_norm(meta)) >= 4:
-        return " ".join(meta.split())
+        return Headline(" ".join(meta.split()), None)
+    shown = {_norm(line) for line in page_text.splitlines()}
+    site = _site_names(root, page_text)
+    shown_parts = [p for p in parts if len(_norm(p)) >= 6 and _norm(p) in shown and _norm(p) not in site]
+    if shown_parts:
+        return Headline(max(shown_parts, key=len), None)
+    if body_position is not None:
+        above = [h for h in headings if h.position <= body_position and len(_norm(h.text)) >= 6]
+        if above:
+            return Headline(above[-1].text, above[-1].element)
     labelled = _labelled_title(root)
     if labelled:
-        return labelled
+        return Headline(labelled, None)
     longest = max(parts, key=len, default="")
-    if len(longest) >= 8:
-        return longest
-    return headings[0] if headings else longest
+    if len(longest) >= 8 or not headings:
+        return Headline(longest, None)
+    return Headline(headings[0].text, headings[0].element)
+
+
+_SITE_OWNER = re.compile(r"(?:版权所有|主办单位|主办|Copyright\s*©?\s*(?:\d{4})?)\s*[:：]?\s*([^\s|｜:：]{4,40})", re.I)
+
+
+def _site_names(root: lxml.html.HtmlElement, page_text: str) -> set[str]:
+    """What the page names as the site: SiteName/og:site_name, and who the footer says runs it."""
+    names = {_norm(n) for n in (meta_content(root, "SiteName"), meta_content(root, "og:site_name")) if n}
+    names.update(_norm(m.group(1)) for m in _SITE_OWNER.finditer(page_text[-6000:]))
+    return names
 
 
 def _labelled_title(root: lxml.html.HtmlElement) -> str | None:
