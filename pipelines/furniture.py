@@ -125,7 +125,7 @@ NAV_WORDS: frozenset[str] = frozenset(
         "QQ好友",
     }
 )
-SEPARATOR_ONLY = re.compile(r"^[\s|｜│丨·•\-—_=*#>]+$")
+SEPARATOR_ONLY = re.compile(r"^[\s|｜│丨·•\-—_=*#>\ue000-\uf8ff]+$")  # icon-font glyphs (private use) too
 
 
 _ANY_FURNITURE = re.compile("|".join(f"(?:{p.pattern})" for p in FURNITURE_ANYWHERE), re.IGNORECASE)
