@@ -28,7 +28,7 @@ from pipelines.main_content import (
     main_content,
     own_hidden,
 )
-from pipelines.page_meta import heading_candidates, published_of, source_of, title_of
+from pipelines.page_meta import PageText, heading_candidates, published_of, source_of, title_of
 
 # Never text: their content is code, styling or form state.
 _CODE_TAGS = ("script", "style", "noscript", "template", "svg", "object", "embed", "map")
@@ -75,7 +75,7 @@ class ReaderParams:
 # The values bench/cleaning.py searches for each parameter of ReaderParams.
 GRID: dict[str, tuple[float, ...]] = {
     "link_penalty": (0.5, 1.0, 2.0),
-    "plain_penalty": (0.0, 0.1, 0.3, 0.6, 1.0),
+    "plain_penalty": (0.1, 0.3, 0.6, 1.0),  # at 0 plain text is free and the container grows to the page
     "tighten": (0.6, 0.75, 0.85, 0.95),
 }
 
@@ -123,8 +123,9 @@ def extract_article(
     headings = heading_candidates(elements)
     body_element = root.find("body")
     page_text = block_text(body_element if body_element is not None else root)
-    published = published_of(root, page_text, date_selector, base_url)
-    source = source_of(root, page_text)
+    page = PageText.of(page_text)
+    published = published_of(root, page, date_selector, base_url)
+    source = source_of(root, page)
     _drop(root, _CHROME_TAGS)
     content = _content(root, body_selector, params)
     position = {id(e): i for i, e in enumerate(elements)}.get(id(content.container))

@@ -82,7 +82,7 @@ def own_hidden(element: lxml.html.HtmlElement) -> bool:
 
 
 def _chars(text: str) -> int:
-    return len(_SPACE.sub("", text))
+    return len(text) - sum(map(text.count, (" ", "\n", "\t", "\r", "\xa0", "\u3000")))
 
 
 class _Units:
@@ -129,16 +129,14 @@ class _Units:
                 bid = id(block)
                 if self.hidden[bid] != want_hidden or bid not in nonlink:
                     continue
-                text = "".join(nonlink[bid])
-                key = _SPACE.sub("", text)
+                key = "".join("".join(nonlink[bid]).split())
                 if len(key) >= _MIN_DEDUP_CHARS:
                     claimed.setdefault(key, bid)
         unit_sentence: dict[int, int] = {}
         unit_plain: dict[int, int] = {}
         unit_duplicate: dict[int, int] = {}
         for bid, parts in nonlink.items():
-            text = "".join(parts)
-            key = _SPACE.sub("", text)
+            key = "".join("".join(parts).split())
             if not key:
                 continue
             if len(key) >= _MIN_DEDUP_CHARS and claimed[key] != bid:

@@ -249,14 +249,27 @@ def _date_near_heading(root: lxml.html.HtmlElement) -> date | None:
     return None
 
 
+@dataclass(frozen=True)
+class PageText:
+    """The page's shown text (its head, where metadata sits) and its Simplified shadow, made once."""
+
+    raw: str
+    simplified: str
+
+    @classmethod
+    def of(cls, text: str, limit: int = 30000) -> PageText:
+        head = text[:limit]
+        return cls(head, shadow(head))
+
+
 def published_of(
-    root: lxml.html.HtmlElement, text: str, selector: str | None = None, url: str | None = None
+    root: lxml.html.HtmlElement, page: PageText, selector: str | None = None, url: str | None = None
 ) -> date | None:
     """The date the page shows as published, else the document's own date, else `<meta>`, else the URL's."""
     shown = to_date(select_text(root, selector))
     if shown:
         return shown
-    head = shadow(text[:30000])
+    head = page.simplified
     return (
         _labelled_date(head, _SHOWN_LABELS)
         or _labelled_date(head, _DOCUMENT_LABELS)
@@ -293,9 +306,9 @@ def _clean_source(raw: str) -> str | None:
     return value
 
 
-def source_of(root: lxml.html.HtmlElement, text: str) -> str | None:
+def source_of(root: lxml.html.HtmlElement, page: PageText) -> str | None:
     """The agency the page names as 来源 / 发布机构: `来源：X` in a line, or the label alone and X next."""
-    simplified = shadow(text[:30000])
+    simplified, text = page.simplified, page.raw
     for label in _SOURCE_LABELS.finditer(simplified):
         line_start = max(simplified.rfind("\n", 0, label.start()), simplified.rfind("\t", 0, label.start())) + 1
         if simplified[line_start : label.start()].strip(" 【[　"):
