@@ -210,7 +210,21 @@ def _warnings(content: Content, body: str) -> tuple[str, ...]:
         found.append("no sentence punctuation")
     if content.page_sentence_chars >= 400 and content.sentence_chars < 0.25 * content.page_sentence_chars:
         found.append("very short against the page's text")
-    folded = [" ".join(line.split()) for line in body.splitlines() if len(line) >= 20]
-    if len(folded) != len(set(folded)):
+    if _repeated_share(body) >= 0.15:
         found.append("body repeated")
     return tuple(found)
+
+
+def _repeated_share(body: str) -> float:
+    """Share of the body's sentence text that is a second copy of a line (a field repeated once is not)."""
+    seen: set[str] = set()
+    total = repeated = 0
+    for line in body.splitlines():
+        folded = "".join(line.split())
+        if len(folded) < 20 or not _SENTENCE.search(folded):
+            continue
+        total += len(folded)
+        if folded in seen:
+            repeated += len(folded)
+        seen.add(folded)
+    return repeated / total if total else 0.0
