@@ -34,6 +34,7 @@ from pipelines.page_meta import PageText, heading_candidates, published_of, sour
 _CODE_TAGS = ("script", "style", "noscript", "template", "svg", "object", "embed", "map")
 # Controls and landmarks around the article: toolbars, menus, headers and footers.
 _CHROME_TAGS = ("iframe", "select", "button", "input", "textarea", "nav", "header", "footer", "aside")
+_XML_PROLOG = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _SENTENCE = re.compile(r"[，。；！？,;]")
 # In the zone between headline and body, a bare timestamp or a short `label：` line is the page header's.
@@ -86,6 +87,7 @@ def parse(html: str) -> lxml.html.HtmlElement | None:
         return None
     # lxml refuses control characters and lone surrogates in text it is handed back.
     html = _NOT_XML.sub("", html.encode("utf-8", "replace").decode("utf-8"))
+    html = _XML_PROLOG.sub("", html, count=1)  # lxml refuses a decoded string that declares its encoding
     parser = lxml.html.HTMLParser(recover=True, huge_tree=True, remove_comments=True, remove_pis=True)
     try:
         return lxml.html.document_fromstring(html, parser=parser)

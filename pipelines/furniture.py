@@ -23,10 +23,12 @@ FURNITURE_ANYWHERE: tuple[re.Pattern[str], ...] = (
     re.compile(
         r"打印本页|关闭窗口|【\s*打印\s*】|【\s*关闭\s*】|打印\s*[|｜]?\s*关闭|返回顶部|收藏本页|加入收藏|设为首页"
     ),
-    re.compile(r"分享到\s*[:：]?|扫一扫在手机|手机扫一扫|微信扫一扫|用手机扫描|扫描二维码"),
+    re.compile(r"分享到?\s*[:：]|^\s*分享到\s*$|扫一扫在手机|手机扫一扫|微信扫一扫|用手机扫描|扫描二维码"),
     re.compile(r"^\s*[【\[]?\s*字\s*[体号]\s*(?:大小)?\s*[:：].{0,16}$"),
     re.compile(r"^\s*(?:请)?选择语言|^\s*语言选择|[\[【(（]\s*大\s*[|｜/]?\s*中\s*[|｜/]?\s*小\s*[\]】)）]"),
-    re.compile(r"^\s*(?:今天是|今日是)|^\s*\d{4}年\d{1,2}月\d{1,2}日\s*星期[一二三四五六日天]\s*(?:农历.*)?$"),
+    re.compile(
+        r"^\s*(?:今天是|今日是)\s*[:：]?\s*(?:\d{4}\s*年|\d{4}[-/.]\d|星期)|^\s*\d{4}年\d{1,2}月\d{1,2}日\s*星期[一二三四五六日天]\s*(?:农历.*)?$"
+    ),
     re.compile(r"^无标题文档$|^Produced By|^Powered by", re.IGNORECASE),
 )
 
@@ -41,7 +43,7 @@ FURNITURE_LABEL = re.compile(
 # Metadata labels of the article header; a short line opening with one of them is furniture.
 META_LABEL = re.compile(
     r"(?:^|[\s|｜　\d])[【\[]?(?:信息来源|文章来源|稿件来源|新闻来源|来源|发布时间|发布日期|更新时间|归档时间|生成日期|"
-    r"浏览次数|浏览量|点击数|点击量|点击率|阅读次数|阅读量|访问量|访问次数|作者|编辑|责任编辑|审核|审校|校对|"
+    r"总?(?:浏览次数|浏览量|点击数|点击量|点击率|阅读次数|阅读量|访问量|访问次数)|作者|编辑|责任编辑|审核|审校|校对|"
     r"索\s*引\s*号|成文日期|发布机构|主题分类|发文机关|文\s*号|体裁分类|公开方式|公开范围|公开时限)\s*[】\]]?\s*[:：]"
 )
 # 信息公开 metadata cells: a table row (tab or | cells) holding one of these labels as a cell is furniture.
@@ -51,7 +53,8 @@ META_CELL_LABELS: frozenset[str] = frozenset(
         "公开时限", "公开范围", "发布日期", "发布时间", "生效日期", "废止日期", "有效性", "效力状态", "体裁分类",
         "组配分类", "服务对象", "信息来源", "信息名称", "主题词", "关键词", "信息分类", "所属主题", "生成日期",
         "内容概述", "公开形式", "公开类别", "归档时间", "统一编号", "实施日期", "时效", "标题", "公开日期",
-        "发文日期", "文件编号", "内容摘要", "公开分类", "法定主动公开分类", "主动公开分类", "所属分类", "有效期",
+        "发文日期", "文件编号", "发文机构", "内容摘要", "公开分类", "法定主动公开分类", "主动公开分类",
+        "所属分类", "有效期",
     }
 )  # fmt: skip
 CELL_SEPARATOR = re.compile(r"\t|\s*[|｜]\s*")
@@ -125,7 +128,7 @@ NAV_WORDS: frozenset[str] = frozenset(
         "QQ好友",
     }
 )
-SEPARATOR_ONLY = re.compile(r"^[\s|｜│丨·•\-—_=*#>\ue000-\uf8ff]+$")  # icon-font glyphs (private use) too
+SEPARATOR_ONLY = re.compile(r"^[\s|｜│丨·•\-—_=*#>\[\]【】()（）\ue000-\uf8ff]+$")  # icon-font glyphs (private use) too
 
 
 _ANY_FURNITURE = re.compile("|".join(f"(?:{p.pattern})" for p in FURNITURE_ANYWHERE), re.IGNORECASE)
@@ -196,10 +199,16 @@ def bare_label(line: str) -> bool:
     return "".join(line.split()).rstrip(":：") in META_CELL_LABELS
 
 
+BRACKETED_LABEL = re.compile(r"^\s*[【\[]\s*((?:\S\s?){2,10})\s*[】\]]")
+
+
 def is_metadata_row(line: str) -> bool:
-    """索引号 | 1133…/2024-00012 | 主题分类 | 城乡建设: a 信息公开 table row, as cells."""
+    """索引号 | 1133…/2024-00012 | 主题分类 | 城乡建设 (a 信息公开 table row, as cells), or [主题分类] 城乡建设."""
     if "。" in line:
         return False
+    bracketed = BRACKETED_LABEL.match(line)
+    if bracketed and "".join(bracketed.group(1).split()) in META_CELL_LABELS:
+        return True
     cells = ["".join(c.split()).rstrip(":：") for c in CELL_SEPARATOR.split(line)]
     return any(cell in META_CELL_LABELS for cell in cells) and (len(cells) > 1 or line.rstrip().endswith((":", "：")))
 

@@ -180,7 +180,9 @@ def _choose(units: _Units, params: ContentParams) -> lxml.html.HtmlElement:
     The tightening step leaves out a stray block of sentences elsewhere in the page (a notice
     box, a popup) that the objective alone would pull in with everything between.
     """
-    best, best_score = units.elements[0], float("-inf")
+    top = units.elements[0]
+    body = top.find("body") if top.tag == "html" else None
+    best, best_score = (body if body is not None else top), float("-inf")
     for element in units.elements:  # document order: among equal scores the deepest wins
         if element.tag in CONTAINER_TAGS and units.sentence[id(element)] > 0:
             score = _score(units, element, params)
@@ -248,7 +250,7 @@ def block_text(element: lxml.html.HtmlElement, skip: Callable[[lxml.html.HtmlEle
                 if node.tail:
                     out.append(node.tail)
                 continue
-            if node.tag in BLOCK_TAGS:
+            if node.tag in BLOCK_TAGS and node.tag not in CELL_TAGS:  # a table row stays one line of cells
                 out.append("\n")
             if node.text:
                 out.append(node.text)
@@ -285,7 +287,9 @@ def main_content(root: lxml.html.HtmlElement, params: ContentParams | None = Non
     rid = id(units.elements[0])
     counts = (units.sentence[cid], units.link[cid], units.sentence[rid])
     duplicate_chars = _copies_elsewhere(container, units)
-    _prune(container, units)
+    if counts[0] > 0:
+        _prune(container, units)
+    # else no sentence anywhere: the page's text is kept whole, and warnings say what it looks like
     return Content(container, block_lines(container), counts[0], counts[1], counts[2], duplicate_chars)
 
 

@@ -17,7 +17,13 @@ import lxml.html
 
 from pipelines.textnorm import shadow
 
-_TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|——|--|\s-\s|-(?=[^-]*$)|—(?=[^—]*$))\s*")
+# Separators of "article_column_site", strongest first: a weaker one is used only when no stronger is there
+# (the hyphen of 2024-2026 is no separator in "…（2024-2026年）的通知_某市人民政府").
+_TITLE_SEPARATORS = (
+    re.compile(r"\s*[_|｜]\s*"),
+    re.compile(r"\s+[-—–]+\s+|\s*(?:——|--)\s*"),
+    re.compile(r"\s*[-—](?=[^-—]*$)\s*"),
+)
 _TITLE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:title|bt|biaoti|tit|art-?title|detail-?title|article-?title|news-?title|content-?title|"
     r"xxgk-?title|headline|wz-?title|zw-?title|h1)(?:$|[\s_-]|\d)",
@@ -108,11 +114,14 @@ def heading_candidates(elements: list[lxml.html.HtmlElement]) -> list[Heading]:
             continue
         if element.tag not in {"h1", "h2", "h3"}:
             marker = f"{element.get('class', '')} {element.get('id', '')}"
-            if not _TITLE_CLASS.search(marker):
+            if not _TITLE_CLASS.search(marker) and not _HEADING_STYLE.search(element.get("style") or ""):
                 continue
-        if any(a.tag == "a" for a in element.iterancestors()) or len(element.findall(".//a")) > 1:
+        if any(a.tag == "a" for a in element.iterancestors()):
             continue
         text = _text(element)
+        links = element.findall(".//a")
+        if len(links) > 1 or (links and _norm(_text(links[0])) == _norm(text)):
+            continue  # a linked heading is a logo or a menu entry
         if not text and element.tag in {"h1", "h2", "h3"}:
             # <h3><p>title</p></h3>: libxml2 moves the <p> out and leaves the heading empty.
             following = element.getnext()
@@ -123,12 +132,17 @@ def heading_candidates(elements: list[lxml.html.HtmlElement]) -> list[Heading]:
     return found
 
 
+# Styled as a headline: large type (18px and up) or bold, as table-layout templates print titles.
+_HEADING_STYLE = re.compile(r"font-size\s*:\s*(?:1[89]|[2-4]\d)(?:\.\d+)?px|font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "div", "td", "p", "span", "strong", "font"})
 
 
 def _title_parts(root: lxml.html.HtmlElement) -> list[str]:
     page_title = " ".join((root.findtext(".//title") or "").split())
-    return [p for p in _TITLE_SPLIT.split(page_title) if p]
+    for separator in _TITLE_SEPARATORS:
+        if separator.search(page_title):
+            return [p for p in separator.split(page_title) if p]
+    return [page_title] if page_title else []
 
 
 def _agrees(candidate: str, reference: str) -> bool:
@@ -172,7 +186,7 @@ def title_of(
     if meta and len(_norm(meta)) >= 4:
         return Headline(" ".join(meta.split()), None)
     shown = {_norm(line) for line in page_text.splitlines()}
-    site = _site_names(root, page_text)
+    site = _site_names(root, page_text) | {_norm(_text(a)) for a in root.iter("a")}  # a logo or menu link
     shown_parts = [p for p in parts if len(_norm(p)) >= 6 and _norm(p) in shown and _norm(p) not in site]
     if shown_parts:
         return Headline(max(shown_parts, key=len), None)
