@@ -122,24 +122,15 @@ class _Units:
             if element.tail and parent is not None:
                 owner = self.block_of[pid]  # type: ignore[index]
                 self._add(nonlink, linked, id(owner), element.tail, self.in_link[pid])  # type: ignore[index]
-        claimed: dict[str, int] = {}
-        # Visible copies claim their text first, then hidden ones (a body only in a hidden box still counts).
-        for want_hidden in (False, True):
-            for block in blocks:
-                bid = id(block)
-                if self.hidden[bid] != want_hidden or bid not in nonlink:
-                    continue
-                key = "".join("".join(nonlink[bid]).split())
-                if len(key) >= _MIN_DEDUP_CHARS:
-                    claimed.setdefault(key, bid)
+        keys = {bid: "".join("".join(parts).split()) for bid, parts in nonlink.items()}
+        duplicates = _duplicate_units(blocks, keys, self.hidden)
         unit_sentence: dict[int, int] = {}
         unit_plain: dict[int, int] = {}
         unit_duplicate: dict[int, int] = {}
-        for bid, parts in nonlink.items():
-            key = "".join("".join(parts).split())
+        for bid, key in keys.items():
             if not key:
                 continue
-            if len(key) >= _MIN_DEDUP_CHARS and claimed[key] != bid:
+            if bid in duplicates:
                 unit_duplicate[bid] = len(key) if _SENTENCE.search(key) else 0
                 continue
             if _SENTENCE.search(key) or (len(key) >= _TEXT_UNIT_CHARS and _TEXTY.search(key)):
@@ -172,6 +163,36 @@ class _Units:
 def _score(units: _Units, element: lxml.html.HtmlElement, params: ContentParams) -> float:
     eid = id(element)
     return units.sentence[eid] - params.link_penalty * units.link[eid] - params.plain_penalty * units.plain[eid]
+
+
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
+
+
+def _duplicate_units(blocks: list[lxml.html.HtmlElement], keys: dict[int, str], hidden: dict[int, bool]) -> set[int]:
+    """Units whose sentences were all said by an earlier unit: a second copy of the article.
+
+    Sentences, not whole blocks, are compared, so a copy cut into paragraphs differently (an
+    elderly-mode view, a read-aloud copy) is still recognised. Visible units claim first, then
+    hidden ones, so the copy shown is the copy kept and a body only in a hidden box still counts.
+    """
+    claimed: dict[str, int] = {}
+    duplicates: set[int] = set()
+    for want_hidden in (False, True):
+        for block in blocks:
+            bid = id(block)
+            key = keys.get(bid)
+            if not key or hidden[bid] != want_hidden or len(key) < _MIN_DEDUP_CHARS:
+                continue
+            sentences = [s for s in _SENTENCE_END.split(key) if len(s) >= _MIN_DEDUP_CHARS]
+            if not sentences:
+                sentences = [key]
+            said_before = sum(len(s) for s in sentences if claimed.get(s, bid) != bid)
+            if said_before >= 0.8 * sum(len(s) for s in sentences):
+                duplicates.add(bid)
+                continue
+            for sentence in sentences:
+                claimed.setdefault(sentence, bid)
+    return duplicates
 
 
 def _choose(units: _Units, params: ContentParams) -> lxml.html.HtmlElement:

@@ -190,6 +190,17 @@ def test_an_article_held_three_times_in_the_dom_is_read_once_without_menus(order
     assert article.body.count(NEWS_TITLE) <= 1
 
 
+def test_a_copy_cut_into_paragraphs_differently_is_still_one_copy() -> None:
+    """The read-aloud copy holds the body as one block with <br>s, the elderly view two paragraphs in one."""
+    merged = "".join(f"<p>{a}{b}</p>" for a, b in zip(NEWS_BODY[::2], NEWS_BODY[1::2], strict=False))
+    if len(NEWS_BODY) % 2:
+        merged += f"<p>{NEWS_BODY[-1]}</p>"
+    elderly = ELDERLY_VIEW.replace(paragraphs(NEWS_BODY), merged)
+    read_aloud = f'<div class="tts-text" style="display:none">{"<br>".join(NEWS_BODY)}</div>'
+    page = triple_page(("desktop",)).replace(DESKTOP_VIEW, DESKTOP_VIEW + elderly + read_aloud)
+    assert_body_once_in_order(extract_article(page), NEWS_BODY)
+
+
 def test_a_body_only_in_a_hidden_container_filled_by_script_is_found() -> None:
     hidden = "\n".join(f"<div>　　{line}</div>" for line in NOTICE_BODY)
     page = f"""<!DOCTYPE html>
