@@ -325,8 +325,9 @@ def source_of(root: lxml.html.HtmlElement, page: PageText) -> str | None:
     simplified, text = page.simplified, page.raw
     for label in _SOURCE_LABELS.finditer(simplified):
         line_start = max(simplified.rfind("\n", 0, label.start()), simplified.rfind("\t", 0, label.start())) + 1
-        if simplified[line_start : label.start()].strip(" 【[　"):
-            continue  # the label must open its line or cell: 单一来源采购 is no source
+        before = simplified[line_start : label.start()]
+        if before.strip(" 【[　") and not (before[-1].isspace() or before[-1] in "|｜【["):
+            continue  # the label opens its line, cell or field: 单一来源采购 is no source
         line_end = len(simplified)
         for stop in ("\n", "\t"):
             found_at = simplified.find(stop, label.end())

@@ -55,6 +55,41 @@ def test_clean_prints_the_report_text() -> None:
     assert "花都区政务服务数据管理局" in run.stdout
 
 
+ARTICLE_PAGE = """<html><head><meta charset="utf-8"><title>关于2024年政务服务工作的报告_青禾市人民政府</title></head>
+<body><div class="nav"><a href="/">首页</a> <a href="/zwgk/">政务公开</a> <a href="/hdjl/">互动交流</a></div>
+<h1>关于2024年政务服务工作的报告</h1><p>发布时间：2024-03-05 10:00　来源：青禾市政务服务数据管理局</p>
+<div id="zoom"><p>全年受理政务服务事项12.6万件，按时办结率99.8%。</p><p>网上可办率达到98%，比上年提高3个百分点。</p></div>
+<div class="footer">主办单位：青禾市人民政府办公室　青ICP备05001234号</div></body></html>"""
+
+
+def test_clean_json_prints_title_date_source_and_text(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(ARTICLE_PAGE, encoding="utf-8")
+    run = govreports("clean", str(page), "--format", "json")
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == {
+        "title": "关于2024年政务服务工作的报告",
+        "published": "2024-03-05",
+        "source": "青禾市政务服务数据管理局",
+        "text": "全年受理政务服务事项12.6万件，按时办结率99.8%。\n网上可办率达到98%，比上年提高3个百分点。",
+        "warnings": [],
+    }
+
+
+def test_clean_text_prints_the_metadata_above_the_body(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(ARTICLE_PAGE, encoding="utf-8")
+    run = govreports("clean", str(page))
+    assert run.returncode == 0, run.stderr
+    head, _, body = run.stdout.partition("\n\n")
+    assert head.splitlines() == [
+        "title: 关于2024年政务服务工作的报告",
+        "published: 2024-03-05",
+        "source: 青禾市政务服务数据管理局",
+    ]
+    assert body.splitlines()[0] == "全年受理政务服务事项12.6万件，按时办结率99.8%。"
+
+
 def test_a_missing_file_is_one_line_naming_it(tmp_path: Path) -> None:
     run = govreports("extract", str(tmp_path / "missing.txt"))
     assert run.returncode == 2

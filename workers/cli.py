@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,11 +18,12 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.exc import OperationalError
 
-from pipelines.article import clean_html
+from pipelines.article import Article, extract_article
 from pipelines.clean import clean_text
 from pipelines.metrics import extract_metrics
 from pipelines.store import migrate
 from pipelines.store.queries import metrics_query, report_summaries, versions_of
+from scrapers.discover import article_links
 from scrapers.errors import CrawlError, RegistryError
 from scrapers.registry import load_registry
 from workers import runtime
@@ -72,8 +74,8 @@ def _runtime(settings: Settings | None = None) -> Iterator[runtime.Runtime]:
         runtime.install(None)
 
 
-def _read_document(path: Path) -> str:
-    """Text of a .txt or .html report, cleaned of site furniture."""
+def _read_article(path: Path) -> Article:
+    """A .txt or .html report read as an Article (a text page has a body only)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -81,9 +83,14 @@ def _read_document(path: Path) -> str:
     from scrapers.encoding import decode_body
 
     text, _ = decode_body(raw)
-    if path.suffix.lower() in {".html", ".htm", ".shtml"}:
-        return clean_html(text)
-    return clean_text(text)
+    if path.suffix.lower() in {".html", ".htm", ".shtml", ".xhtml"}:
+        return extract_article(text)
+    return Article("", None, None, clean_text(text))
+
+
+def _read_document(path: Path) -> str:
+    """Text of a .txt or .html report, cleaned of site furniture."""
+    return _read_article(path).body
 
 
 @app.command()
@@ -130,13 +137,16 @@ def _print_summary(rt: runtime.Runtime, slugs: list[str], since: Any) -> None:
 
     rows = summarise(rt, slugs, since)
     table = Table(title="ingested")
-    for column in ("portal", "reports", "new versions", "metrics (current)", "failures"):
+    for column in ("portal", "reports", "new versions", "with warnings", "metrics (current)", "failures"):
         table.add_column(column, justify="left" if column == "portal" else "right")
     for r in rows:
-        table.add_row(r.portal, str(r.reports), str(r.new_versions), str(r.metrics), str(r.failures))
+        table.add_row(r.portal, str(r.reports), str(r.new_versions), str(r.warned), str(r.metrics), str(r.failures))
     out.print(table)
     created = sum(r.new_versions for r in rows)
     out.print(f"{created} new versions stored" + ("; nothing changed upstream" if created == 0 else ""))
+    warned = sum(r.warned for r in rows)
+    if warned:
+        out.print(f"{warned} stored with cleaning warnings: check with govreports reports")
 
 
 @app.command()
@@ -193,28 +203,124 @@ def extract(
 
 
 @app.command()
-def clean(file: Annotated[Path, typer.Argument(help="A report page as .html or .txt")]) -> None:
-    """Print the cleaned text of one report page (site furniture removed).
+def clean(
+    file: Annotated[Path, typer.Argument(help="A report page as .html or .txt")],
+    format: Annotated[
+        str, typer.Option("--format", help="text: metadata lines, then the body; json: one object")
+    ] = "text",
+) -> None:
+    """Print a report page as govreports reads it: title, date and source, then the body.
 
-    Example: govreports clean page.html
+    The body is the report once, without menus, breadcrumbs, 信息公开 tables, toolbars or footers.
+    `--format json` prints {"title", "published" (YYYY-MM-DD), "source", "text", "warnings"}.
+    A .txt page has no metadata: only its body is cleaned.
+
+    Example: govreports clean page.html --format json
     """
-    sys.stdout.write(_read_document(file) + "\n")
+    if format not in ("text", "json"):
+        raise CliError(f"--format {format!r}: use text or json")
+    article = _read_article(file)
+    if format == "json":
+        payload = {
+            "title": article.title,
+            "published": article.published.isoformat() if article.published else None,
+            "source": article.source,
+            "text": article.body,
+            "warnings": list(article.warnings),
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        return
+    header = [
+        f"title: {article.title}" if article.title else "",
+        f"published: {article.published.isoformat()}" if article.published else "",
+        f"source: {article.source}" if article.source else "",
+        *(f"warning: {w}" for w in article.warnings),
+    ]
+    head = "\n".join(line for line in header if line)
+    sys.stdout.write((head + "\n\n" if head else "") + article.body + "\n")
+
+
+@app.command()
+def links(
+    file: Annotated[Path, typer.Argument(help="A saved list page (.html)")],
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", help="The address the page was saved from: links resolve against it"),
+    ] = None,
+) -> None:
+    """Print the article links the crawler would follow on one list page: absolute, one a line,
+    in page order, without navigation, pagination, sidebar or footer links.
+
+    Only links on the page's own host count, as for a portal whose registry entry has no
+    `selectors` (the same detection: scrapers/discover.py).
+
+    Example: govreports links list.html --base-url https://www.example.gov.cn/zwgk/tzgg/
+    """
+    html = _read_list_page(file)
+    if not base_url:
+        raise CliError(f"links of {file} need --base-url: the address the page was saved from")
+    if not re.match(r"https?://[^/\s]+", base_url):
+        raise CliError(f"--base-url {base_url!r} is not an http(s) URL; give the address the page was saved from")
+    found = article_links(html, base_url)
+    for link in found:
+        sys.stdout.write(link.url + "\n")
+    if not found:
+        err.print(f"no article links found in {escape(str(file))}")
+
+
+def _read_list_page(path: Path) -> str:
+    """The text of a saved list page; a missing, empty, undecodable or non-HTML file is a CliError
+    naming it, never an empty answer that looks like a page without articles."""
+    from scrapers.encoding import decode_body
+    from scrapers.errors import UndecodableBody
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror}; check the path") from exc
+    if not raw.strip():
+        raise CliError(f"{path} is empty; save the list page's HTML into it (e.g. curl -o {path.name} URL)")
+    try:
+        text, _ = decode_body(raw)
+    except UndecodableBody as exc:
+        raise CliError(f"{path} is not text in any known encoding; give the list page's saved HTML") from exc
+    if not re.search(r"<(?:!doctype|html|head|body|a|div|ul|table|li|p)\b", text, re.IGNORECASE):
+        raise CliError(f"{path} is not HTML (no tags found); give the list page as saved by a browser or curl")
+    return text
+
+
+def _warnings_text(warnings: tuple[str, ...]) -> str:
+    """A version's cleaning warnings in one cell: the first, and how many more."""
+    if not warnings:
+        return ""
+    return warnings[0] + (f" (+{len(warnings) - 1} more)" if len(warnings) > 1 else "")
 
 
 @app.command()
 def reports(portal: Annotated[str | None, typer.Option(help="Only this portal's reports")] = None) -> None:
-    """List stored reports with their version and metric counts.
+    """List stored reports with their version and metric counts, and the current version's cleaning warnings.
 
     Example: govreports reports --portal demo-heyuan
     """
     with _runtime() as rt, rt.sessions() as session:
         rows = report_summaries(session, portal)
     table = Table(title=f"{len(rows)} reports")
-    for column in ("portal", "published", "title", "versions", "metrics", "url"):
+    for column in ("portal", "published", "title", "versions", "metrics", "warnings", "url"):
         table.add_column(column, overflow="fold")
     for r in rows:
-        table.add_row(r.portal, str(r.published_at or ""), r.title[:40], str(r.versions), str(r.metrics), r.url)
+        table.add_row(
+            r.portal,
+            str(r.published_at or ""),
+            r.title[:40],
+            str(r.versions),
+            str(r.metrics),
+            _warnings_text(r.warnings),
+            r.url,
+        )
     out.print(table)
+    warned = sum(1 for r in rows if r.warnings)
+    if warned:
+        out.print(f"{warned} with cleaning warnings: the body may be site furniture, not the report")
 
 
 @app.command()
@@ -365,8 +471,12 @@ def db_upgrade() -> None:
 def status(
     timeout: Annotated[float, typer.Option(help="Seconds to wait for workers to answer a ping")] = 1.0,
     failures: Annotated[int, typer.Option(help="How many of the last 24 h's failures to list")] = 10,
+    warned: Annotated[
+        int, typer.Option(help="How many of the latest reports stored with cleaning warnings to list")
+    ] = 5,
 ) -> None:
-    """Queue lengths, workers online, the last crawl of each portal, failures of the last 24 h.
+    """Queue lengths, workers online, the last crawl of each portal, failures of the last 24 h,
+    and the reports whose current version was stored with cleaning warnings.
 
     Without a broker it says so and shows the database part. Exits 1 when a configured broker or
     the database does not answer.
@@ -375,7 +485,7 @@ def status(
     """
     from workers.status import gather
 
-    state = gather(Settings(), timeout=timeout)
+    state = gather(Settings(), timeout=timeout, warned=max(0, warned))
     if state.broker_problem:
         out.print(f"broker: {state.broker_problem}")
     else:
@@ -401,6 +511,14 @@ def status(
         for f in state.failures[-failures:]:
             recent.add_row(f"{f.at:%Y-%m-%d %H:%M:%S}", f.portal, f.kind, f.url, f.error[:120])
         out.print(recent)
+    out.print(f"reports whose current version has cleaning warnings: {state.warned}")
+    if state.latest_warned:
+        doubtful = Table(title=f"the latest {len(state.latest_warned)} stored with cleaning warnings")
+        for column in ("stored (UTC)", "portal", "url", "version", "warnings"):
+            doubtful.add_column(column, overflow="fold")
+        for w in state.latest_warned:
+            doubtful.add_row(f"{w.created_at:%Y-%m-%d %H:%M}", w.portal, w.url, str(w.version), "; ".join(w.warnings))
+        out.print(doubtful)
     if state.broker_down:
         raise typer.Exit(1)
 

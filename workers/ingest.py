@@ -22,6 +22,7 @@ class PortalSummary:
     new_versions: int
     metrics: int
     failures: int
+    warned: int = 0  # of the new versions, those stored with cleaning warnings
 
 
 def run_in_process(rt: Runtime, slugs: Iterable[str], console: Console, *, full: bool = False) -> datetime:
@@ -59,14 +60,13 @@ def summarise(rt: Runtime, slugs: Iterable[str], since: datetime) -> list[Portal
                 rows.append(PortalSummary(slug, 0, 0, 0, 0))
                 continue
             reports = session.scalar(select(func.count(Report.id)).where(Report.portal_id == portal_id)) or 0
-            new_versions = (
-                session.scalar(
-                    select(func.count(ReportVersion.id))
-                    .join(Report)
-                    .where(Report.portal_id == portal_id, ReportVersion.created_at >= since)
-                )
-                or 0
+            new = (
+                select(func.count(ReportVersion.id))
+                .join(Report)
+                .where(Report.portal_id == portal_id, ReportVersion.created_at >= since)
             )
+            new_versions = session.scalar(new) or 0
+            warned = session.scalar(new.where(ReportVersion.cleaning_warnings.is_not(None))) or 0
             metrics = (
                 session.scalar(
                     select(func.count(MetricRow.id))
@@ -86,5 +86,5 @@ def summarise(rt: Runtime, slugs: Iterable[str], since: datetime) -> list[Portal
                 )
                 or 0
             )
-            rows.append(PortalSummary(slug, reports, new_versions, metrics, failures))
+            rows.append(PortalSummary(slug, reports, new_versions, metrics, failures, warned))
     return rows

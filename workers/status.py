@@ -1,9 +1,10 @@
 """`govreports status`: what the cluster is doing, gathered in one object the CLI prints.
 
 Broker side: queue lengths (Redis LLEN of `crawl` and `process`) and the workers answering a
-ping. Database side: the last crawl of each portal with its outcome, and failures of the last
-24 hours. Each side is gathered on its own: no broker (or a broker that does not answer) still
-gives the database side, and the other way round.
+ping. Database side: the last crawl of each portal with its outcome, failures of the last
+24 hours, and the reports whose current version was stored with cleaning warnings. Each side
+is gathered on its own: no broker (or a broker that does not answer) still gives the database
+side, and the other way round.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from pipelines.store.models import PortalRow
-from pipelines.store.queries import recent_failures
+from pipelines.store.queries import WarnedVersion, count_warned_current, latest_warned_current, recent_failures
 from pipelines.store.session import make_engine, make_sessionmaker
 from workers.app import CRAWL_QUEUE, PROCESS_QUEUE
 from workers.config import Settings
@@ -28,6 +29,7 @@ QUEUES = (CRAWL_QUEUE, PROCESS_QUEUE)
 _PRIORITY_SUFFIXES = ("", *(f"\x06\x16{p}" for p in (1, 2, 3, 4, 5, 6, 7, 8, 9)))
 UNACKED = "unacked"  # kombu's Redis transport: messages delivered and not yet acknowledged
 FAILURE_WINDOW = timedelta(hours=24)
+WARNED_LISTED = 10  # the latest versions with cleaning warnings `gather` reads by default
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class Status:
     database_problem: str | None = None
     portals: list[PortalCrawl] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    warned: int = 0  # reports whose current version was stored with cleaning warnings
+    latest_warned: list[WarnedVersion] = field(default_factory=list)  # the newest of them first
 
     @property
     def failures_by_portal(self) -> Counter[str]:
@@ -113,7 +117,7 @@ def _broker_side(status: Status, timeout: float) -> None:
         status.broker_down = True
 
 
-def _database_side(status: Status, database_url: str) -> None:
+def _database_side(status: Status, database_url: str, warned_listed: int = WARNED_LISTED) -> None:
     engine = make_engine(database_url)
     try:
         with make_sessionmaker(engine)() as session:
@@ -130,18 +134,26 @@ def _database_side(status: Status, database_url: str) -> None:
                 )
                 for e in recent_failures(session, since=FAILURE_WINDOW)
             ]
-    except ProgrammingError:
-        status.database_problem = "database has no govreports schema: run `govreports db upgrade`"
+            status.warned = count_warned_current(session)
+            status.latest_warned = latest_warned_current(session, warned_listed) if warned_listed > 0 else []
+    except ProgrammingError as exc:
+        status.database_problem = _schema_problem(str(exc.orig))
     except OperationalError as exc:
         text = str(exc.orig)
-        if "no such table" in text:
-            status.database_problem = "database has no govreports schema: run `govreports db upgrade`"
+        if "no such table" in text or "no such column" in text:
+            status.database_problem = _schema_problem(text)
         else:
             status.database_problem = f"database unavailable: {text.strip()}"
     except DBAPIError as exc:
         status.database_problem = f"database error: {str(exc.orig).strip()}"
     finally:
         engine.dispose()
+
+
+def _schema_problem(error: str) -> str:
+    if "column" in error:  # SQLite "no such column", PostgreSQL "column … does not exist"
+        return "database schema is older than this govreports: run `govreports db upgrade`"
+    return "database has no govreports schema: run `govreports db upgrade`"
 
 
 def _safe(url: str) -> str:
@@ -154,9 +166,12 @@ def _safe(url: str) -> str:
     return f"{scheme}://{user}:***@{host}" if ":" in credentials else url
 
 
-def gather(settings: Settings, *, timeout: float = 1.0) -> Status:
-    """Everything `govreports status` shows; never raises for an unreachable broker or database."""
+def gather(settings: Settings, *, timeout: float = 1.0, warned: int = WARNED_LISTED) -> Status:
+    """Everything `govreports status` shows; never raises for an unreachable broker or database.
+
+    `warned`: how many of the latest current versions stored with cleaning warnings to read.
+    """
     status = Status(broker_url=settings.broker_url)
     _broker_side(status, timeout)
-    _database_side(status, settings.effective_database_url)
+    _database_side(status, settings.effective_database_url, warned)
     return status

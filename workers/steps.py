@@ -326,6 +326,7 @@ def process(rt: Runtime, fetch_event_id: int) -> ProcessOutcome:
             metrics=metrics,
             fetched_at=event.created_at,
             extractor_version=EXTRACTOR_VERSION,
+            cleaning_warnings=article.warnings,
         )
         report.etag, report.last_modified = event.etag, event.last_modified
         if article.published:

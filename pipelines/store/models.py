@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     Date,
@@ -92,6 +93,9 @@ class ReportVersion(Base):
     fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     extractor_version: Mapped[str] = mapped_column(String(32))
+    # Why the reader doubts this body is the report (e.g. "mostly link text"), as a JSON list of
+    # short phrases; NULL when it raised none (and on versions stored before the reader checked).
+    cleaning_warnings: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
 
     report: Mapped[Report] = relationship(back_populates="versions")
     metrics: Mapped[list[MetricRow]] = relationship(

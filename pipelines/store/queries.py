@@ -124,13 +124,19 @@ class ReportSummary:
     versions: int
     metrics: int
     last_seen_at: datetime
+    warnings: tuple[str, ...] = ()  # the current version's cleaning warnings
 
 
 def report_summaries(session: Session, portal: str | None = None) -> list[ReportSummary]:
-    """One row a report: its current version's metric count, newest first."""
+    """One row a report: its current version's metric count and cleaning warnings, newest first."""
     metric_count = (
         select(func.count(MetricRow.id))
         .join(ReportVersion, MetricRow.version_id == ReportVersion.id)
+        .where(ReportVersion.report_id == Report.id, ReportVersion.version == Report.current_version)
+        .scalar_subquery()
+    )
+    warnings = (
+        select(ReportVersion.cleaning_warnings)
         .where(ReportVersion.report_id == Report.id, ReportVersion.version == Report.current_version)
         .scalar_subquery()
     )
@@ -143,13 +149,53 @@ def report_summaries(session: Session, portal: str | None = None) -> list[Report
             Report.current_version,
             metric_count,
             Report.last_seen_at,
+            warnings,
         )
         .join(PortalRow, Report.portal_id == PortalRow.id)
         .order_by(Report.published_at.desc().nulls_last(), Report.id)
     )
     if portal:
         query = query.where(PortalRow.slug == portal)
-    return [ReportSummary(*row) for row in session.execute(query)]
+    return [
+        ReportSummary(slug, url, title, published_at, versions, metrics, last_seen_at, tuple(warned or ()))
+        for slug, url, title, published_at, versions, metrics, last_seen_at, warned in session.execute(query)
+    ]
+
+
+@dataclass(frozen=True)
+class WarnedVersion:
+    """A report whose current version was stored with cleaning warnings."""
+
+    portal: str
+    url: str
+    version: int
+    created_at: datetime
+    warnings: tuple[str, ...]
+
+
+def _current_warned() -> Select[str, str, int, datetime, list[str] | None]:
+    return (
+        select(
+            PortalRow.slug, Report.url, ReportVersion.version, ReportVersion.created_at, ReportVersion.cleaning_warnings
+        )
+        .join(Report, ReportVersion.report_id == Report.id)
+        .join(PortalRow, Report.portal_id == PortalRow.id)
+        .where(ReportVersion.version == Report.current_version, ReportVersion.cleaning_warnings.is_not(None))
+    )
+
+
+def count_warned_current(session: Session) -> int:
+    """Reports whose current version was stored with cleaning warnings."""
+    return session.scalar(select(func.count()).select_from(_current_warned().subquery())) or 0
+
+
+def latest_warned_current(session: Session, limit: int) -> list[WarnedVersion]:
+    """The `limit` most recently stored current versions with cleaning warnings, newest first."""
+    query = _current_warned().order_by(ReportVersion.created_at.desc(), ReportVersion.id.desc()).limit(limit)
+    return [
+        WarnedVersion(slug, url, version, created_at, tuple(warnings or ()))
+        for slug, url, version, created_at, warnings in session.execute(query)
+    ]
 
 
 def versions_of(session: Session, url: str) -> Sequence[ReportVersion]:

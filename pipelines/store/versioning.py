@@ -55,8 +55,13 @@ def store_version(
     fetched_at: datetime,
     extractor_version: str,
     attachments: Sequence[AttachmentRecord] = (),
+    cleaning_warnings: Sequence[str] = (),
 ) -> VersionOutcome:
     """Record this content for `report`: a new version with its metrics, or none if already stored.
+
+    `cleaning_warnings` (the reader's doubts about the body) are stored on a new version, NULL
+    when there are none; they are not part of the content, so an unchanged text with other
+    warnings is still no new version (and the stored version keeps the warnings it had).
 
     Call inside the caller's transaction; the caller commits. The version row and its metrics
     are flushed together, so a failure leaves no partial version.
@@ -84,6 +89,7 @@ def store_version(
         fetched_at=fetched_at,
         created_at=now,
         extractor_version=extractor_version,
+        cleaning_warnings=list(cleaning_warnings) or None,
     )
     row.metrics = [
         MetricRow(
