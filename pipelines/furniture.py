@@ -183,15 +183,19 @@ DISCLOSURE_LABELS: frozenset[str] = frozenset(
 )  # fmt: skip
 
 
-def disclosure_label(line: str) -> bool:
+def _label(line: str) -> str | None:
     match = LABELLED_LINE.match(line)
-    return bool(match) and "".join(match.group(1).split()) in DISCLOSURE_LABELS
+    return "".join(match.group(1).split()) if match else None
+
+
+def disclosure_label(line: str) -> bool:
+    """The line opens with a label only a 信息公开 record has (索引号：, 公开方式：…)."""
+    return _label(line) in DISCLOSURE_LABELS
 
 
 def metadata_label(line: str) -> bool:
     """The line opens with a 信息公开 metadata label (索引号：, 公开日期：, 内容概述：…)."""
-    match = LABELLED_LINE.match(line)
-    return bool(match) and "".join(match.group(1).split()) in META_CELL_LABELS
+    return _label(line) in META_CELL_LABELS
 
 
 def bare_label(line: str) -> bool:

@@ -215,7 +215,7 @@ def _site_names(root: lxml.html.HtmlElement, page_text: str) -> set[str]:
 
 def _labelled_title(root: lxml.html.HtmlElement) -> str | None:
     """`标题：…` / `…名称：…` as the first labelled line of a document (forms, court and 信息公开 notices)."""
-    text = root.text_content()[:4000]
+    text = str(root.text_content())[:4000]
     for line in text.splitlines()[:80]:
         match = _LABELLED_TITLE.match(shadow(line.strip()))
         if match:

@@ -210,7 +210,9 @@ def test_no_more_than_the_per_host_cap_of_requests_are_in_flight(demo_site: Demo
     assert demo_site.peak_in_flight == 2
 
 
-def test_robots_txt_is_asked_within_the_hosts_rate(fetcher: Fetcher, demo_site: DemoSite, demo_server: DemoServer) -> None:
+def test_robots_txt_is_asked_within_the_hosts_rate(
+    fetcher: Fetcher, demo_site: DemoSite, demo_server: DemoServer
+) -> None:
     portal = local_portal(demo_server, rate_limit_per_second=4)
     for path in (LIST, LIST):
         fetcher.get(demo_server.base_url + path, portal)
