@@ -37,6 +37,7 @@ _CHROME_TAGS = ("iframe", "select", "button", "input", "textarea", "nav", "heade
 _XML_PROLOG = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _SENTENCE = re.compile(r"[，。；！？,;]")
+_FIGURE_ROW = re.compile(r"^[^\n]*\t[^\n]*\d", re.MULTILINE)  # a data table: cells with figures
 # In the zone between headline and body, a bare timestamp or a short `label：` line is the page header's.
 _HEADER_ONLY = re.compile(r"^(?:\S{1,8}[:：].{0,30}|[\d\s:：/.年月日时分-]+)$")
 
@@ -208,7 +209,7 @@ def _warnings(content: Content, body: str) -> tuple[str, ...]:
         return tuple(found)
     if content.link_chars > 2 * max(1, content.sentence_chars):
         found.append("mostly link text")
-    if not _SENTENCE.search(body):
+    if not _SENTENCE.search(body) and not _FIGURE_ROW.search(body):
         found.append("no sentence punctuation")
     if content.page_sentence_chars >= 400 and content.sentence_chars < 0.25 * content.page_sentence_chars:
         found.append("very short against the page's text")

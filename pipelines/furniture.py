@@ -213,8 +213,10 @@ def is_metadata_row(line: str) -> bool:
     bracketed = BRACKETED_LABEL.match(line)
     if bracketed and "".join(bracketed.group(1).split()) in META_CELL_LABELS:
         return True
-    cells = ["".join(c.split()).rstrip(":：") for c in CELL_SEPARATOR.split(line)]
-    return any(cell in META_CELL_LABELS for cell in cells) and (len(cells) > 1 or line.rstrip().endswith((":", "：")))
+    cells = [cell for cell in ("".join(c.split()).rstrip(":：") for c in CELL_SEPARATOR.split(line)) if cell]
+    labels = sum(cell in META_CELL_LABELS for cell in cells)
+    # label | value pairs: at least half the cells are labels (a data table's header row has one at most)
+    return labels >= 1 and (labels * 2 >= len(cells) or (len(cells) == 1 and line.rstrip().endswith((":", "："))))
 
 
 def is_breadcrumb(line: str) -> bool:
@@ -232,7 +234,7 @@ def _is_nav_run(line: str) -> bool:
     if len(tokens) >= least and all(len(t) <= NAV_TOKEN_MAX for t in tokens) and NAV_SEPARATOR.search(line):
         return True
     words = line.split()
-    return len(words) >= 4 and all(len(w) <= 6 for w in words)
+    return "\t" not in line and len(words) >= 4 and all(len(w) <= 6 for w in words)  # a table row is no menu
 
 
 _BOX_DRAWING = re.compile(r"[\u2500-\u257f]")

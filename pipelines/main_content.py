@@ -48,6 +48,10 @@ _WIDGET = re.compile(
 _MIN_DEDUP_CHARS = 12
 _TEXT_UNIT_CHARS = 8
 _TEXTY = re.compile(r"[：:]")
+_DIGIT = re.compile(r"\d")
+_DATE_ONLY = re.compile(  # a list's date column, not a figure
+    r"^[\[【(（]?\d{2,4}[-年/.]\d{1,2}(?:[-月/.]\d{1,2}日?)?(?:\d{1,2}:\d{2}(?::\d{2})?)?[\]】)）]?$"
+)
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,7 @@ class _Units:
                 owner = self.block_of[pid]  # type: ignore[index]
                 self._add(nonlink, linked, id(owner), element.tail, self.in_link[pid])  # type: ignore[index]
         keys = {bid: "".join("".join(parts).split()) for bid, parts in nonlink.items()}
+        cells = {id(block) for block in blocks if block.tag in CELL_TAGS}
         duplicates = _duplicate_units(blocks, keys, self.hidden)
         unit_sentence: dict[int, int] = {}
         unit_plain: dict[int, int] = {}
@@ -133,7 +138,11 @@ class _Units:
             if bid in duplicates:
                 unit_duplicate[bid] = len(key) if _SENTENCE.search(key) else 0
                 continue
-            if _SENTENCE.search(key) or (len(key) >= _TEXT_UNIT_CHARS and _TEXTY.search(key)):
+            if (
+                _SENTENCE.search(key)
+                or (len(key) >= _TEXT_UNIT_CHARS and _TEXTY.search(key))
+                or (bid in cells and _DIGIT.search(key) and not _DATE_ONLY.match(key))  # a data table's figure
+            ):
                 unit_sentence[bid] = len(key)
             else:
                 unit_plain[bid] = len(key)

@@ -623,3 +623,29 @@ def test_a_page_held_in_one_aspnet_form_still_yields_its_body() -> None:
 </body>
 </html>"""
     assert_body_once_in_order(extract_article(page), NOTICE_BODY)
+
+
+# ---------------------------------------------------------------------------------------------
+# A body that is mostly a data table
+# ---------------------------------------------------------------------------------------------
+
+FEE_ROWS = [(f"{d}区", "住宅", f"{100 + i * 7}元/平方米", f"{2 + i % 3}年") for i, d in enumerate("东西南北中湖山海")]
+
+
+def test_a_body_that_is_mostly_a_data_table_keeps_every_row_and_its_header() -> None:
+    rows = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in FEE_ROWS)
+    table = f"<table><tr><th>区域</th><th>类型</th><th>收费标准</th><th>有效期</th></tr>{rows}</table>"
+    related = "".join(
+        f'<li><a href="/a{i}.html">青禾市召开第{i}次物业管理工作会议</a><span>2024-03-0{i + 1}</span></li>'
+        for i in range(8)
+    )
+    page = article_page(
+        heading="<h1>青禾市物业服务收费标准公示</h1>",
+        body=["现将各区物业服务收费标准公示如下："],
+        after=f'<div class="list"><ul>{related}</ul></div>',
+    ).replace("</p>\n    </div>", f"</p>{table}\n    </div>", 1)
+    article = extract_article(page)
+    lines = [_squash(line) for line in article.body.splitlines()]
+    assert lines[0] == _squash("现将各区物业服务收费标准公示如下：")
+    assert lines[1:] == [_squash("".join(row)) for row in [("区域", "类型", "收费标准", "有效期"), *FEE_ROWS]]
+    assert article.warnings == ()
