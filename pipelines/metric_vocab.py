@@ -121,6 +121,16 @@ UNITS: dict[str, str] = {
 }
 # Places and bodies counted without a measure word take 个 (扩大至16省, 65县市).
 UNITS.update({u: "个" for u in ("省", "市", "县", "区", "镇", "乡", "村", "国", "街道", "社区", "部门", "单位")})
+# Units real pages use beyond the report texts: durations, floors and grades, energy, old area units.
+UNITS.update(
+    {
+        u: u
+        for u in (
+            "个工作日", "日", "级", "层", "班", "周岁", "通", "度", "箱", "千伏安", "千升", "微克", "毫克", "基点",
+            "番", "升", "平方公尺", "公尺", "吨标准煤", "人公里", "吨公里", "℃", "KB", "MB", "星", "平米", "㎡",
+        )
+    }
+)  # fmt: skip
 UNITS["个百分点"] = "百分点"
 UNITS["年"] = "年"
 UNITS["岁"] = "岁"
@@ -136,7 +146,8 @@ CHINESE_NUMERAL_UNITS: frozenset[str] = frozenset(
 # nothing in the report (四个意识, 两个维护): never metrics.
 SLOGANS = re.compile(
     r"两个维护|两个确立|四个意识|四个自信|四个全面|三个代表|五位一体|三区三线|三次产业|两个务必|两个一百年|"
-    r"三个务必|四个不摘|两不愁三保障|三个一批|五个一批|一件事"
+    r"三个务必|四个不摘|两不愁三保障|三个一批|五个一批|一件事|八项规定|两个大局|两个市场|两种资源|二元结构|"
+    r"百强县|千亿县|百强镇|千亿级|万亿级"
 )
 COUNT_WITHOUT_MEASURE = re.compile(r"大(?=[\u4e00-\u9fff])|方面")
 CHINESE_DIGIT = re.compile(r"[二两三四五六七八九]")
@@ -146,16 +157,23 @@ LETTER_UNITS: frozenset[str] = frozenset({"G", "M", "T", "GB", "TB", "PB", "Gbps
 
 # Qualifiers, read just before the number or just after it.
 ABOUT_BEFORE = ("大约", "约为", "约有", "约合", "约", "接近", "将近", "近", "大概", "估计")
+# A leading 不 flips a comparison (不低于 is a floor), so the flipped forms are looked at first.
+FLOOR_BEFORE = ("不低于", "不少于", "不小于", "不短于", "不下于", "至少", "最少", "最低")
+CEILING_BEFORE = ("不超过", "不高于", "不多于", "不大于", "不得超过", "不超出", "最多")
 OVER_BEFORE = ("超过", "多于", "高于", "逾", "超", "突破", "过")
-UNDER_BEFORE = ("不到", "不足", "少于", "低于", "未满", "不超过")
+UNDER_BEFORE = ("不到", "不足", "少于", "低于", "未满")
+# 最高/最长 as an adverb on the verb (最高可补贴7万元) bounds the number; as part of a name (最高额度为) it does not.
+CEILING_ADVERB = re.compile(r"最[高长大](?:可|能|只|仅)[^，。；,;\d]{0,6}$|最多[^，。；,;\d]{0,4}$")
+FLOOR_ADVERB = re.compile(r"(?:至少|最少)[^，。；,;\d]{0,4}$")  # 至少建成5个
 ABOUT_AFTER = ("左右", "上下")
 OVER_AFTER = ("以上", "多", "余", "有余")
-UNDER_AFTER = ("以下", "以内", "之内")
+UNDER_AFTER = ("以下", "以内", "之内", "及以下", "内")
 
 # Cues that the sentence states a goal, plan or requirement rather than a result.
 TARGET_CUES = re.compile(
     r"力争|计划|目标|要求|确保|争取|预计|拟|力求|努力|不低于|不少于|不超过|规划|将要|将努力|将实现|将达到|将新增|"
-    r"建议|到20\d\d年|至20\d\d年|20\d\d年前|年底前|指标为|应当|必须"
+    r"建议|到20\d\d年|至20\d\d年|20\d\d年前|年底前|指标为|应当|必须|"
+    r"最高|最低|上限|下限|限额|标准为|额度为|须|不得|可享受|期限为"  # what a policy imposes
 )
 # 按照…要求 cites a requirement already met: not a goal of this sentence.
 CITED_REQUIREMENT = re.compile(r"(?:按照|根据|依照|按|落实|对照|遵照)[^，。；,;]{0,20}要求$")
@@ -165,7 +183,15 @@ PLAN_HEADING = re.compile(
 )
 RESULT_HEADING = re.compile(r"工作总结|工作情况|主要成效|工作成效|完成情况|工作成绩|进展情况|主要做法|取得成效")
 PLAN_TITLE = re.compile(r"方案|计划|要点|规划|目标|打算|预算案|施政报告|思路")
-RESULT_CUES = re.compile(r"已|完成了|累计|截至|截止|同比|比上年|共有|共计|达到了|实现了|上年|去年")
+RESULT_CUES = re.compile(r"已|完成了|累计|截至|截止|同比|比上年|共有|共计|达到了|实现了|上年|去年|实际|完成率")
+# 由3%调整为5%: the old value is a result, the new one what is set.
+ADJUSTED_TO = re.compile(
+    r"[^，。；,;]{0,6}(?:调整为|调整到|调整至|提高到|提高至|提高为|降低到|降低至|降低为|降至|调至|"
+    r"上调至|下调至|上调为|下调为)"
+)
+ADJUSTED_FROM = re.compile(r"(?:由|从)[^，。；,;]{0,10}$")
+# Named groups that are names, not counts: 三省一市, 四区三县.
+NAMED_GROUP = re.compile(r"[一二两三四五六七八九十]+[省市区县镇乡][一二两三四五六七八九十]+[省市区县镇乡]")
 ANNOUNCE_CUES = re.compile(r"将努力|将着力|将重点|将继续|将全力|力争|计划|目标|打算|努力为|重点做好|抓好以下|办好")
 REPORT_INTRO = re.compile(r"(?:报告|总结|汇报|说明)如下")
 
@@ -185,7 +211,15 @@ SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 # Numbers that are never metrics, by what stands right before or after them.
 ORDINAL_BEFORE = ("第", "No.", "NO.", "no.", "#")
 NAME_AFTER = re.compile(r"[\u4e00-\u9fff]{0,2}(?:热线|号线|号楼)|周年")
-DATE_AFTER = re.compile(r"^(?:年(?!度?[内来])|月(?!份?[内来])|日|号|时)")
+DATE_AFTER = re.compile(r"^(?:年(?!度?[内来])|月(?!份?[内来])|日(?!内|以内|之内|后)|号|时)")
+# Denominators of a compound unit (元/亩, 元/人/年, 微克/立方米, 平米/千人).
+PER_UNIT = re.compile(
+    r"[/／]每?(?:平方米|平方公里|立方米|千人|百人|万人|人次|个|人|户|套|亩|年|月|日|天|次|件|吨|公斤|千克|辆|间|张)"
+)
+# Labels of a price or an amount: a bare number after them is money in 元 (单价：2.5万, 中标金额：156000).
+MONEY_LABEL = re.compile(
+    r"(?:单价|总价|价格|金额|报价|限价|地价|保证金|预算|费用|价款|成交价|中标价|合同价|投资额|起始价|起拍价)[为是]?\s*[:：]?\s*$"
+)
 CODE_BEFORE = re.compile(
-    r"(?:ICP|icp|备|安备|标识码|电话|热线|传真|邮编|编号|代码|证号|字|〔|\[|【|-|—|/|\.|:|：\d|[A-Za-z])$"
+    r"(?:ICP|icp|[A-Za-z]备|安备|标识码|电话|热线|传真|邮编|编号|代码|证号|字|〔|\[|【|-|—|/|\.|:|：\d|[A-Za-z])$"
 )

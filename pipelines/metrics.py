@@ -22,16 +22,20 @@ from pipelines.textnorm import shadow
 
 Qualifier = Literal["exact", "about", "over", "under"]
 
-EXTRACTOR_VERSION = "1.1.0"
+EXTRACTOR_VERSION = "1.2.0"
 MAX_EVIDENCE = 300
 
 # A numeral: Arabic (thousands groups, decimals) with optional Chinese magnitudes and a
 # colloquial tail (3万3,883), or a run of Chinese numerals. 余/多 may sit before a magnitude.
 _CN = "零〇○一二两三四五六七八九十百千万亿兆廿卅"
+_MAGNITUDE = "(?:[万亿兆百]|千(?![瓦米克升伏]))"  # 千瓦, 千米, 千克: the 千 belongs to the unit
 _NUMBER = re.compile(
-    rf"(?P<num>\d+(?:[,，]\d{{3}}(?!\d))*(?:\.\d+)?(?:[余多]?[万亿兆千百]+(?:\d+(?:,\d{{3}}(?!\d))*(?:\.\d+)?)?)*"
-    rf"|百分之[{_CN}点\d.]+|[{_CN}][{_CN}点]*)"
+    rf"(?P<num>\d+(?:[,，]\d{{3}}(?!\d))*(?:\.\d+)?(?:[余多]?{_MAGNITUDE}+(?:\d+(?:,\d{{3}}(?!\d))*(?:\.\d+)?)?)*"
+    rf"|百分之[{_CN}点\d.]+|[{_CN}](?:[{_CN}点]|[余多几来](?=[{_CN}]))*)"
 )
+# 一两台, 两三千元, 三四十年: two adjacent digits are a colloquial range, never one number.
+_COLLOQUIAL_RANGE = re.compile(r"^(?:十)?([一二两三四五六七八九])([二两三四五六七八九])([十百千万亿]*)$")
+_APPROXIMATE = str.maketrans("", "", "余多几来")  # 十余万, 一千多万, 二十几万: the magnitude stays
 _DISTRIBUTED = re.compile(r"[^，。；,;！？\n]{0,10}(?:分别|均|都)")
 _JOINED = re.compile(r"[和与及、]")
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
@@ -90,7 +94,7 @@ def extract_metrics(text: str) -> list[Metric]:
     ends = [m.start() for m in _SENTENCE_END.finditer(norm)] if hits else []
     metrics: list[Metric] = []
     previous: tuple[_Hit, Qualifier] | None = None
-    for hit in hits:
+    for index, hit in enumerate(hits):
         sentence_start, sentence_end = _sentence_bounds(ends, hit.start, hit.end, len(norm))
         ev_start, ev_end = _evidence_window(norm, sentence_start, sentence_end, hit.start, hit.end)
         evidence = text[ev_start:ev_end].strip()
@@ -99,6 +103,9 @@ def extract_metrics(text: str) -> list[Metric]:
             qualifier = previous[1]  # 分别超过90家和870家: the qualifier holds for both
         previous = (hit, qualifier)
         target = _is_target(norm, sentence_start, sentence_end, hit, zones)
+        adjusted = _adjustment(norm, hit, hits, index)
+        if adjusted is not None:
+            target = adjusted
         for rank, named in enumerate(indicator_name(norm, sentence_start, hit.start, hit.end, sentence_end)):
             if rank:
                 # 参与率、合格率均达100%: a later indicator's evidence begins at its own words.
@@ -129,11 +136,19 @@ def _numbers_with_units(norm: str, text: str) -> list[_Hit]:
         if unit is None and not _joins_next_number(norm, num_end):
             pending.clear()  # most numeral characters of running text: no unit, no value read
             continue
+        if chinese and unit is not None and (ends := _colloquial_range(raw)) is not None:
+            if not _rejected(norm, start, num_end, end, raw, ends[1], unit, False):
+                hits.extend(_Hit(start, num_end, end, v, unit, False) for v in ends)
+            pending.clear()
+            continue
         parsed = _value(raw)
         if parsed is None:
             pending.clear()
             continue
         value, approx_inside = parsed
+        if hits and _restates_previous(norm, start, value, hits[-1]):
+            pending.clear()
+            continue
         if unit is None:
             pending.append((start, num_end, value, approx_inside))
             continue
@@ -143,13 +158,51 @@ def _numbers_with_units(norm: str, text: str) -> list[_Hit]:
         for p_start, p_end, p_value, p_approx in pending:
             hits.append(_Hit(p_start, p_end, p_end, p_value, unit, p_approx))
         pending.clear()
+        if unit in ("年", "个月", "小时", "天") and norm[end : end + 1] == "半":
+            value, end = value + Decimal("0.5"), end + 1  # 1年半 is 1.5 年
         hits.append(_Hit(start, num_end, end, value, unit, approx_inside))
     return hits
 
 
+def _adjustment(norm: str, hit: _Hit, hits: list[_Hit], index: int) -> bool | None:
+    """由3%调整为5%: the old value is a result (False), the new one is set (True); None elsewhere."""
+    following = hits[index + 1] if index + 1 < len(hits) else None
+    if (
+        following is not None
+        and vocab.ADJUSTED_TO.match(norm, hit.end, following.start)
+        and vocab.ADJUSTED_FROM.search(norm, max(0, hit.start - 12), hit.start)
+    ):
+        return False
+    previous = hits[index - 1] if index else None
+    if previous is not None and vocab.ADJUSTED_TO.match(norm, previous.end, hit.start):
+        return True
+    return None
+
+
+def _colloquial_range(raw: str) -> tuple[Decimal, Decimal] | None:
+    """一两 (1, 2), 两三千 (2000, 3000), 三四十 (30, 40), 十一二 (11, 12): both ends, or None."""
+    match = _COLLOQUIAL_RANGE.match(raw)
+    if match is None:
+        return None
+    low, high = (parse_number(d) for d in match.group(1, 2))
+    if low is None or high is None or high != low + 1:
+        return None
+    tens = Decimal(10) if raw.startswith("十") else Decimal(0)
+    scale = parse_number("一" + match.group(3)) if match.group(3) else Decimal(1)
+    if scale is None:
+        return None
+    return (tens + low) * scale, (tens + high) * scale
+
+
+def _restates_previous(norm: str, start: int, value: Decimal, previous: _Hit) -> bool:
+    """不超过50万元（含50万元）: the parenthesis restates the bound just given, one record."""
+    opening = norm[previous.end : start]
+    return value == previous.value and re.fullmatch(r"\s*[（(]\s*(?:含|包含|包括)?\s*", opening) is not None
+
+
 def _value(raw: str) -> tuple[Decimal, bool] | None:
-    approx_inside = "余" in raw or "多" in raw
-    cleaned = raw.replace("余", "").replace("多", "")
+    approx_inside = any(marker in raw for marker in "余多几来")
+    cleaned = raw.translate(_APPROXIMATE)
     value = parse_number(cleaned[3:]) if cleaned.startswith("百分之") else parse_number(cleaned)
     if value is None or not value.is_finite() or abs(value) >= Decimal(10) ** 18:
         return None
@@ -165,11 +218,16 @@ def _unit_after(norm: str, at: int, raw: str) -> tuple[str | None, int]:
         i += 1
     match = vocab.UNIT_PATTERN.match(norm, i)
     if match:
-        unit = vocab.UNITS[match.group(0)]
-        return unit, match.end()
+        unit, end = vocab.UNITS[match.group(0)], match.end()
+        while per := vocab.PER_UNIT.match(norm, end):  # 元/亩, 元/人/年
+            unit, end = unit + per.group(0), per.end()
+        return unit, end
     count = vocab.COUNT_WITHOUT_MEASURE.match(norm, i)
     if count and vocab.CHINESE_DIGIT.fullmatch(raw):
         return "个", count.end()
+    start = at - len(raw)
+    if raw[:1].isdigit() and vocab.MONEY_LABEL.search(norm, max(0, start - 12), start):
+        return "元", at  # 单价：2.5万 is money
     return None, at
 
 
@@ -182,16 +240,21 @@ def _rejected(
 ) -> bool:
     before = norm[max(0, start - 6) : start]
     after = norm[num_end : num_end + 4]
-    if before.endswith(vocab.ORDINAL_BEFORE) or vocab.CODE_BEFORE.search(before):
+    range_end = re.search(r"[\d%][-—~～]$", before) is not None  # 50%-65%: the second end of a range
+    if before.endswith(vocab.ORDINAL_BEFORE) or (vocab.CODE_BEFORE.search(before) and not range_end):
         return True
     if re.match(r"0\d", raw):
         return True  # 03省道, 007: codes, not quantities
-    if unit not in ("个月",) and vocab.DATE_AFTER.match(after):
+    if unit != "个月" and not (unit == "年" and value < 100) and vocab.DATE_AFTER.match(after):
         return True
     if vocab.NAME_AFTER.match(norm, num_end) or (unit == "周" and norm[end : end + 1] == "年"):
         return True
-    if unit == "年" and (value >= 100 or norm[end : end + 1] not in ("来", "内", "以", "多", "间", "中")):
-        return True
+    if unit in ("日", "号") and before.endswith("月"):
+        return True  # 1月1日起施行: a date
+    if unit in ("届", "级") and 1900 <= value <= 2100:
+        return True  # 2024届毕业生: a year
+    if unit == "年" and (value >= 100 or norm[end : end + 1] in ("级", "月", "度")):
+        return True  # 2022年 is a date, 3年级 a grade; 3年, 3年内 are durations
     if unit in vocab.LETTER_UNITS and (value < 10 or (end < len(norm) and norm[end].isascii() and norm[end].isalnum())):
         return True
     if unit == "分" and (re.search(r"\d时$", before) or norm[end : end + 1] == "钟"):
@@ -199,6 +262,8 @@ def _rejected(
     if unit == "岁":
         return False
     if chinese:
+        if vocab.NAMED_GROUP.match(norm, start) or vocab.NAMED_GROUP.search(norm, max(0, start - 4), end):
+            return True  # 三省一市, 四区三县: a name of a group, no count
         if vocab.SLOGANS.match(norm, start) or _DISTRIBUTED.match(norm, end):
             return True  # 两类企业分别超过90家: the numeral names the subject, the metrics follow
         if unit not in vocab.CHINESE_NUMERAL_UNITS or value < 2 or value != value.to_integral_value():
@@ -251,9 +316,13 @@ def _evidence_window(norm: str, s_start: int, s_end: int, start: int, end: int) 
 
 
 def _qualifier(norm: str, hit: _Hit, sentence_start: int) -> Qualifier:
-    before = norm[max(sentence_start, hit.start - 4) : hit.start]
+    before = norm[max(sentence_start, hit.start - 12) : hit.start]
     after = norm[hit.num_end : min(len(norm), hit.end + 3)]
-    tail = norm[hit.end : hit.end + 2]
+    tail = norm[hit.end : hit.end + 3]
+    if before.endswith(vocab.FLOOR_BEFORE) or vocab.FLOOR_ADVERB.search(before) or tail.startswith("及以上"):
+        return "over"
+    if before.endswith(vocab.CEILING_BEFORE) or vocab.CEILING_ADVERB.search(before):
+        return "under"
     if before.endswith(vocab.UNDER_BEFORE) or tail.startswith(vocab.UNDER_AFTER):
         return "under"
     if hit.approx_inside or after[:1] in ("余", "多") or tail.startswith("以上") or before.endswith(vocab.OVER_BEFORE):

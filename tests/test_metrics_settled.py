@@ -1,0 +1,168 @@
+"""The guideline's "Settled cases" (../shared/spec/metrics-annotation.md), one test each, on invented sentences."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from pipelines.metrics import Metric, extract_metrics
+
+
+def records(text: str) -> list[tuple[Decimal, str, str]]:
+    return [(m.value, m.unit, m.qualifier) for m in extract_metrics(text)]
+
+
+def one(text: str) -> Metric:
+    [metric] = extract_metrics(text)
+    return metric
+
+
+@pytest.mark.parametrize(
+    ("sentence", "qualifier"),
+    [
+        ("全市空气质量优良天数比例不低于95%。", "over"),
+        ("每个社区配备网格员不少于3名。", "over"),
+        ("至少建成5个示范点。", "over"),
+        ("覆盖县级及以上医院20家及以上。", "over"),
+        ("单笔贷款金额不超过50万元。", "under"),
+        ("综合能耗不高于0.8吨标准煤。", "under"),
+        ("每户最多补贴3万元。", "under"),
+        ("办理时限压缩在5个工作日以内。", "under"),
+        ("项目投资额1000万元及以下的由区级审批。", "under"),
+    ],
+)
+def test_bounds_a_leading_bu_flips_the_comparison(sentence: str, qualifier: str) -> None:
+    assert one(sentence).qualifier == qualifier
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "unit"),
+    [
+        ("活动惠及十余万人。", "100000", "人"),
+        ("共投入资金一千多万元。", "10000000", "元"),
+        ("全年受益二十几万人次。", "200000", "人次"),
+        ("热线接听来电48万余通。", "480000", "通"),
+        ("累计发放补贴500余万元。", "5000000", "元"),
+        ("全区共有养殖户三百余户。", "300", "户"),
+    ],
+)
+def test_approximate_chinese_numerals_keep_their_magnitude_and_are_over(sentence: str, value: str, unit: str) -> None:
+    assert records(sentence) == [(Decimal(value), unit, "over")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ends", "unit"),
+    [
+        ("每个村配备一两台设备。", ("1", "2"), "台"),
+        ("整改周期为三四个月。", ("3", "4"), "个月"),
+        ("每户补助两三千元。", ("2000", "3000"), "元"),
+    ],
+)
+def test_colloquial_ranges_give_both_ends_never_the_digits_run_together(
+    sentence: str, ends: tuple[str, str], unit: str
+) -> None:
+    assert [(m.value, m.unit) for m in extract_metrics(sentence)] == [(Decimal(e), unit) for e in ends]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "七里河村新建文化广场。",
+        "三里屯街道开展志愿服务活动。",
+        "长三角三省一市签署合作协议。",
+        "全区经济增速领跑四区三县。",
+        "综合排名位列全省第二。",
+        "成功创建5A级旅游景区。",
+        "辖区内有三甲医院。",
+    ],
+)
+def test_numerals_inside_names_and_rankings_are_not_metrics(sentence: str) -> None:
+    assert extract_metrics(sentence) == []
+
+
+def test_a_parenthesis_restating_the_bound_is_one_record_not_two() -> None:
+    assert records("单笔贷款金额不超过50万元（含50万元）。") == [(Decimal(500000), "元", "under")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "unit"),
+    [
+        ("新增光伏装机容量120千瓦。", "120", "千瓦"),
+        ("新建改建农村公路35千米。", "35", "千米"),
+        ("全年售电量300万度。", "3000000", "度"),
+        ("外销水果8万箱。", "80000", "箱"),
+        ("人均补助标准为600元/人。", "600", "元/人"),
+        ("细颗粒物平均浓度为28微克/立方米。", "28", "微克/立方米"),
+        ("综合能耗下降至1.2万吨标准煤。", "12000", "吨标准煤"),
+        ("日均气温为25℃。", "25", "℃"),
+    ],
+)
+def test_units_keep_their_own_magnitude_character_and_compound_units_stay_whole(
+    sentence: str, value: str, unit: str
+) -> None:
+    metric = one(sentence)
+    assert (metric.value, metric.unit) == (Decimal(value), unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("2025年重点项目投资计划\n全年计划投资12亿元。\n一季度实际完成投资7.6亿元。", [True, False]),
+        ("2024年工作总结\n全年受理业务1.2万件。\n预计明年受理量达到1.5万件。", [False, True]),
+    ],
+)
+def test_target_follows_the_sentences_own_verbs_not_the_document(text: str, target: list[bool]) -> None:
+    assert [m.target for m in extract_metrics(text)] == target
+
+
+def test_each_level_of_one_indicator_carries_its_level_in_the_name() -> None:
+    names = [m.name for m in extract_metrics("网上办理率市级事项达83.4%，县级事项达92.1%。")]
+    assert len(names) == 2 and names[0] != names[1]
+    assert "市级" in names[0] and "县级" in names[1]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "住房公积金贷款最高额度为60万元。",
+        "购房补贴标准为每平方米150元。",
+        "申请人须在本市连续缴存满2年。",
+    ],
+)
+def test_figures_a_policy_document_imposes_are_targets(sentence: str) -> None:
+    assert one(sentence).target
+
+
+def test_a_rate_adjusted_from_old_to_new_gives_the_old_as_result_and_the_new_as_target() -> None:
+    old, new = extract_metrics("首付款比例由30%调整为20%。")
+    assert (old.value, old.target) == (Decimal(30), False)
+    assert (new.value, new.target) == (Decimal(20), True)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "qualifier"),
+    [
+        ("住房公积金贷款最高额度为60万元。", "exact"),
+        ("每套住房最高可补贴7万元。", "under"),
+        ("贷款期限最长不超过3年。", "under"),
+    ],
+)
+def test_zuigao_names_the_indicator_or_bounds_the_verb(sentence: str, qualifier: str) -> None:
+    assert one(sentence).qualifier == qualifier
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [("单价：2.5万。", "25000"), ("中标金额：156000。", "156000")],
+)
+def test_money_without_a_unit_word_after_a_price_label_takes_yuan(sentence: str, value: str) -> None:
+    metric = one(sentence)
+    assert (metric.value, metric.unit) == (Decimal(value), "元")
+
+
+def test_a_dash_range_gives_both_ends() -> None:
+    assert [(m.value, m.unit) for m in extract_metrics("绿化覆盖率控制在50%-65%。")] == [
+        (Decimal(50), "%"),
+        (Decimal(65), "%"),
+    ]
