@@ -132,6 +132,7 @@ UNITS.update(
     }
 )  # fmt: skip
 UNITS["个百分点"] = "百分点"
+UNITS["个基点"] = "基点"
 UNITS["年"] = "年"
 UNITS["岁"] = "岁"
 UNITS["余元"] = "元"
@@ -164,6 +165,12 @@ OVER_BEFORE = ("超过", "多于", "高于", "逾", "超", "突破", "过")
 UNDER_BEFORE = ("不到", "不足", "少于", "低于", "未满")
 # 最高/最长 as an adverb on the verb (最高可补贴7万元) bounds the number; as part of a name (最高额度为) it does not.
 CEILING_ADVERB = re.compile(r"最[高长大](?:可|能|只|仅)[^，。；,;\d]{0,6}$|最多[^，。；,;\d]{0,4}$")
+# A duration written in Chinese numerals (一年内, 满三年, 最长不超过一年): a figure, not a phrase.
+DURATION_UNITS: frozenset[str] = frozenset({"年", "个月", "天", "日", "小时", "周", "个工作日", "工作日"})
+DURATION_CONTEXT_BEFORE = re.compile(r"(?:满|超过|不超过|不少于|至少|最长|最短|为期|期限为?|长达|之内|以内|后)$")
+DURATION_CONTEXT_AFTER = re.compile(r"^(?:内|以内|之内|后|以上|以下|期满|半)")
+# Money words of a clause: a bare 2万 there is money (补贴不超过2万).
+MONEY_WORDS = re.compile(r"补贴|补助|奖励|资助|资金|金额|价格|价款|费用|贷款|收入|投资|预算|保证金|罚款|工资|薪酬")
 FLOOR_ADVERB = re.compile(r"(?:至少|最少)[^，。；,;\d]{0,4}$")  # 至少建成5个
 ABOUT_AFTER = ("左右", "上下")
 OVER_AFTER = ("以上", "多", "余", "有余")

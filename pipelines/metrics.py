@@ -28,10 +28,10 @@ MAX_EVIDENCE = 300
 # A numeral: Arabic (thousands groups, decimals) with optional Chinese magnitudes and a
 # colloquial tail (3万3,883), or a run of Chinese numerals. 余/多 may sit before a magnitude.
 _CN = "零〇○一二两三四五六七八九十百千万亿兆廿卅"
-_MAGNITUDE = "(?:[万亿兆百]|千(?![瓦米克升伏]))"  # 千瓦, 千米, 千克: the 千 belongs to the unit
+_MAGNITUDE = "(?:[万亿百]|千(?![瓦米克升伏])|兆(?![瓦帕赫]))"  # 千瓦, 千米, 兆瓦: the prefix belongs to the unit
 _NUMBER = re.compile(
-    rf"(?P<num>\d+(?:[,，]\d{{3}}(?!\d))*(?:\.\d+)?(?:[余多]?{_MAGNITUDE}+(?:\d+(?:,\d{{3}}(?!\d))*(?:\.\d+)?)?)*"
-    rf"|百分之[{_CN}点\d.]+|[{_CN}](?:[{_CN}点]|[余多几来](?=[{_CN}]))*)"
+    rf"(?P<num>\d+(?:[,，]\d{{3}}(?!\d))*(?:\.\d+)?(?: ?[余多]?{_MAGNITUDE}+(?:\d+(?:,\d{{3}}(?!\d))*(?:\.\d+)?)?)*"
+    rf"|百分之[{_CN}点\d.]+|[{_CN}](?:[{_CN}点]|[余多几来](?=[{_CN}]))*|(?<![上下前后多大整])半(?=小时|个月|天|年内))"
 )
 # 一两台, 两三千元, 三四十年: two adjacent digits are a colloquial range, never one number.
 _COLLOQUIAL_RANGE = re.compile(r"^(?:十)?([一二两三四五六七八九])([二两三四五六七八九])([十百千万亿]*)$")
@@ -131,7 +131,7 @@ def _numbers_with_units(norm: str, text: str) -> list[_Hit]:
             # ２，６６７ groups thousands with a full-width comma; 3，123 is two numbers.
             raw = raw[: raw.index("，")]
             num_end = pos = start + len(raw)
-        chinese = not raw[0].isdigit() and not raw.startswith("百分之")
+        chinese = not raw[0].isdigit() and not raw.startswith("百分之") and raw != "半"
         unit, end = _unit_after(norm, num_end, raw)
         if unit is None and not _joins_next_number(norm, num_end):
             pending.clear()  # most numeral characters of running text: no unit, no value read
@@ -201,6 +201,9 @@ def _restates_previous(norm: str, start: int, value: Decimal, previous: _Hit) ->
 
 
 def _value(raw: str) -> tuple[Decimal, bool] | None:
+    if raw == "半":
+        return Decimal("0.5"), False  # 半小时
+    raw = raw.replace(" ", "")  # 294.8 万元
     approx_inside = any(marker in raw for marker in "余多几来")
     cleaned = raw.translate(_APPROXIMATE)
     value = parse_number(cleaned[3:]) if cleaned.startswith("百分之") else parse_number(cleaned)
@@ -219,8 +222,8 @@ def _unit_after(norm: str, at: int, raw: str) -> tuple[str | None, int]:
     match = vocab.UNIT_PATTERN.match(norm, i)
     if match:
         unit, end = vocab.UNITS[match.group(0)], match.end()
-        while per := vocab.PER_UNIT.match(norm, end):  # 元/亩, 元/人/年
-            unit, end = unit + per.group(0), per.end()
+        while per := vocab.PER_UNIT.match(norm, end):  # 元/亩, 元/人/年 (元/每平方米 is 元/平方米)
+            unit, end = unit + "/" + per.group(0).lstrip("/／每"), per.end()
         return unit, end
     count = vocab.COUNT_WITHOUT_MEASURE.match(norm, i)
     if count and vocab.CHINESE_DIGIT.fullmatch(raw):
@@ -228,7 +231,14 @@ def _unit_after(norm: str, at: int, raw: str) -> tuple[str | None, int]:
     start = at - len(raw)
     if raw[:1].isdigit() and vocab.MONEY_LABEL.search(norm, max(0, start - 12), start):
         return "元", at  # 单价：2.5万 is money
+    if raw[:1].isdigit() and raw[-1] in "万亿" and _money_clause(norm, start):
+        return "元", at  # 补贴不超过2万
     return None, at
+
+
+def _money_clause(norm: str, start: int) -> bool:
+    clause_start = max(norm.rfind(p, max(0, start - 30), start) for p in "，。；,;\n")
+    return vocab.MONEY_WORDS.search(norm, max(clause_start, start - 30), start) is not None
 
 
 def _joins_next_number(norm: str, at: int) -> bool:
@@ -245,7 +255,8 @@ def _rejected(
         return True
     if re.match(r"0\d", raw):
         return True  # 03省道, 007: codes, not quantities
-    if unit != "个月" and not (unit == "年" and value < 100) and vocab.DATE_AFTER.match(after):
+    bounded = re.search(r"(?:不少于|不超过|不低于|至少|满|期限为?|为期|超过|少于|不足)$", before) is not None
+    if unit != "个月" and not (unit == "年" and value < 100) and not bounded and vocab.DATE_AFTER.match(after):
         return True
     if vocab.NAME_AFTER.match(norm, num_end) or (unit == "周" and norm[end : end + 1] == "年"):
         return True
@@ -266,13 +277,21 @@ def _rejected(
             return True  # 三省一市, 四区三县: a name of a group, no count
         if vocab.SLOGANS.match(norm, start) or _DISTRIBUTED.match(norm, end):
             return True  # 两类企业分别超过90家: the numeral names the subject, the metrics follow
+        duration = unit in vocab.DURATION_UNITS and (
+            vocab.DURATION_CONTEXT_BEFORE.search(norm, max(0, start - 4), start) is not None
+            or vocab.DURATION_CONTEXT_AFTER.match(norm[end : end + 2]) is not None
+        )
+        if duration and value >= 1 and value == value.to_integral_value():
+            return False
         if unit not in vocab.CHINESE_NUMERAL_UNITS or value < 2 or value != value.to_integral_value():
             return True
         if re.fullmatch(r"[一二两三四五六七八九]", raw) is None and value < 10:
             return True
     if _inside_short_quote(norm, start, end) or _inside_book_title(norm, start):
         return True
-    return bool((num_end < len(norm) and norm[num_end] in "*×xX") or (start > 0 and norm[start - 1] in "*×+"))
+    weight = unit == "%" and start > 0 and norm[start - 1] in "*×"  # 笔试成绩×50%: a weight
+    multiplied = start > 0 and norm[start - 1] in "*×+" and not weight
+    return bool((num_end < len(norm) and norm[num_end] in "*×xX") or multiplied)
 
 
 def _inside_short_quote(norm: str, start: int, end: int) -> bool:

@@ -166,3 +166,32 @@ def test_a_dash_range_gives_both_ends() -> None:
         (Decimal(50), "%"),
         (Decimal(65), "%"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "unit"),
+    [
+        ("剩余价款须在合同签订后一年内付清。", "1", "年"),
+        ("取得不动产权证满三年方可上市交易。", "3", "年"),
+        ("每天提供半小时延时服务。", "0.5", "小时"),
+        ("须在开工后1年半内竣工。", "1.5", "年"),
+        ("公示期限不少于30日。", "30", "日"),
+        ("结果在5个工作日内公布。", "5", "个工作日"),
+        ("贷款利率加20个基点。", "20", "基点"),
+        ("新增光伏装机7兆瓦。", "7", "兆瓦"),
+        ("购房补贴100元/每平方米。", "100", "元/平方米"),
+        ("总成交金额：294.8 万元。", "2948000", "元"),
+        ("二孩家庭购房补贴不超过2万。", "20000", "元"),
+        ("综合成绩＝笔试成绩×50%。", "50", "%"),
+    ],
+)
+def test_durations_and_units_real_pages_write(sentence: str, value: str, unit: str) -> None:
+    metric = one(sentence)
+    assert (metric.value, metric.unit) == (Decimal(value), unit)
+
+
+@pytest.mark.parametrize(
+    "sentence", ["本通知自2024年3月1日起施行。", "非2024届毕业生不得报考。", "实施上半年工作计划。"]
+)
+def test_dates_years_and_periods_are_not_durations(sentence: str) -> None:
+    assert extract_metrics(sentence) == []
