@@ -84,13 +84,17 @@ class _Hit:
     approx_inside: bool  # 余/多 inside the numeral (1225余万元)
 
 
-def extract_metrics(text: str) -> list[Metric]:
-    """Every metric of `text`, in order of appearance."""
+def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
+    """Every metric of `text`, in order of appearance.
+
+    `title` is the page's headline when the text is a page body without it: it tells what kind of
+    document this is (a plan or a policy sets targets throughout), nothing is extracted from it.
+    """
     if not text:
         return []
     norm = shadow(text)
     hits = _numbers_with_units(norm, text)
-    zones = _plan_zones(norm)
+    zones = _plan_zones(norm, shadow(title))
     ends = [m.start() for m in _SENTENCE_END.finditer(norm)] if hits else []
     metrics: list[Metric] = []
     previous: tuple[_Hit, Qualifier] | None = None
@@ -363,15 +367,20 @@ def _is_target(norm: str, s_start: int, s_end: int, hit: _Hit, zones: list[tuple
     return in_plan and not vocab.RESULT_CUES.search(norm[s_start:s_end])
 
 
-def _plan_zones(norm: str) -> list[tuple[int, int]]:
+def _plan_zones(norm: str, title: str = "") -> list[tuple[int, int]]:
     """Spans of the text that state plans: the whole text when one of its first lines is a
     title naming a plan (工作方案, 行动计划, 预算案 …); else from a plan heading (下一步工作计划)
     or a plan announcement ending in a colon (将努力办好十件实事：) until a results heading."""
     lines = norm.split("\n")
     titles = [
-        line.strip() for line in lines[:4] if 0 < len(line.strip()) <= 60 and not _NUMBERED_HEADING.match(line.strip())
+        line.strip()
+        for line in [title, *lines[:4]]
+        if 0 < len(line.strip()) <= 80 and not _NUMBERED_HEADING.match(line.strip())
     ]
-    if any(vocab.PLAN_TITLE.search(t) and not re.search(r"总结|报告|情况", t) for t in titles):
+    if any(
+        (vocab.PLAN_TITLE.search(t) or vocab.POLICY_TITLE.search(t)) and not re.search(r"总结|报告|情况", t)
+        for t in titles
+    ):
         return [(0, len(norm))]
     zones: list[tuple[int, int]] = []
     offset = 0

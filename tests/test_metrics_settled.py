@@ -195,3 +195,14 @@ def test_durations_and_units_real_pages_write(sentence: str, value: str, unit: s
 )
 def test_dates_years_and_periods_are_not_durations(sentence: str) -> None:
     assert extract_metrics(sentence) == []
+
+
+def test_a_policy_documents_title_makes_its_figures_targets() -> None:
+    body = "购买首套住房的家庭，首付款比例为20%。\n贷款期限为30年。"
+    title = "青禾市人民政府办公室关于促进房地产市场平稳健康发展的通知"
+    assert [m.target for m in extract_metrics(body, title=title)] == [True, True]
+
+
+def test_a_reports_title_leaves_its_results_results() -> None:
+    body = "全年新建保障性住房1200套。\n发放购房补贴3000万元。"
+    assert [m.target for m in extract_metrics(body, title="青禾市2024年住房保障工作情况报告")] == [False, False]

@@ -189,7 +189,8 @@ def extract(
     """
     if format not in ("jsonl", "table"):
         raise CliError(f"--format {format!r}: use jsonl or table")
-    metrics = extract_metrics(_read_document(file))
+    article = _read_article(file)
+    metrics = extract_metrics(article.body, title=article.title)
     if format == "jsonl":
         for metric in metrics:
             sys.stdout.write(json.dumps(metric.as_json(), ensure_ascii=False) + "\n")

@@ -315,7 +315,7 @@ def process(rt: Runtime, fetch_event_id: int) -> ProcessOutcome:
             )
             return ProcessOutcome(None, False, 0, "no body found")
         body, attachments = _with_attachment_texts(session, event, html, article.body)
-        metrics = extract_metrics(body)
+        metrics = extract_metrics(body, title=article.title)
         outcome = store_version(
             session,
             report,
