@@ -267,9 +267,18 @@ def _drop_keeping_tail(element: lxml.html.HtmlElement) -> None:
 def block_text(element: lxml.html.HtmlElement, skip: Callable[[lxml.html.HtmlElement], bool] | None = None) -> str:
     """The element's text with a line break around every block and a tab after every cell (no mutation).
 
+    Line breaks and tabs of the page's source are whitespace, as a browser shows them (kept in
+    <pre>); inside a table cell a block break is a space, so a table row stays one line of cells.
     `skip` leaves out the subtrees it accepts (their tails stay: they belong to the parent).
     """
     out: list[str] = []
+    cells = 0  # data cells open around the current node
+    kinds: list[bool] = []  # per open cell: a data cell (True) or a layout cell holding the page (False)
+    pre = 0
+
+    def text(value: str) -> None:
+        out.append(value if pre else _SOURCE_BREAK.sub(" ", value))
+
     walker = lxml.etree.iterwalk(element, events=("start", "end"))
     for event, node in walker:
         if not isinstance(node.tag, str):
@@ -278,20 +287,38 @@ def block_text(element: lxml.html.HtmlElement, skip: Callable[[lxml.html.HtmlEle
             if skip is not None and node is not element and skip(node):
                 walker.skip_subtree()
                 if node.tail:
-                    out.append(node.tail)
+                    text(node.tail)
                 continue
-            if node.tag in BLOCK_TAGS and node.tag not in CELL_TAGS:  # a table row stays one line of cells
-                out.append("\n")
-            if node.text:
-                out.append(node.text)
-        else:
             if node.tag in CELL_TAGS:
+                data = node is not element and _data_cell(node)
+                kinds.append(data)
+                cells += data
+            elif node.tag in BLOCK_TAGS:
+                out.append(" " if cells and node.tag not in _TABLE_TAGS else "\n")
+            pre += node.tag == "pre"
+            if node.text:
+                text(node.text)
+        else:
+            pre -= node.tag == "pre"
+            if node.tag in CELL_TAGS:
+                cells -= kinds.pop() if kinds else 0
                 out.append("\t")
             elif node.tag in BLOCK_TAGS:
-                out.append("\n")
+                out.append(" " if cells and node.tag not in _TABLE_TAGS else "\n")
             if node.tail and node is not element:
-                out.append(node.tail)
+                text(node.tail)
     return "".join(out)
+
+
+_SOURCE_BREAK = re.compile(r"[\r\n\t\f\v]")
+
+
+def _data_cell(cell: lxml.html.HtmlElement) -> bool:
+    """A cell of a data table (a figure, a label, a short note), not a layout cell holding paragraphs."""
+    return cell.find(".//table") is None and len(cell.text_content()) <= 200
+
+
+_TABLE_TAGS = frozenset({"table", "tr", "tbody", "thead"})  # a table inside a cell keeps its own rows
 
 
 def is_widget(element: lxml.html.HtmlElement) -> bool:

@@ -649,3 +649,32 @@ def test_a_body_that_is_mostly_a_data_table_keeps_every_row_and_its_header() -> 
     assert lines[0] == _squash("现将各区物业服务收费标准公示如下：")
     assert lines[1:] == [_squash("".join(row)) for row in [("区域", "类型", "收费标准", "有效期"), *FEE_ROWS]]
     assert article.warnings == ()
+
+
+def test_line_breaks_of_the_page_source_inside_a_paragraph_do_not_split_it() -> None:
+    page = article_page(body=[]).replace(
+        '<div class="article-content" id="zoom">',
+        '<div class="article-content" id="zoom"><p>全年受理政务服务事项\n12.6万件，\n按时办结率99.8%。</p>'
+        "<p>网上可办率达到98%，比上年提高3个百分点。</p>",
+    )
+    assert extract_article(page).body.splitlines()[0] == "全年受理政务服务事项 12.6万件， 按时办结率99.8%。"
+
+
+def test_a_data_table_row_stays_one_line_when_a_cell_holds_several_paragraphs() -> None:
+    table = (
+        "<table><tr><td><p>序</p><p>号</p></td><td><p>土地</p><p>面积（亩）</p></td><td>容积率</td></tr>"
+        "<tr><td>1</td><td>75.62</td><td>≤2.2</td></tr></table>"
+    )
+    page = article_page(body=["现将出让地块的基本情况公告如下："]).replace(
+        "</p>\n    </div>", f"</p>{table}\n    </div>", 1
+    )
+    lines = extract_article(page).body.splitlines()
+    assert lines[1:] == ["序 号\t土地 面积（亩）\t容积率", "1\t75.62\t≤2.2"]
+
+
+def test_a_layout_table_cell_holding_the_article_keeps_its_paragraphs_as_lines() -> None:
+    content = paragraphs(NOTICE_BODY)
+    page = f"""<html><head><title>{NOTICE_TITLE}_青禾市人民政府</title></head><body>{NAV}
+<table width="1000"><tr><td width="200">{_menu(RELATED, "left")}</td>
+<td class="content"><h1>{NOTICE_TITLE}</h1>{content}</td></tr></table>{FOOTER}</body></html>"""
+    assert_body_once_in_order(extract_article(page), NOTICE_BODY)
