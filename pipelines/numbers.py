@@ -2,8 +2,15 @@
 
 `parse_number` reads ONE numeral expression as written in Chinese government text:
 一千零一十, 两千六 (2600), 三万五 (35000), 壹佰贰拾, 廿二, 1.2万, 16.4亿, 100万三千, 2,667, ５,
-负十, 零点零一, 三分之一, 百分之九十, 1.232e+15, 二〇二四 (digit by digit). Decimal throughout, so
-16.4亿 is exactly 1640000000. Anything else is None: never an exception, never a guess.
+负十, 零点零一, 三分之一, 百分之九十, 1.232e+15, 二〇二四 (digit by digit), 1 3/5 and 三又三分之一
+(mixed fractions). Decimal throughout, so 16.4亿 is exactly 1640000000. Anything else is None:
+never an exception, never a guess.
+
+Two spoken forms are not one exact number, so `parse_number` refuses them and each has its own reader:
+- `parse_approximate`: 余/多/几/来 inside a numeral (十余万, 一千多万, 48万余) give the value the
+  numeral names and a flag that it is approximate (`over` for 余/多/几, `about` for 来);
+- `parse_range`: two adjacent ascending digits (一两, 三四十, 两三千) give both ends; read as one
+  number they would be misreadings (三四 is not 34).
 
 Measured against cn2an (the common library): cn2an rejects mixed forms such as 100万三千 and
 colloquial 三万五, and returns floats; this parser is exact and covers both (see tests/test_numbers.py).
@@ -62,6 +69,15 @@ POINT = ("点", "點")
 NEGATIVE = ("负", "負", "-", "−", "－")
 POSITIVE = ("正", "+", "＋")
 
+# 余/多/几/来 after a numeral: "more than" (余, 多, 几) or "about" (来) the value it names.
+APPROXIMATE_MARKERS = frozenset("余多几来")
+# Characters that only digit-by-digit readouts use (二〇二四, 幺八九): they make a readout certain.
+READOUT_ONLY = frozenset("零〇○幺洞")
+# 两 counts things and never reads out a digit: 两两 is "in pairs", 一两 "one or two".
+NEVER_READOUT = frozenset("两兩俩倆")
+_BIG_UNIT_RANK: dict[str, Decimal] = {name: multiplier for names, multiplier in BIG_UNITS for name in names}
+_UNIT_CHARS = frozenset(SMALL_UNITS) | frozenset(_BIG_UNIT_RANK) | frozenset(TENS_WORDS)
+
 NUMERAL_CHARS = frozenset(
     "".join(DIGITS) + "".join(SMALL_UNITS) + "兆亿億万萬" + "".join(TENS_WORDS) + "".join(POINT) + "0123456789."
 )
@@ -71,28 +87,43 @@ _GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _SCIENTIFIC = re.compile(r"^\d+(?:\.\d+)?[eE][+-]?\d+$")
 _ARABIC_RUN = re.compile(r"\d+(?:\.\d+)?")
 _GROUP_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_BIG_RUN = re.compile("[" + "".join(_BIG_UNIT_RANK) + "]*")
+# What may follow the two digits of a colloquial range: one small unit, then magnitudes (三四百万).
+_RANGE_TAIL = re.compile("[" + "".join(SMALL_UNITS) + "]?" + _BIG_RUN.pattern)
+_ARABIC_TAIL = re.compile(r"[\d.,]+$")
+_SLASH_SPACES = re.compile(r" *([/／]) *")
+# A whole number and a fraction: 1 3/5, 2又1/2, 三又三分之一.
+_MIXED = re.compile(r"^(?P<whole>[^ 又]+)(?: +|又)(?P<fraction>[^ 又]+)$")
+_FRACTION_TERM = re.compile(r"\d+|[" + "".join(DIGITS) + "".join(SMALL_UNITS) + "]+")
+_PERCENT_WORDS = ("百分之", "千分之", "万分之")
 # A sum of money in words: 壹拾壹元整, 玖仟陆佰陆拾伍圆壹角捌分, 壹佰元零伍分.
 _MONEY = re.compile(r"^(?P<yuan>.+?)[元圆圓](?:零?(?P<jiao>.)角)?(?:零?(?P<fen>.)分)?[整正]?$")
 
 
 def parse_number(text: str) -> Decimal | None:
-    """The exact value of one numeral expression, or None when `text` is not one."""
-    if not isinstance(text, str):
-        return None
-    s = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
-    if not s or len(s) > 200:
+    """The exact value of one numeral expression, or None when `text` is not one.
+
+    Approximate numerals (十余万) and colloquial ranges (三四十) name no single exact value, so
+    they are None here: read them with `parse_approximate` and `parse_range`.
+    """
+    s = _normalise(text)
+    if s is None:
         return None
     sign = 1
     if s.startswith(NEGATIVE):
-        sign, s = -1, s[1:]
+        sign, s = -1, s[1:].lstrip(" ")
     elif s.startswith(POSITIVE):
-        s = s[1:]
+        s = s[1:].lstrip(" ")
     if not s:
         return None
+    s = _SLASH_SPACES.sub(r"\1", s)  # 3 / 4 is 3/4; only a space between numbers can mean "and"
+    mixed = "又" in s or (" " in s and ("/" in s or "分之" in s))
+    if not mixed:
+        s = s.replace(" ", "")
     with localcontext() as ctx:
         ctx.prec = 210
         try:
-            value = _parse_unsigned(s)
+            value = _mixed(s) if mixed else _parse_unsigned(s)
             if value is not None and value.is_finite() and value == value.to_integral_value():
                 value = value.quantize(Decimal(1))  # 16.4亿 is 1640000000, not 1.64E+9
         except (InvalidOperation, DivisionByZero, ValueError, OverflowError):
@@ -100,6 +131,133 @@ def parse_number(text: str) -> Decimal | None:
     if value is None or not value.is_finite():
         return None
     return -value if sign < 0 else value
+
+
+def parse_approximate(text: str) -> tuple[Decimal, bool] | None:
+    """(value, approximate) of a numeral that may hold one 余/多/几/来, or None.
+
+    Reports write 十余万 (100000), 一千多万 (10000000), 二十几万 (200000), 48万余 (480000), 500余万,
+    三十来: the numeral names a round value and the marker says the true one is above it (余, 多,
+    几: the guideline's `over`) or near it (来, spoken "about"). The value is the numeral without
+    its marker, magnitude kept; `approximate` is True when a marker was there, and a plain numeral
+    gives (its exact value, False).
+
+    The marker must sit where Chinese puts it: after an Arabic integer (1225余万, 60多), a unit
+    (十余, 三百余, 一千多万) or a magnitude at the end (48万余, 万余 = 一万余), and before nothing
+    but a larger magnitude (十余万, 一万多亿). Anything else is no numeral and gives None:
+    a marker first (余三, 几十, 几百: a vague quantity with no number, which the guideline counts
+    as no metric), two markers (多多), a marker after a bare Chinese digit (三多), a digit or unit
+    after it (十余五, 一百几十), a decimal before it (1.5余万), a sign, or a colloquial range.
+    """
+    s = _normalise(text)
+    if s is None:
+        return None
+    if APPROXIMATE_MARKERS.isdisjoint(s):
+        value = parse_number(s)
+        return None if value is None else (value, False)
+    s = s.replace(" ", "")  # 294 余万
+    at = [i for i, ch in enumerate(s) if ch in APPROXIMATE_MARKERS]
+    if len(at) > 1:
+        return None
+    head, tail = s[: at[0]], s[at[0] + 1 :]
+    if not head or head.startswith(NEGATIVE + POSITIVE) or not _BIG_RUN.fullmatch(tail):
+        return None
+    before = head[-1]
+    if before.isdigit():
+        run = _ARABIC_TAIL.search(head)
+        if run is None or "." in run.group(0):
+            return None  # 1.5余万: a decimal is already as precise as it means to be
+    elif before not in _UNIT_CHARS:
+        return None  # 三多, 一百零余: no unit for the marker to round
+    if tail and any(_BIG_UNIT_RANK[ch] >= _BIG_UNIT_RANK[tail[0]] for ch in head if ch in _BIG_UNIT_RANK):
+        return None  # 48万余万, 三亿多万: the magnitude after the marker must scale all before it
+    if head in _BIG_UNIT_RANK:
+        head = "一" + head  # 万余 is 一万余
+    value = parse_number(head + tail)
+    return None if value is None else (value, True)
+
+
+def parse_range(text: str) -> tuple[Decimal, Decimal] | None:
+    """(low, high) of a colloquial range, or None.
+
+    Spoken Chinese gives a range as two adjacent ascending digits sharing what follows: 一两 (1, 2),
+    三四 (3, 4), 两三千 (2000, 3000), 三四十 (30, 40), 三四百万, 一二百, and after a leading part
+    十一二 (11, 12), 一百二三十 (120, 130), 三万五六 (35000, 36000). Each end is the numeral with one
+    of the two digits left out. The guideline records both ends; the digits run together (34) would
+    be a misreading, so `parse_number` refuses these. Non-adjacent pairs (三五, "a few"),
+    descending pairs, repeats and longer digit runs (一二三) are no range: None.
+    """
+    s = _normalise(text)
+    if s is None:
+        return None
+    s = s.replace(" ", "")
+    for word, spelled in TENS_WORDS.items():
+        s = s.replace(word, spelled)  # 廿三四 is 二十三四
+    at = _range_pair(s)
+    if at is None:
+        return None
+    low = parse_number(s[:at] + s[at] + s[at + 2 :])
+    high = parse_number(s[:at] + s[at + 1] + s[at + 2 :])
+    if low is None or high is None or not low < high:
+        return None
+    return low, high
+
+
+def _normalise(text: object) -> str | None:
+    """NFKC (full-width digits, ideographic spaces), trimmed; None for non-strings and huge inputs."""
+    if not isinstance(text, str):
+        return None
+    s = unicodedata.normalize("NFKC", text).strip()
+    if not s or len(s.replace(" ", "")) > 200:
+        return None
+    return s
+
+
+def _range_pair(s: str) -> int | None:
+    """Where the two digits of a colloquial range start in `s`, or None when `s` has no such shape.
+
+    Shape: [a part ending in a unit] + digit n + digit n+1 + [a small unit] [magnitudes].
+    """
+    for i in range(len(s) - 1):
+        first, second = s[i], s[i + 1]
+        if first not in DIGITS or second not in DIGITS or first in READOUT_ONLY or second in READOUT_ONLY:
+            continue
+        if DIGITS[first] == 0 or DIGITS[second] != DIGITS[first] + 1:
+            continue
+        if (i == 0 or s[i - 1] in _UNIT_CHARS) and _RANGE_TAIL.fullmatch(s, i + 2):
+            return i
+    return None
+
+
+def _mixed(s: str) -> Decimal | None:
+    """A whole number and a proper fraction (1 3/5 is 1.6, 2又1/2 is 2.5), or None.
+
+    Anything else with a space or 又 before a fraction is refused rather than guessed: 1 5/3 or
+    1 000/5 could be a misplaced space as well as a mixed number. 三又三分之一 is 3 plus 三分之一 at
+    the 28 significant digits any fraction gets here (3.3333333333333333333333333333).
+    """
+    match = _MIXED.match(s)
+    if match is None:
+        return None
+    whole = _plain(match.group("whole"))
+    fraction = match.group("fraction")
+    if whole is None or whole != whole.to_integral_value() or fraction.startswith(_PERCENT_WORDS):
+        return None
+    if fraction.count("/") == 1:
+        numerator, _, denominator = fraction.partition("/")
+    elif fraction.count("分之") == 1:
+        denominator, _, numerator = fraction.partition("分之")
+    else:
+        return None
+    if not (_FRACTION_TERM.fullmatch(numerator) and _FRACTION_TERM.fullmatch(denominator)):
+        return None  # 1 3/5万: the terms of a fraction are plain whole numbers
+    top, bottom = _plain(numerator), _plain(denominator)
+    if top is None or bottom is None or top != top.to_integral_value() or bottom != bottom.to_integral_value():
+        return None
+    if not 0 < top < bottom:
+        return None
+    part = _ratio(top, bottom)
+    return None if part is None else whole + part
 
 
 def _parse_unsigned(s: str) -> Decimal | None:
@@ -160,7 +318,9 @@ def _plain(s: str) -> Decimal | None:
     for point in POINT:
         whole, found, fraction = s.partition(point)
         if found and whole and fraction and all(ch in DIGITS or ch.isdigit() for ch in fraction):
-            high = _with_big_units(whole)  # 三十九亿零六百二十五万点零一
+            high = _readout(whole, before_point=True)  # 一二点三零 is 12.3
+            if high is None:
+                high = _with_big_units(whole)  # 三十九亿零六百二十五万点零一
             low = _section("零" + point + fraction)
             return None if high is None or low is None else high + low
     return _with_big_units(s)
@@ -205,13 +365,29 @@ def _section(s: str) -> Decimal | None:
             digits = "".join(str(DIGITS[ch]) for ch in fraction)
         else:
             return None
-        base = _section(whole)
+        base = _readout(whole, before_point=True)
+        if base is None:
+            base = _section(whole)
         if base is None:
             return None
         return base + Decimal("0." + digits)
     if len(s) > 1 and all(ch in DIGITS for ch in s):
-        return Decimal("".join(str(DIGITS[ch]) for ch in s))  # 二〇二四
+        return _readout(s, before_point=False)  # 二〇二四; 三四 and 三五 are None
     return _units(s)
+
+
+def _readout(s: str, *, before_point: bool) -> Decimal | None:
+    """Digits read one by one (二〇二四 is 2024), or None when `s` is no digit readout.
+
+    Two different digits alone are how Chinese says "n or m" (三四, 一二, 三五), not a code: a
+    readout needs three digits or more, a repeat (一一), a character only readouts use (〇, 零, 幺),
+    or a decimal point after it (一二点三). 两 is never a readout digit.
+    """
+    if len(s) < 2 or not all(ch in DIGITS for ch in s) or not NEVER_READOUT.isdisjoint(s):
+        return None
+    if not (before_point or len(s) >= 3 or len(set(s)) == 1 or not READOUT_ONLY.isdisjoint(s)):
+        return None
+    return Decimal("".join(str(DIGITS[ch]) for ch in s))
 
 
 def _tokens(s: str) -> list[tuple[str, Decimal, bool]] | None:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipelines.numbers import parse_number
+from pipelines.numbers import parse_approximate, parse_number, parse_range
 
 
 @pytest.mark.parametrize(
@@ -75,3 +75,46 @@ def test_what_is_not_one_numeral_is_none(text: str) -> None:
 def test_non_strings_and_huge_inputs_are_none_not_errors() -> None:
     assert parse_number(None) is None  # type: ignore[arg-type]
     assert parse_number("一" * 10_000) is None
+
+
+# The guideline's settled cases (../shared/spec/metrics-annotation.md), on the numeral alone.
+
+
+@pytest.mark.parametrize(
+    ("numeral", "value"),
+    [
+        ("十余万", "100000"),
+        ("一千多万", "10000000"),
+        ("二十几万", "200000"),
+        ("48万余", "480000"),
+        ("500余万", "5000000"),
+    ],
+)
+def test_settled_approximate_chinese_numerals_keep_their_magnitude_and_are_approximate(
+    numeral: str, value: str
+) -> None:
+    assert parse_approximate(numeral) == (Decimal(value), True)
+
+
+@pytest.mark.parametrize(
+    ("numeral", "low", "high"),
+    [("一两", "1", "2"), ("三四", "3", "4"), ("两三千", "2000", "3000"), ("三四十", "30", "40")],
+)
+def test_settled_colloquial_ranges_give_both_ends(numeral: str, low: str, high: str) -> None:
+    assert parse_range(numeral) == (Decimal(low), Decimal(high))
+
+
+@pytest.mark.parametrize("numeral", ["一两", "三四", "两三千", "三四十"])
+def test_settled_colloquial_ranges_are_never_one_number(numeral: str) -> None:
+    assert parse_number(numeral) is None
+
+
+@pytest.mark.parametrize("text", ["数亿", "几十", "几百", "多个"])
+def test_settled_vague_quantities_with_no_number_are_no_numeral(text: str) -> None:
+    assert parse_number(text) is None
+    assert parse_approximate(text) is None
+    assert parse_range(text) is None
+
+
+def test_mixed_fraction_one_and_three_fifths_is_one_point_six() -> None:
+    assert parse_number("1 3/5") == Decimal("1.6")
