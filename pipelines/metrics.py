@@ -17,12 +17,13 @@ from typing import Literal
 
 from pipelines import metric_vocab as vocab
 from pipelines.metric_names import indicator_name
-from pipelines.numbers import parse_number
+from pipelines.metric_tables import TableFigure, table_figures, table_rows
+from pipelines.numbers import parse_number, parse_range
 from pipelines.textnorm import shadow
 
 Qualifier = Literal["exact", "about", "over", "under"]
 
-EXTRACTOR_VERSION = "1.2.0"
+EXTRACTOR_VERSION = "1.3.0"
 MAX_EVIDENCE = 300
 
 # A numeral: Arabic (thousands groups, decimals) with optional Chinese magnitudes and a
@@ -98,6 +99,8 @@ def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
     ends = [m.start() for m in _SENTENCE_END.finditer(norm)] if hits else []
     metrics: list[Metric] = []
     previous: tuple[_Hit, Qualifier] | None = None
+    tables = table_figures(norm, {hit.start for hit in hits})
+    names_in_tables = _table_names(norm, hits)
     for index, hit in enumerate(hits):
         sentence_start, sentence_end = _sentence_bounds(ends, hit.start, hit.end, len(norm))
         ev_start, ev_end = _evidence_window(norm, sentence_start, sentence_end, hit.start, hit.end)
@@ -110,13 +113,62 @@ def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
         adjusted = _adjustment(norm, hit, hits, index)
         if adjusted is not None:
             target = adjusted
+        if hit.start in names_in_tables:
+            name, row_start, row_end = names_in_tables[hit.start]
+            ev_start, ev_end = _evidence_window(norm, row_start, row_end, hit.start, hit.end)
+            evidence = text[ev_start:ev_end].strip()
+            metrics.append(Metric(name, hit.value, hit.unit, qualifier, target, evidence, hit.start, hit.end))
+            continue
         for rank, named in enumerate(indicator_name(norm, sentence_start, hit.start, hit.end, sentence_end)):
             if rank:
                 # 参与率、合格率均达100%: a later indicator's evidence begins at its own words.
                 ev_start, ev_end = _evidence_window(norm, named.at, sentence_end, hit.start, hit.end)
                 evidence = text[ev_start:ev_end].strip()
             metrics.append(Metric(named.name, hit.value, hit.unit, qualifier, target, evidence, hit.start, hit.end))
+    for figure in tables:
+        target = _is_target(norm, figure.row_start, figure.row_end, _as_hit(figure), zones)
+        ev_start, ev_end = _evidence_window(norm, figure.row_start, figure.row_end, figure.start, figure.end)
+        metrics.append(
+            Metric(
+                figure.name,
+                figure.value,
+                figure.unit,
+                figure.qualifier,  # type: ignore[arg-type]
+                target,
+                text[ev_start:ev_end].strip(),
+                figure.start,
+                figure.end,
+            )
+        )
+    metrics.sort(key=lambda m: m.start)
     return metrics
+
+
+def _as_hit(figure: TableFigure) -> _Hit:
+    return _Hit(figure.start, figure.end, figure.end, figure.value, figure.unit, False)
+
+
+def _table_names(norm: str, hits: list[_Hit]) -> dict[int, tuple[str, int, int]]:
+    """Names by row and column for the running-text hits that sit in a table's cells."""
+    found: dict[int, tuple[str, int, int]] = {}
+    for rows in table_rows(norm):
+        header = rows[0]
+        if any(re.fullmatch(r"[≤≥<>]?\d+(?:\.\d+)?", c.text) for c in header):
+            continue
+        labels = [re.sub(r"[（(][^）)]*[）)]", "", "".join(c.text.split())) for c in header]
+        for row in rows[1:]:
+            if len(row) > len(labels):
+                continue
+            shift = len(labels) - len(row)
+            key = next((c.text for i, c in enumerate(row) if re.search(r"编号|名称|项目|地块", labels[i + shift])), "")
+            for i, cell in enumerate(row):
+                for hit in hits:
+                    if cell.start <= hit.start < cell.end and hit.start not in found:
+                        words = re.split(r"[、；;，,：:]", norm[cell.start : hit.start])[-1]
+                        words = re.sub(r"[\d.]+$", "", words)
+                        name = "".join((key + words + labels[i + shift]).split())[:40]
+                        found[hit.start] = (name, row[0].start, row[-1].end)
+    return found
 
 
 def _numbers_with_units(norm: str, text: str) -> list[_Hit]:
@@ -184,18 +236,8 @@ def _adjustment(norm: str, hit: _Hit, hits: list[_Hit], index: int) -> bool | No
 
 
 def _colloquial_range(raw: str) -> tuple[Decimal, Decimal] | None:
-    """一两 (1, 2), 两三千 (2000, 3000), 三四十 (30, 40), 十一二 (11, 12): both ends, or None."""
-    match = _COLLOQUIAL_RANGE.match(raw)
-    if match is None:
-        return None
-    low, high = (parse_number(d) for d in match.group(1, 2))
-    if low is None or high is None or high != low + 1:
-        return None
-    tens = Decimal(10) if raw.startswith("十") else Decimal(0)
-    scale = parse_number("一" + match.group(3)) if match.group(3) else Decimal(1)
-    if scale is None:
-        return None
-    return (tens + low) * scale, (tens + high) * scale
+    """一两 (1, 2), 两三千 (2000, 3000), 三四十 (30, 40), 二十七八 (27, 28): both ends, or None."""
+    return parse_range(raw)
 
 
 def _restates_previous(norm: str, start: int, value: Decimal, previous: _Hit) -> bool:

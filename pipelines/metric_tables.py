@@ -1,0 +1,200 @@
+"""Tables in a report body: each figure named by its row and column, with the column's unit.
+
+The page reader writes a data table's row as one line of tab-separated cells. A run of such
+lines is a table; its first row, when it holds no bare figure, is the header. A column header
+often carries the unit the cells leave out (土地面积（亩）, 参考地价(万元/亩), 单位：万元 above the
+table), and the row's key cell (编号, 名称, 项目 …) says which thing the row is about. So a cell
+figure is named `row key + words before it in the cell + column header`, takes the header's unit
+(its magnitude applied: 1850 in a 万元/亩 column is 18500000 元/亩), and a ≤/≥ before it is a bound.
+Rows with fewer cells than the header (cells merged across rows on the left) are aligned right.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pipelines.numbers import parse_number
+
+_HEADER_UNIT = re.compile(r"[（(]\s*(?:单位\s*[:：])?\s*([^（）()]{1,12}?)\s*[）)]")
+_CAPTION_UNIT = re.compile(r"单位\s*[:：]\s*([^\s，。；,;]{1,10})")
+_MAGNITUDES = {"万": Decimal(10) ** 4, "亿": Decimal(10) ** 8, "千": Decimal(1000), "百": Decimal(100)}
+_KNOWN_UNITS = re.compile(
+    r"^(?:元|亩|平方米|平方公里|公顷|立方米|米|公里|吨|千克|公斤|个|项|件|人|人次|户|家|套|栋|层|年|个月|月|天|日|小时|%|"
+    r"元/亩|元/平方米|元/人|元/月|元/吨|元/套|元/户|平方米/人)$"
+)
+# Columns that hold identifiers, not quantities.
+_ID_COLUMN = re.compile(r"序号|编号|代码|电话|号码|日期|时间|年份|邮编|编码|证号|身份证")
+# Headers of a row's key cell: what the row is about.
+_KEY_WORDS = (
+    "编号", "名称", "品名", "品目", "项目", "地块", "宗地", "指标", "单位", "区域", "地区", "街道", "乡镇", "区县",
+    "部门", "类别", "类型", "内容",
+)  # fmt: skip
+_KEY_COLUMN = re.compile("|".join(_KEY_WORDS))
+# Headers that name a unitless measure (a ratio, a density, a coefficient): its figures are metrics.
+_RATIO_COLUMN = re.compile(r"率|比|系数|密度|指数|倍数|得分|分值|评分")
+_FIGURE = re.compile(r"(?P<bound>[≤≥<>＜＞]=?)?\s*(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?![\d.])")
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TableFigure:
+    """A figure of a table cell: where it is, its value and unit by the column, its name by row and column."""
+
+    start: int
+    end: int
+    value: Decimal
+    unit: str
+    qualifier: str
+    name: str
+    row_start: int
+    row_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    label: str  # header words without the unit
+    unit: str | None
+    scale: Decimal
+
+
+def table_rows(norm: str) -> list[list[list[Cell]]]:
+    """Runs of two or more tab lines: tables as rows of cells (offsets into `norm`).
+
+    A few short lines without a tab between rows (the single cells of rows whose other cells are
+    merged from above) do not end the table; they are no row of it either.
+    """
+    tables: list[list[list[Cell]]] = []
+    current: list[list[Cell]] = []
+    gap = 0
+    offset = 0
+    for line in norm.split("\n"):
+        if "\t" in line:
+            cells, at = [], offset
+            for part in line.split("\t"):
+                stripped = part.strip()
+                if stripped:
+                    lead = len(part) - len(part.lstrip())
+                    cells.append(Cell(at + lead, at + lead + len(stripped), stripped))
+                at += len(part) + 1
+            if cells:
+                current.append(cells)
+            gap = 0
+        elif current:
+            gap += 1
+            if gap > 4 or len(line.strip()) > 40:
+                if len(current) >= 2:
+                    tables.append(current)
+                current, gap = [], 0
+        offset += len(line) + 1
+    if len(current) >= 2:
+        tables.append(current)
+    return tables
+
+
+def _column(header: str, default_unit: tuple[str, Decimal] | None) -> _Column:
+    compact = "".join(header.split())
+    label = _HEADER_UNIT.sub("", compact)
+    for found in _HEADER_UNIT.finditer(compact):  # 平均备案价格（毛坯）（元/平方米）: the parenthesis naming a unit
+        unit_text, scale = found.group(1), Decimal(1)
+        if unit_text[:1] in _MAGNITUDES and len(unit_text) > 1:
+            scale, unit_text = _MAGNITUDES[unit_text[0]], unit_text[1:]
+        if _KNOWN_UNITS.match(unit_text):
+            return _Column(label, unit_text, scale)
+    if default_unit is not None:
+        return _Column(label, default_unit[0], default_unit[1])
+    return _Column(label, None, Decimal(1))
+
+
+def _caption_unit(norm: str, table_start: int) -> tuple[str, Decimal] | None:
+    """单位：万元 on the line above a table applies to its columns that name no unit."""
+    above = norm[max(0, norm.rfind("\n", 0, max(0, table_start - 1)) + 1) : table_start]
+    found = _CAPTION_UNIT.search(above)
+    if not found:
+        return None
+    unit = found.group(1)
+    scale = Decimal(1)
+    if unit[:1] in _MAGNITUDES and len(unit) > 1:
+        scale, unit = _MAGNITUDES[unit[0]], unit[1:]
+    return (unit, scale) if _KNOWN_UNITS.match(unit) else None
+
+
+def _is_header(row: list[Cell]) -> bool:
+    return not any(re.fullmatch(r"[≤≥<>＜＞]?=?\s*\d+(?:\.\d+)?", cell.text) for cell in row)
+
+
+def table_figures(norm: str, taken: set[int]) -> list[TableFigure]:
+    """Figures of table cells that the running-text reader did not take (`taken`: their start offsets)."""
+    found: list[TableFigure] = []
+    for rows in table_rows(norm):
+        if not _is_header(rows[0]):
+            continue
+        caption = _caption_unit(norm, rows[0][0].start)
+        columns = [_column(cell.text, caption) for cell in rows[0]]
+        for row in rows[1:]:
+            if len(row) > len(columns) or (_is_header(row) and len(row) == len(columns)):
+                continue
+            shift = len(columns) - len(row)
+            key = _row_key(row, columns, shift)
+            row_start, row_end = row[0].start, row[-1].end
+            for index, cell in enumerate(row):
+                column = columns[index + shift]
+                if cell is key or _ID_COLUMN.search(column.label):
+                    continue
+                found.extend(_cell_figures(cell, column, key, taken, row_start, row_end))
+    return found
+
+
+def _row_key(row: list[Cell], columns: list[_Column], shift: int) -> Cell | None:
+    """The cell naming the row: under the most specific key header (编号 before 名称 before 项目 …)."""
+    best: tuple[int, Cell] | None = None
+    for index, cell in enumerate(row):
+        found = _KEY_COLUMN.search(columns[index + shift].label)
+        if found and not re.fullmatch(r"[\d.]+", cell.text):
+            rank = _KEY_WORDS.index(found.group(0))
+            if best is None or rank < best[0]:
+                best = (rank, cell)
+    return best[1] if best else None
+
+
+def _cell_figures(
+    cell: Cell, column: _Column, key: Cell | None, taken: set[int], row_start: int, row_end: int
+) -> list[TableFigure]:
+    figures: list[TableFigure] = []
+    for match in _FIGURE.finditer(cell.text):
+        start = cell.start + match.start("num")
+        if start in taken:
+            continue
+        after = cell.text[match.end() : match.end() + 1]
+        if after and ((after.isalpha() and not after.isascii()) or after in "%％"):
+            continue  # a unit follows: the running-text reader read (or rejected) it
+        if column.unit is None and not _RATIO_COLUMN.search(column.label):
+            continue
+        value = parse_number(match.group("num").replace(",", ""))
+        if value is None:
+            continue
+        bound = match.group("bound") or ""
+        qualifier = "under" if bound[:1] in "≤<＜" and bound else "over" if bound else "exact"
+        words = re.sub(r"[\d.,，、；;：:（）()≤≥<>＜＞=\s]+$", "", cell.text[: match.start()])
+        words = re.split(r"[、；;，,]", words)[-1] if words else ""
+        name = (key.text if key else "") + words + column.label
+        figures.append(
+            TableFigure(
+                start,
+                cell.start + match.end("num"),
+                value * column.scale,
+                column.unit or "",
+                qualifier,
+                "".join(name.split())[:40],
+                row_start,
+                row_end,
+            )
+        )
+    return figures

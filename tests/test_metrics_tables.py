@@ -1,0 +1,71 @@
+"""Table cells are metrics named by their row and column, with the unit their column header gives.
+
+The page reader writes a data table's row as one line of tab-separated cells (tests/test_reader_pages.py);
+these tables are written that way by hand, with invented figures.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pipelines.metrics import extract_metrics
+
+LAND = "\n".join(
+    [
+        "现将出让地块的基本情况公告如下：",
+        "序号\t地块编号\t土地面积（亩）\t容积率\t参考地价(万元/亩)\t联系电话",
+        "1\tQH2024-01号\t75.62\t≤2.2\t1850\t0571-12345678",
+        "2\tQH2024-02号\t101\t≤2.5\t1820\t0571-12345679",
+    ]
+)
+
+
+def _by_value() -> dict[Decimal, tuple[str, str, str]]:
+    return {m.value: (m.unit, m.qualifier, m.name) for m in extract_metrics(LAND)}
+
+
+def test_a_cell_figure_takes_the_unit_of_its_column_header() -> None:
+    assert _by_value()[Decimal("75.62")][0] == "亩"
+
+
+def test_the_magnitude_of_a_header_unit_is_applied() -> None:
+    assert _by_value()[Decimal(18500000)][0] == "元/亩"
+
+
+def test_a_cell_figure_is_named_by_its_row_key_and_its_column() -> None:
+    assert _by_value()[Decimal("75.62")][2] == "QH2024-01号土地面积"
+
+
+def test_a_bound_sign_in_a_cell_is_the_qualifier_of_a_unitless_ratio() -> None:
+    assert _by_value()[Decimal("2.5")][:2] == ("", "under")
+
+
+def test_identifier_columns_give_no_metrics() -> None:
+    values = set(_by_value())
+    assert Decimal(1) not in values and Decimal(2) not in values  # 序号
+    assert not any(v > 10**8 for v in values)  # phone numbers
+
+
+def test_a_unit_caption_above_the_table_applies_to_its_columns() -> None:
+    text = "单位：万元\n项目名称\t预算金额\t执行金额\n道路维修\t120\t98.5\n绿化养护\t60\t57"
+    found = {(m.value, m.unit) for m in extract_metrics(text)}
+    assert {(Decimal(1200000), "元"), (Decimal(985000), "元"), (Decimal(600000), "元")} <= found
+
+
+def test_rows_missing_merged_cells_on_the_left_are_aligned_right() -> None:
+    text = "\n".join(
+        [
+            "出让方式\t序号\t地块编号\t土地面积（亩）",
+            "拍卖\t1\tQH2024-01号\t75.62",
+            "2\tQH2024-02号\t101",
+        ]
+    )
+    named = {m.value: m.name for m in extract_metrics(text)}
+    assert named[Decimal(101)] == "QH2024-02号土地面积"
+
+
+def test_a_figure_with_its_own_unit_in_a_cell_is_named_by_row_and_column() -> None:
+    text = "地块编号\t出让年限\t竞买保证金\nQH2024-01号\t居住70年\t1.5亿元\nQH2024-02号\t居住70年\t7亿元"
+    names = [(m.value, m.unit, m.name) for m in extract_metrics(text)]
+    assert (Decimal(700000000), "元", "QH2024-02号竞买保证金") in names
+    assert (Decimal(70), "年", "QH2024-01号居住出让年限") in names
