@@ -134,15 +134,26 @@ class Contender:
     repeats: int  # extraction runs per document; the fastest is timed, to damp scheduler noise
 
 
+class Body(str):
+    """A page body that remembers its page's title: the CLI hands both to extraction."""
+
+    page_title: str = ""
+
+
 def govreports_text(doc: Document) -> str:
-    """What `govreports extract FILE` hands to extraction: the page body, or the cleaned report text."""
-    return extract_article(doc.source).body if doc.is_page else clean_text(doc.source)
+    """What `govreports extract FILE` hands to extraction: the page body (with its title), or the report text."""
+    if not doc.is_page:
+        return clean_text(doc.source)
+    article = extract_article(doc.source)
+    body = Body(article.body)
+    body.page_title = article.title
+    return body
 
 
 def govreports(text: str) -> list[Record]:
     """Metrics as the CLI exports them, plus `confidence` when Metric has it (it may not be in as_json yet)."""
     records = []
-    for metric in extract_metrics(text):
+    for metric in extract_metrics(text, title=getattr(text, "page_title", "")):
         record = metric.as_json()
         confidence = getattr(metric, "confidence", None)
         if confidence is not None:

@@ -59,6 +59,7 @@ class Metric:
     evidence: str
     start: int
     end: int
+    confidence: float = 1.0  # 0..1: how likely the record is right (see _confidence); analysts filter on it
 
     def as_json(self) -> dict[str, object]:
         """The record as the official scorer reads it (value as a JSON number)."""
@@ -72,6 +73,7 @@ class Metric:
             "evidence": self.evidence,
             "start": self.start,
             "end": self.end,
+            "confidence": self.confidence,
         }
 
 
@@ -117,17 +119,24 @@ def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
             name, row_start, row_end = names_in_tables[hit.start]
             ev_start, ev_end = _evidence_window(norm, row_start, row_end, hit.start, hit.end)
             evidence = text[ev_start:ev_end].strip()
-            metrics.append(Metric(name, hit.value, hit.unit, qualifier, target, evidence, hit.start, hit.end))
+            confidence = _confidence(norm, name, hit, evidence, "table")
+            metrics.append(
+                Metric(name, hit.value, hit.unit, qualifier, target, evidence, hit.start, hit.end, confidence)
+            )
             continue
         for rank, named in enumerate(indicator_name(norm, sentence_start, hit.start, hit.end, sentence_end)):
             if rank:
                 # 参与率、合格率均达100%: a later indicator's evidence begins at its own words.
                 ev_start, ev_end = _evidence_window(norm, named.at, sentence_end, hit.start, hit.end)
                 evidence = text[ev_start:ev_end].strip()
-            metrics.append(Metric(named.name, hit.value, hit.unit, qualifier, target, evidence, hit.start, hit.end))
+            confidence = _confidence(norm, named.name, hit, evidence, "text")
+            metrics.append(
+                Metric(named.name, hit.value, hit.unit, qualifier, target, evidence, hit.start, hit.end, confidence)
+            )
     for figure in tables:
         target = _is_target(norm, figure.row_start, figure.row_end, _as_hit(figure), zones)
         ev_start, ev_end = _evidence_window(norm, figure.row_start, figure.row_end, figure.start, figure.end)
+        evidence = text[ev_start:ev_end].strip()
         metrics.append(
             Metric(
                 figure.name,
@@ -135,13 +144,48 @@ def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
                 figure.unit,
                 figure.qualifier,  # type: ignore[arg-type]
                 target,
-                text[ev_start:ev_end].strip(),
+                evidence,
                 figure.start,
                 figure.end,
+                _confidence(norm, figure.name, _as_hit(figure), evidence, "cell"),
             )
         )
     metrics.sort(key=lambda m: m.start)
     return metrics
+
+
+# Units a number gets by default rather than by a written word (a count without measure word, money
+# after a label): right less often.
+_DEFAULTED_UNITS = frozenset({"", "个"})
+_JUNK_NAME = re.compile(r"^[^\u4e00-\u9fffA-Za-z]|[不得须可按在至于以为]$|\d{3,}")
+
+
+def _confidence(norm: str, name: str, hit: _Hit, evidence: str, source: str) -> float:
+    """How likely a record is right, from what made it: 0.9 for a number with a written unit and a
+    clean name in a sentence, less for each weaker sign (a fallback or ragged name, a defaulted unit,
+    a Chinese numeral, a colloquial range, a long sentence, a figure read from a table header's unit).
+    The weights are round numbers, not fitted; bench/extraction.py shows errors gather at the low end."""
+    score = 0.9
+    if name == "指标" or len(name) < 2:
+        score -= 0.35
+    elif len(name) < 4 or len(name) > 30:
+        score -= 0.1
+    if _JUNK_NAME.search(name):
+        score -= 0.15
+    if hit.unit in _DEFAULTED_UNITS:
+        score -= 0.15
+    numeral = norm[hit.start : hit.num_end]
+    if numeral and not numeral[0].isdigit():
+        score -= 0.1
+    if hit.approx_inside:
+        score -= 0.05
+    if source == "cell":
+        score -= 0.1
+    if len(evidence) > 200:
+        score -= 0.05
+    if hit.start > 0 and norm[hit.start - 1] in "（(":
+        score -= 0.1
+    return round(min(1.0, max(0.05, score)), 2)
 
 
 def _as_hit(figure: TableFigure) -> _Hit:

@@ -144,6 +144,15 @@ def test_reports_metrics_and_export_read_what_demo_stored(tmp_path: Path) -> Non
     assert rows and {r["portal"] for r in rows} == {"demo-yangjiang", "demo-heyuan"}
     percent = govreports("metrics", "--unit", "%", env=env)
     assert percent.returncode == 0 and "%" in percent.stdout
+    assert all(0 < r["confidence"] <= 1 for r in rows)  # every record carries the extractor's estimate
+    sure = tmp_path / "sure.jsonl"
+    assert (
+        govreports("export", "--format", "jsonl", "--min-confidence", "0.85", "-o", str(sure), env=env).returncode == 0
+    )
+    kept = [json.loads(line) for line in sure.read_text(encoding="utf-8").splitlines()]
+    assert 0 < len(kept) < len(rows) and all(r["confidence"] >= 0.85 for r in kept)
+    refused = govreports("metrics", "--min-confidence", "7", env=env)
+    assert refused.returncode == 2 and "0 to 1" in refused.stderr
 
 
 def test_text_from_portals_is_printed_literally_never_as_markup() -> None:

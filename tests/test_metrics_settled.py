@@ -206,3 +206,10 @@ def test_a_policy_documents_title_makes_its_figures_targets() -> None:
 def test_a_reports_title_leaves_its_results_results() -> None:
     body = "全年新建保障性住房1200套。\n发放购房补贴3000万元。"
     assert [m.target for m in extract_metrics(body, title="青禾市2024年住房保障工作情况报告")] == [False, False]
+
+
+def test_a_record_with_a_clean_name_and_a_written_unit_is_more_confident_than_a_defaulted_one() -> None:
+    clean = one("全年受理政务服务事项12.6万件。")
+    defaulted = one("按六大模块建设。")
+    assert 0 < defaulted.confidence < clean.confidence <= 1
+    assert clean.as_json()["confidence"] == clean.confidence

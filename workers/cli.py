@@ -196,10 +196,11 @@ def extract(
             sys.stdout.write(json.dumps(metric.as_json(), ensure_ascii=False) + "\n")
         return
     table = Table(title=f"{len(metrics)} metrics in {file.name}")
-    for column in ("name", "value", "unit", "qualifier", "target", "evidence"):
+    for column in ("name", "value", "unit", "qualifier", "target", "conf.", "evidence"):
         table.add_column(column, overflow="fold")
     for m in metrics:
-        table.add_row(m.name, str(m.value), m.unit, m.qualifier, "yes" if m.target else "", m.evidence[:80])
+        target = "yes" if m.target else ""
+        table.add_row(m.name, str(m.value), m.unit, m.qualifier, target, f"{m.confidence:.2f}", m.evidence[:80])
     out.print(table)
 
 
@@ -351,9 +352,13 @@ def versions(
     out.print(table)
 
 
-def _metric_rows(portal: str | None, name: str | None, unit: str | None) -> list[dict[str, Any]]:
+def _metric_rows(
+    portal: str | None, name: str | None, unit: str | None, min_confidence: float | None = None
+) -> list[dict[str, Any]]:
+    if min_confidence is not None and not 0 <= min_confidence <= 1:
+        raise CliError(f"--min-confidence {min_confidence}: give a number from 0 to 1, e.g. 0.6")
     with _runtime() as rt, rt.sessions() as session:
-        query = metrics_query(portal=portal, name_contains=name, unit=unit)
+        query = metrics_query(portal=portal, name_contains=name, unit=unit, min_confidence=min_confidence)
         return [
             {
                 "portal": p.slug,
@@ -364,6 +369,7 @@ def _metric_rows(portal: str | None, name: str | None, unit: str | None) -> list
                 "unit": m.unit,
                 "qualifier": m.qualifier,
                 "target": m.target,
+                "confidence": m.confidence,
                 "evidence": m.evidence,
             }
             for m, r, p in session.execute(query)
@@ -375,14 +381,17 @@ def metrics(
     portal: Annotated[str | None, typer.Option(help="Only this portal")] = None,
     name: Annotated[str | None, typer.Option(help="Indicator name contains this")] = None,
     unit: Annotated[str | None, typer.Option(help="Exactly this unit, e.g. % or 个")] = None,
+    min_confidence: Annotated[
+        float | None, typer.Option(help="Only records at least this likely right (0..1; the extractor's estimate)")
+    ] = None,
 ) -> None:
     """Query metrics of the current versions.
 
-    Example: govreports metrics --name 办结率 --unit %
+    Example: govreports metrics --name 办结率 --unit % --min-confidence 0.7
     """
-    rows = _metric_rows(portal, name, unit)
+    rows = _metric_rows(portal, name, unit, min_confidence)
     table = Table(title=f"{len(rows)} metrics")
-    for column in ("portal", "name", "value", "unit", "qualifier", "target", "evidence"):
+    for column in ("portal", "name", "value", "unit", "qualifier", "target", "conf.", "evidence"):
         table.add_column(column, overflow="fold")
     for r in rows:
         table.add_row(
@@ -392,6 +401,7 @@ def metrics(
             r["unit"],
             r["qualifier"],
             "yes" if r["target"] else "",
+            "" if r["confidence"] is None else f"{r['confidence']:.2f}",
             r["evidence"][:60],
         )
     out.print(table)
@@ -402,14 +412,17 @@ def export(
     format: Annotated[str, typer.Option("--format", help="csv or jsonl")] = "csv",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; default stdout")] = None,
     portal: Annotated[str | None, typer.Option(help="Only this portal")] = None,
+    min_confidence: Annotated[
+        float | None, typer.Option(help="Only records at least this likely right (0..1; the extractor's estimate)")
+    ] = None,
 ) -> None:
-    """Export the metrics of current versions.
+    """Export the metrics of current versions (with each record's confidence).
 
-    Example: govreports export --format csv -o metrics.csv
+    Example: govreports export --format csv -o metrics.csv --min-confidence 0.6
     """
     if format not in ("csv", "jsonl"):
         raise CliError(f"--format {format!r}: use csv or jsonl")
-    rows = _metric_rows(portal, None, None)
+    rows = _metric_rows(portal, None, None, min_confidence)
     stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:
         if format == "jsonl":

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -121,6 +122,7 @@ class MetricRow(Base):
     evidence: Mapped[str] = mapped_column(Text)
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
+    confidence: Mapped[float | None] = mapped_column(Float, nullable=True)  # None: stored before extractor 1.3.0
 
     version: Mapped[ReportVersion] = relationship(back_populates="metrics")
 

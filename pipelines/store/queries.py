@@ -210,6 +210,7 @@ def metrics_query(
     name_contains: str | None = None,
     unit: str | None = None,
     current_only: bool = True,
+    min_confidence: float | None = None,
 ) -> Select[MetricRow, Report, PortalRow]:
     query = (
         select(MetricRow, Report, PortalRow)
@@ -226,6 +227,8 @@ def metrics_query(
         query = query.where(MetricRow.name.contains(name_contains))
     if unit:
         query = query.where(MetricRow.unit == unit)
+    if min_confidence is not None:
+        query = query.where(MetricRow.confidence >= min_confidence)  # NULL (older extractors) is left out
     return query
 
 

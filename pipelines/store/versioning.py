@@ -102,6 +102,7 @@ def store_version(
             evidence=m.evidence,
             start=m.start,
             end=m.end,
+            confidence=m.confidence,
         )
         for i, m in enumerate(metrics)
     ]
