@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from pipelines.article import extract_article
 from pipelines.attachments import AttachmentUnreadable, extract_attachment_text
 from pipelines.metrics import EXTRACTOR_VERSION, extract_metrics
+from pipelines.period import period_of
 from pipelines.store.models import FetchEvent, PortalRow, Report, utcnow
 from pipelines.store.queries import (
     ListedReport,
@@ -327,6 +328,7 @@ def process(rt: Runtime, fetch_event_id: int) -> ProcessOutcome:
             fetched_at=event.created_at,
             extractor_version=EXTRACTOR_VERSION,
             cleaning_warnings=article.warnings,
+            period=period_of(article.title or report.title, body),
         )
         report.etag, report.last_modified = event.etag, event.last_modified
         if article.published:

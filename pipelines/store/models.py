@@ -97,6 +97,10 @@ class ReportVersion(Base):
     # Why the reader doubts this body is the report (e.g. "mostly link text"), as a JSON list of
     # short phrases; NULL when it raised none (and on versions stored before the reader checked).
     cleaning_warnings: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
+    # The period the report is about (pipelines.period): 2022, 2024-Q1, 2025-04, 2021–2025; years for filters.
+    period: Mapped[str | None] = mapped_column(String(16))
+    period_from: Mapped[int | None] = mapped_column(Integer, index=True)
+    period_to: Mapped[int | None] = mapped_column(Integer)
 
     report: Mapped[Report] = relationship(back_populates="versions")
     metrics: Mapped[list[MetricRow]] = relationship(

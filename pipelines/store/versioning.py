@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pipelines.metrics import Metric
+from pipelines.period import Period
 from pipelines.store.models import AttachmentRow, MetricRow, Report, ReportVersion, utcnow
 
 
@@ -56,6 +57,7 @@ def store_version(
     extractor_version: str,
     attachments: Sequence[AttachmentRecord] = (),
     cleaning_warnings: Sequence[str] = (),
+    period: Period | None = None,
 ) -> VersionOutcome:
     """Record this content for `report`: a new version with its metrics, or none if already stored.
 
@@ -90,6 +92,9 @@ def store_version(
         created_at=now,
         extractor_version=extractor_version,
         cleaning_warnings=list(cleaning_warnings) or None,
+        period=period.label if period else None,
+        period_from=period.year_from if period else None,
+        period_to=period.year_to if period else None,
     )
     row.metrics = [
         MetricRow(
