@@ -153,6 +153,18 @@ def test_reports_metrics_and_export_read_what_demo_stored(tmp_path: Path) -> Non
     assert 0 < len(kept) < len(rows) and all(r["confidence"] >= 0.85 for r in kept)
     refused = govreports("metrics", "--min-confidence", "7", env=env)
     assert refused.returncode == 2 and "0 to 1" in refused.stderr
+    # every row in context: its report's title, publication date, period and the portal's region
+    assert all(r["title"] and r["published"] and r["period"] and r["region"] for r in rows)
+    assert all(isinstance(r["value"], int | float) for r in rows)  # numbers, not "99.9400000000"
+    heyuan_2022 = tmp_path / "heyuan-2022.jsonl"
+    narrowed = govreports(
+        "export", "--format", "jsonl", "--region", "河源", "--year", "2022", "--result", "-o", str(heyuan_2022), env=env
+    )
+    assert narrowed.returncode == 0, narrowed.stderr
+    kept = [json.loads(line) for line in heyuan_2022.read_text(encoding="utf-8").splitlines()]
+    assert 0 < len(kept) < len(rows)
+    assert all("河源" in r["region"] and r["period"].startswith("2022") and not r["target"] for r in kept)
+    assert ".0000000000" not in govreports("metrics", "--unit", "%", env=env).stdout  # plain decimals
 
 
 def test_text_from_portals_is_printed_literally_never_as_markup() -> None:

@@ -9,6 +9,7 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,7 +23,7 @@ from pipelines.article import Article, extract_article
 from pipelines.clean import clean_text
 from pipelines.metrics import extract_metrics
 from pipelines.store import migrate
-from pipelines.store.queries import metrics_query, report_summaries, versions_of
+from pipelines.store.queries import MetricFilter, MetricRecord, metric_records, plain, report_summaries, versions_of
 from scrapers.discover import article_links
 from scrapers.errors import CrawlError, RegistryError
 from scrapers.registry import load_registry
@@ -352,57 +353,76 @@ def versions(
     out.print(table)
 
 
-def _metric_rows(
-    portal: str | None, name: str | None, unit: str | None, min_confidence: float | None = None
-) -> list[dict[str, Any]]:
-    if min_confidence is not None and not 0 <= min_confidence <= 1:
-        raise CliError(f"--min-confidence {min_confidence}: give a number from 0 to 1, e.g. 0.6")
+def _metric_records(filters: MetricFilter) -> list[MetricRecord]:
+    if filters.min_confidence is not None and not 0 <= filters.min_confidence <= 1:
+        raise CliError(f"--min-confidence {filters.min_confidence}: give a number from 0 to 1, e.g. 0.6")
     with _runtime() as rt, rt.sessions() as session:
-        query = metrics_query(portal=portal, name_contains=name, unit=unit, min_confidence=min_confidence)
-        return [
-            {
-                "portal": p.slug,
-                "url": r.url,
-                "version": r.current_version,
-                "name": m.name,
-                "value": str(m.value),
-                "unit": m.unit,
-                "qualifier": m.qualifier,
-                "target": m.target,
-                "confidence": m.confidence,
-                "evidence": m.evidence,
-            }
-            for m, r, p in session.execute(query)
-        ]
+        return metric_records(session, filters)
+
+
+def _since(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise CliError(f"--since {value!r}: give a date as YYYY-MM-DD, e.g. 2024-01-01") from exc
+
+
+def _kind(target: bool, result: bool) -> bool | None:
+    if target and result:
+        raise CliError("--target and --result exclude each other: give one, or neither for both")
+    return True if target else False if result else None
+
+
+PortalOption = Annotated[str | None, typer.Option(help="Only this portal (its slug)")]
+RegionOption = Annotated[str | None, typer.Option(help="The portal's region contains this, e.g. 河源")]
+YearOption = Annotated[int | None, typer.Option(help="The report's period covers this year, e.g. 2023")]
+ReportOption = Annotated[str | None, typer.Option("--report", help="Only the report at this URL")]
+SinceOption = Annotated[str | None, typer.Option(help="Published on or after this date (YYYY-MM-DD)")]
+TargetOption = Annotated[bool, typer.Option("--target", help="Only targets (goals, plans, what a policy sets)")]
+ResultOption = Annotated[bool, typer.Option("--result", help="Only results (what was done)")]
+ConfidenceOption = Annotated[
+    float | None, typer.Option(help="Only records at least this likely right (0..1; the extractor's estimate)")
+]
 
 
 @app.command()
 def metrics(
-    portal: Annotated[str | None, typer.Option(help="Only this portal")] = None,
+    portal: PortalOption = None,
     name: Annotated[str | None, typer.Option(help="Indicator name contains this")] = None,
     unit: Annotated[str | None, typer.Option(help="Exactly this unit, e.g. % or 个")] = None,
-    min_confidence: Annotated[
-        float | None, typer.Option(help="Only records at least this likely right (0..1; the extractor's estimate)")
-    ] = None,
+    region: RegionOption = None,
+    year: YearOption = None,
+    report: ReportOption = None,
+    since: SinceOption = None,
+    target: TargetOption = False,
+    result: ResultOption = False,
+    min_confidence: ConfidenceOption = None,
 ) -> None:
-    """Query metrics of the current versions.
+    """Query metrics of the current versions, each with its report, period and place.
 
-    Example: govreports metrics --name 办结率 --unit % --min-confidence 0.7
+    Example: govreports metrics --name 办结率 --unit % --region 河源 --year 2022
     """
-    rows = _metric_rows(portal, name, unit, min_confidence)
-    table = Table(title=f"{len(rows)} metrics")
-    for column in ("portal", "name", "value", "unit", "qualifier", "target", "conf.", "evidence"):
+    filters = MetricFilter(
+        portal, name, unit, region, year, report, _since(since), _kind(target, result), min_confidence
+    )
+    records = _metric_records(filters)
+    table = Table(title=f"{len(records)} metrics")
+    for column in ("region", "period", "title", "name", "value", "unit", "qualifier", "target", "conf.", "evidence"):
         table.add_column(column, overflow="fold")
-    for r in rows:
+    for m in records:
         table.add_row(
-            r["portal"],
-            r["name"],
-            r["value"],
-            r["unit"],
-            r["qualifier"],
-            "yes" if r["target"] else "",
-            "" if r["confidence"] is None else f"{r['confidence']:.2f}",
-            r["evidence"][:60],
+            m.region,
+            m.period or "",
+            m.title[:24],
+            m.name,
+            plain(m.value),
+            m.unit,
+            m.qualifier,
+            "yes" if m.target else "",
+            "" if m.confidence is None else f"{m.confidence:.2f}",
+            m.evidence[:50],
         )
     out.print(table)
 
@@ -411,25 +431,34 @@ def metrics(
 def export(
     format: Annotated[str, typer.Option("--format", help="csv or jsonl")] = "csv",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; default stdout")] = None,
-    portal: Annotated[str | None, typer.Option(help="Only this portal")] = None,
-    min_confidence: Annotated[
-        float | None, typer.Option(help="Only records at least this likely right (0..1; the extractor's estimate)")
-    ] = None,
+    portal: PortalOption = None,
+    region: RegionOption = None,
+    year: YearOption = None,
+    report: ReportOption = None,
+    since: SinceOption = None,
+    target: TargetOption = False,
+    result: ResultOption = False,
+    min_confidence: ConfidenceOption = None,
 ) -> None:
-    """Export the metrics of current versions (with each record's confidence).
+    """Export the metrics of current versions, one row each with its report, period, place and confidence.
 
-    Example: govreports export --format csv -o metrics.csv --min-confidence 0.6
+    Values are numbers (99.94, 1234500000), dates ISO; ready for a spreadsheet or pandas.
+
+    Example: govreports export --format csv -o metrics.csv --year 2023 --min-confidence 0.6
     """
     if format not in ("csv", "jsonl"):
         raise CliError(f"--format {format!r}: use csv or jsonl")
-    rows = _metric_rows(portal, None, None, min_confidence)
+    filters = MetricFilter(
+        portal, None, None, region, year, report, _since(since), _kind(target, result), min_confidence
+    )
+    rows = [m.as_row() for m in _metric_records(filters)]
     stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:
         if format == "jsonl":
             for row in rows:
                 stream.write(json.dumps(row, ensure_ascii=False) + "\n")
         else:
-            writer = csv.DictWriter(stream, fieldnames=list(rows[0]) if rows else ["portal"])
+            writer = csv.DictWriter(stream, fieldnames=list(rows[0]) if rows else list(_EXPORT_COLUMNS))
             writer.writeheader()
             writer.writerows(rows)
     finally:
@@ -437,6 +466,9 @@ def export(
             stream.close()
     if output:
         err.print(f"wrote {len(rows)} metrics to {escape(str(output))}")
+
+
+_EXPORT_COLUMNS = tuple(MetricRecord.__dataclass_fields__)
 
 
 @portals_app.command("list")

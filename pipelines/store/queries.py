@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, func, select, text, update
@@ -204,32 +205,129 @@ def versions_of(session: Session, url: str) -> Sequence[ReportVersion]:
     ).all()
 
 
-def metrics_query(
-    *,
-    portal: str | None = None,
-    name_contains: str | None = None,
-    unit: str | None = None,
-    current_only: bool = True,
-    min_confidence: float | None = None,
-) -> Select[MetricRow, Report, PortalRow]:
+@dataclass(frozen=True)
+class MetricFilter:
+    """What an analyst narrows metrics by; None leaves a field open."""
+
+    portal: str | None = None
+    name_contains: str | None = None
+    unit: str | None = None
+    region: str | None = None  # the portal's region contains this (广州, 河源市)
+    year: int | None = None  # the report's period covers this year
+    report_url: str | None = None
+    since: date | None = None  # published on or after
+    target: bool | None = None  # True: targets only, False: results only
+    min_confidence: float | None = None
+    current_only: bool = True
+
+
+@dataclass(frozen=True)
+class MetricRecord:
+    """One metric in its context: the report it is from, the period it is about, the portal's place."""
+
+    portal: str
+    region: str
+    agency: str
+    url: str
+    title: str
+    published: date | None
+    period: str | None
+    version: int
+    name: str
+    value: Decimal
+    unit: str
+    qualifier: str
+    target: bool
+    confidence: float | None
+    evidence: str
+
+    def as_row(self) -> dict[str, object]:
+        """Plain values for CSV / JSON Lines: the value as a number (99.94, 1234500000), dates as ISO."""
+        return {
+            "portal": self.portal,
+            "region": self.region,
+            "agency": self.agency,
+            "url": self.url,
+            "title": self.title,
+            "published": self.published.isoformat() if self.published else None,
+            "period": self.period,
+            "version": self.version,
+            "name": self.name,
+            "value": number(self.value),
+            "unit": self.unit,
+            "qualifier": self.qualifier,
+            "target": self.target,
+            "confidence": self.confidence,
+            "evidence": self.evidence,
+        }
+
+
+def number(value: Decimal) -> int | float:
+    """A stored Numeric(38, 10) as the number it is: 99.9400000000 is 99.94, 1234500000.0000000000 an int."""
+    return int(value) if value == value.to_integral_value() else float(value.normalize())
+
+
+def plain(value: Decimal) -> str:
+    """A Decimal written as people write numbers: 99.94, 1234500000 (no exponent, no trailing zeros)."""
+    normalized = value.normalize()
+    return format(normalized, "f") if normalized != normalized.to_integral_value() else format(normalized, ".0f")
+
+
+def metrics_query(filters: MetricFilter | None = None) -> Select[MetricRow, ReportVersion, Report, PortalRow]:
+    """Metrics with their version, report and portal, narrowed by `filters`, in report and reading order."""
+    f = filters or MetricFilter()
     query = (
-        select(MetricRow, Report, PortalRow)
+        select(MetricRow, ReportVersion, Report, PortalRow)
         .join(ReportVersion, MetricRow.version_id == ReportVersion.id)
         .join(Report, ReportVersion.report_id == Report.id)
         .join(PortalRow, Report.portal_id == PortalRow.id)
         .order_by(Report.id, MetricRow.seq)
     )
-    if current_only:
+    if f.current_only:
         query = query.where(ReportVersion.version == Report.current_version)
-    if portal:
-        query = query.where(PortalRow.slug == portal)
-    if name_contains:
-        query = query.where(MetricRow.name.contains(name_contains))
-    if unit:
-        query = query.where(MetricRow.unit == unit)
-    if min_confidence is not None:
-        query = query.where(MetricRow.confidence >= min_confidence)  # NULL (older extractors) is left out
+    if f.portal:
+        query = query.where(PortalRow.slug == f.portal)
+    if f.name_contains:
+        query = query.where(MetricRow.name.contains(f.name_contains))
+    if f.unit:
+        query = query.where(MetricRow.unit == f.unit)
+    if f.region:
+        query = query.where(PortalRow.region.contains(f.region))
+    if f.year is not None:
+        query = query.where(ReportVersion.period_from <= f.year, ReportVersion.period_to >= f.year)
+    if f.report_url:
+        query = query.where(Report.url == f.report_url)
+    if f.since:
+        query = query.where(Report.published_at >= f.since)
+    if f.target is not None:
+        query = query.where(MetricRow.target.is_(f.target))
+    if f.min_confidence is not None:
+        query = query.where(MetricRow.confidence >= f.min_confidence)  # NULL (older extractors) is left out
     return query
+
+
+def metric_records(session: Session, filters: MetricFilter | None = None) -> list[MetricRecord]:
+    """The metrics an analyst asked for, each with its context (the CLI's `metrics` and `export`)."""
+    return [
+        MetricRecord(
+            portal=p.slug,
+            region=p.region,
+            agency=p.agency,
+            url=r.url,
+            title=v.title or r.title,
+            published=r.published_at,
+            period=v.period,
+            version=v.version,
+            name=m.name,
+            value=m.value,
+            unit=m.unit,
+            qualifier=m.qualifier,
+            target=m.target,
+            confidence=m.confidence,
+            evidence=m.evidence,
+        )
+        for m, v, r, p in session.execute(metrics_query(filters)).tuples()
+    ]
 
 
 def recent_failures(session: Session, *, since: timedelta = timedelta(hours=24)) -> Sequence[FetchEvent]:
