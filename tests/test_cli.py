@@ -121,6 +121,7 @@ def test_an_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
         "versions",
         "metrics",
         "export",
+        "series",
         "portals list",
         "portals validate",
         "db upgrade",
@@ -165,6 +166,16 @@ def test_reports_metrics_and_export_read_what_demo_stored(tmp_path: Path) -> Non
     assert 0 < len(kept) < len(rows)
     assert all("河源" in r["region"] and r["period"].startswith("2022") and not r["target"] for r in kept)
     assert ".0000000000" not in govreports("metrics", "--unit", "%", env=env).stdout  # plain decimals
+
+
+def test_series_lines_up_one_indicator_across_two_years_of_a_demo_portal(tmp_path: Path) -> None:
+    env = {"GOVREPORTS_DATA_DIR": str(tmp_path)}
+    assert govreports("demo", "--port", str(free_port()), env=env).returncode == 0
+    run = govreports("series", "评价覆盖度", "--region", "河源", "--format", "jsonl", env=env)
+    assert run.returncode == 0, run.stderr
+    points = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [p["period"] for p in points] == ["2022", "2023"]
+    assert all(p["unit"] == "%" and "河源" in p["region"] and p["canonical"] == "评价覆盖度" for p in points)
 
 
 def test_text_from_portals_is_printed_literally_never_as_markup() -> None:

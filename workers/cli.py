@@ -22,6 +22,7 @@ from sqlalchemy.exc import OperationalError
 from pipelines.article import Article, extract_article
 from pipelines.clean import clean_text
 from pipelines.metrics import extract_metrics
+from pipelines.series import canonical, series
 from pipelines.store import migrate
 from pipelines.store.queries import MetricFilter, MetricRecord, metric_records, plain, report_summaries, versions_of
 from scrapers.discover import article_links
@@ -469,6 +470,44 @@ def export(
 
 
 _EXPORT_COLUMNS = tuple(MetricRecord.__dataclass_fields__)
+
+
+@app.command("series")
+def series_command(
+    indicator: Annotated[str, typer.Argument(help="The indicator, e.g. 网上可办率 (places and levels are ignored)")],
+    region: RegionOption = None,
+    portal: PortalOption = None,
+    format: Annotated[str, typer.Option("--format", help="table, csv or jsonl (long format)")] = "table",
+    min_confidence: ConfidenceOption = None,
+) -> None:
+    """One indicator over periods and places: one row per period and place, with its report and evidence.
+
+    Names are lined up by a canonical key (全市政务服务事项网上可办率 and 网上可办率 are one indicator);
+    each row keeps the name as the report wrote it.
+
+    Example: govreports series 全流程网办率 --region 河源 --format csv
+    """
+    if format not in ("table", "csv", "jsonl"):
+        raise CliError(f"--format {format!r}: use table, csv or jsonl")
+    records = _metric_records(MetricFilter(portal=portal, region=region, min_confidence=min_confidence))
+    points = series(records, indicator)
+    rows = [{"canonical": canonical(p.record.name), **p.record.as_row()} for p in points]
+    if format == "jsonl":
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    if format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["period", "region"])
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    table = Table(title=f"{indicator}: {len(points)} periods and places")
+    for column in ("period", "region", "value", "unit", "name", "report", "evidence"):
+        table.add_column(column, overflow="fold")
+    for point in points:
+        m = point.record
+        table.add_row(point.period, point.region, plain(m.value), m.unit, m.name, m.title[:30], m.evidence[:50])
+    out.print(table)
 
 
 @portals_app.command("list")
