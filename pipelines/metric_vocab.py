@@ -161,10 +161,23 @@ ABOUT_BEFORE = ("大约", "约为", "约有", "约合", "约", "接近", "将近
 # A leading 不 flips a comparison (不低于 is a floor), so the flipped forms are looked at first.
 FLOOR_BEFORE = ("不低于", "不少于", "不小于", "不短于", "不下于", "至少", "最少", "最低")
 CEILING_BEFORE = ("不超过", "不高于", "不多于", "不大于", "不得超过", "不超出", "最多")
-OVER_BEFORE = ("超过", "多于", "高于", "逾", "超", "突破", "过")
-UNDER_BEFORE = ("不到", "不足", "少于", "低于", "未满")
+OVER_BEFORE = ("超过", "多于", "高于", "大于", "逾", "超", "突破", "过", "≥", "＞", ">")
+UNDER_BEFORE = ("不到", "不足", "少于", "低于", "小于", "未满", "≤", "＜", "<")
+# A bound reaching over a noun phrase to its number: 不超过全市招生计划总数的6%, 约占本校计划的30%.
+BOUND_OVER_PHRASE = re.compile(
+    r"(?P<word>不低于|不少于|不小于|至少|不超过|不高于|不多于|不大于|不得超过|不得高于|不得低于|约占|约为|约)"
+    r"[^，。；,;：:\d]{1,30}的$"
+)
+BOUND_WORD_QUALIFIER: dict[str, str] = {
+    "不低于": "over", "不少于": "over", "不小于": "over", "至少": "over", "不得低于": "over",
+    "不超过": "under", "不高于": "under", "不多于": "under", "不大于": "under", "不得超过": "under",
+    "不得高于": "under", "约占": "about", "约为": "about", "约": "about",
+}  # fmt: skip
 # 最高/最长 as an adverb on the verb (最高可补贴7万元) bounds the number; as part of a name (最高额度为) it does not.
-CEILING_ADVERB = re.compile(r"最[高长大](?:可|能|只|仅)[^，。；,;\d]{0,6}$|最多[^，。；,;\d]{0,4}$")
+CEILING_ADVERB = re.compile(
+    r"最[高长大](?:可|能|只|仅|给予|提至|提高至|提高到|补贴|补助|奖励|奖补|资助|支持|发放)[^，。；,;\d]{0,6}$|"
+    r"最多[^，。；,;\d]{0,4}$"
+)
 # A duration written in Chinese numerals (一年内, 满三年, 最长不超过一年): a figure, not a phrase.
 DURATION_UNITS: frozenset[str] = frozenset({"年", "个月", "天", "日", "小时", "周", "个工作日", "工作日"})
 DURATION_CONTEXT_BEFORE = re.compile(r"(?:满|超过|不超过|不少于|至少|最长|最短|为期|期限为?|长达|之内|以内|后)$")

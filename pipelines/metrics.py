@@ -23,7 +23,7 @@ from pipelines.textnorm import shadow
 
 Qualifier = Literal["exact", "about", "over", "under"]
 
-EXTRACTOR_VERSION = "1.3.0"
+EXTRACTOR_VERSION = "1.4.0"
 MAX_EVIDENCE = 300
 
 # A numeral: Arabic (thousands groups, decimals) with optional Chinese magnitudes and a
@@ -287,7 +287,8 @@ def _colloquial_range(raw: str) -> tuple[Decimal, Decimal] | None:
 def _restates_previous(norm: str, start: int, value: Decimal, previous: _Hit) -> bool:
     """不超过50万元（含50万元）: the parenthesis restates the bound just given, one record."""
     opening = norm[previous.end : start]
-    return value == previous.value and re.fullmatch(r"\s*[（(]\s*(?:含|包含|包括)?\s*", opening) is not None
+    restating = r"\s*(?:及?以[上下内])?\s*[（(]\s*(?:含|包含|包括)?\s*"  # 3个以上（含3个）
+    return value == previous.value and re.fullmatch(restating, opening) is not None
 
 
 def _value(raw: str) -> tuple[Decimal, bool] | None:
@@ -434,6 +435,9 @@ def _qualifier(norm: str, hit: _Hit, sentence_start: int) -> Qualifier:
         return "under"
     if before.endswith(vocab.UNDER_BEFORE) or tail.startswith(vocab.UNDER_AFTER):
         return "under"
+    clause = norm[max(sentence_start, hit.start - 40) : hit.start]
+    if reach := vocab.BOUND_OVER_PHRASE.search(clause):
+        return vocab.BOUND_WORD_QUALIFIER[reach.group("word")]  # type: ignore[return-value]
     if hit.approx_inside or after[:1] in ("余", "多") or tail.startswith("以上") or before.endswith(vocab.OVER_BEFORE):
         return "over"
     if before.endswith(vocab.ABOUT_BEFORE) or tail.startswith(vocab.ABOUT_AFTER):

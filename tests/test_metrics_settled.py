@@ -213,3 +213,22 @@ def test_a_record_with_a_clean_name_and_a_written_unit_is_more_confident_than_a_
     defaulted = one("按六大模块建设。")
     assert 0 < defaulted.confidence < clean.confidence <= 1
     assert clean.as_json()["confidence"] == clean.confidence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "qualifier"),
+    [
+        ("自主招生计划数不超过全市普通高中招生计划总数的6%。", "under"),
+        ("首次缴纳比例不得低于全部土地出让价款的50%。", "over"),
+        ("分配到区的计划约占本校招生计划的30%。", "about"),
+        ("商业用地面积≤20%。", "under"),
+        ("对符合条件的企业最高给予200万元奖补。", "under"),
+        ("上传附件大小须小于300KB。", "under"),
+    ],
+)
+def test_a_bound_reaches_over_the_noun_phrase_to_its_number(sentence: str, qualifier: str) -> None:
+    assert one(sentence).qualifier == qualifier
+
+
+def test_a_parenthesis_restating_a_floor_after_yishang_is_one_record() -> None:
+    assert records("须拥有3个以上（含3个）同类项目业绩。") == [(Decimal(3), "个", "over")]
