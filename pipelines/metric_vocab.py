@@ -205,8 +205,9 @@ RESULT_HEADING = re.compile(r"工作总结|工作情况|主要成效|工作成�
 # Titles of documents that set rules (a policy, a notice, an announcement of a sale): their figures are
 # what the document imposes, targets unless a sentence reports what was done.
 POLICY_TITLE = re.compile(
-    r"(?:通知|意见|办法|规定|细则|措施|决定|公告|通告|规则|须知|指引|若干政策|政策措施|实施方案)[）)]?(?:[（(][^）)]{0,20}[）)])?$"
-)
+    r"(?:通知|意见|办法|规定|细则|措施|决定|(?<!中标)(?<!成交)(?<!结果)公告|通告|规则|须知|指引|若干政策|政策措施|"
+    r"实施方案)[）)]?(?:[（(][^）)]{0,20}[）)])?$"
+)  # a 中标/成交/结果公告 reports what was awarded: results
 PLAN_TITLE = re.compile(r"方案|计划|要点|规划|目标|打算|预算案|施政报告|思路")
 RESULT_CUES = re.compile(r"已|完成了|累计|截至|截止|同比|比上年|共有|共计|达到了|实现了|上年|去年|实际|完成率")
 # 由3%调整为5%: the old value is a result, the new one what is set.

@@ -232,3 +232,8 @@ def test_a_bound_reaches_over_the_noun_phrase_to_its_number(sentence: str, quali
 
 def test_a_parenthesis_restating_a_floor_after_yishang_is_one_record() -> None:
     assert records("须拥有3个以上（含3个）同类项目业绩。") == [(Decimal(3), "个", "over")]
+
+
+def test_an_award_announcement_reports_results_not_targets() -> None:
+    body = "中标供应商：青禾科技有限公司\n中标金额：156000元。"
+    assert [m.target for m in extract_metrics(body, title="青禾市政务服务中心设备采购项目中标公告")] == [False]
