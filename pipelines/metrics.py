@@ -287,7 +287,7 @@ def _colloquial_range(raw: str) -> tuple[Decimal, Decimal] | None:
 def _restates_previous(norm: str, start: int, value: Decimal, previous: _Hit) -> bool:
     """不超过50万元（含50万元）: the parenthesis restates the bound just given, one record."""
     opening = norm[previous.end : start]
-    restating = r"\s*(?:及?以[上下内])?\s*[（(]\s*(?:含|包含|包括)?\s*"  # 3个以上（含3个）
+    restating = r"\s*(?:及?以[上下内]|之?内)?\s*[（(]\s*(?:含|包含|包括)?\s*"  # 3个以上（含3个）, 6个月内（含6个月）
     return value == previous.value and re.fullmatch(restating, opening) is not None
 
 
@@ -353,6 +353,16 @@ def _rejected(
         return True
     if unit in ("日", "号") and before.endswith("月"):
         return True  # 1月1日起施行: a date
+    if unit == "分" and norm[end : end + 1] == "之":
+        return True  # 10000分之539: a fraction, optional by the guideline
+    if re.match(r"\s*(?:[（(]\d{4}[）)])?\s*号", norm[num_end : num_end + 8]):
+        return True  # 计价格2002（1980）号文: a document number
+    if re.match(r"\s*\d+\s*[号栋幢室层组]", norm[end : end + 6]) and unit in ("区", "栋", "幢", "个", "组", "号"):
+        return True  # 星沙1区9栋57号: an address
+    if (chinese and raw == "二" and norm[end : end + 2] in ("住房", "房贷")) or (
+        chinese and raw == "二" and unit == "类"
+    ):
+        return True  # 二套住房, 二类: ordinals (a count of two says 两)
     if unit in ("届", "级") and 1900 <= value <= 2100:
         return True  # 2024届毕业生: a year
     if unit == "年" and (value >= 100 or norm[end : end + 1] in ("级", "月", "度")):

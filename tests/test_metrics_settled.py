@@ -237,3 +237,22 @@ def test_a_parenthesis_restating_a_floor_after_yishang_is_one_record() -> None:
 def test_an_award_announcement_reports_results_not_targets() -> None:
     body = "中标供应商：青禾科技有限公司\n中标金额：156000元。"
     assert [m.target for m in extract_metrics(body, title="青禾市政务服务中心设备采购项目中标公告")] == [False]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "二套住房商业性个人住房贷款最低首付款比例按规定执行。",
+        "按计价格2002（1980）号文执行。",
+        "供应商地址：青禾市经济开发区1 区9栋57号。",
+        "共有份额为10000分之539。",
+    ],
+)
+def test_ordinals_document_numbers_addresses_and_fractions_are_not_counts(sentence: str) -> None:
+    assert extract_metrics(sentence) == []
+
+
+def test_a_parenthesis_restating_a_duration_within_is_one_record() -> None:
+    assert [(m.value, m.unit) for m in extract_metrics("季节性从业人员从业6个月内（含6个月）。")] == [
+        (Decimal(6), "个月")
+    ]
