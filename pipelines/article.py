@@ -30,6 +30,10 @@ from pipelines.main_content import (
 )
 from pipelines.page_meta import PageText, heading_candidates, published_of, source_of, title_of
 
+# Stored on each version (report_versions.reader_version): bump it whenever a change here or in
+# pipelines.clean / main_content / page_meta can change the text read from a page, so that
+# `govreports reprocess` reads the stored pages again.
+READER_VERSION = "2.0.0"
 # Never text: their content is code, styling or form state.
 _CODE_TAGS = ("script", "style", "noscript", "template", "svg", "object", "embed", "map")
 # Controls and landmarks around the article: toolbars, menus, headers and footers.

@@ -32,7 +32,7 @@ from tests.conftest import RuntimeFactory
 from tests.runtime_processes import postgres_db
 from workers import steps
 from workers.config import Settings
-from workers.ingest import run_in_process
+from workers.ingest import CrawlRun, PortalRun, run_in_process
 from workers.status import gather
 
 NOW = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -159,9 +159,9 @@ def test_the_crawl_summary_counts_pages_stored_with_warnings(
 
     rt = make_runtime(sqlite_url, demo_server.base_url)
     slugs = ["demo-yangjiang"]
-    since = run_in_process(rt, slugs, Console(file=io.StringIO()))
+    run = run_in_process(rt, slugs, Console(file=io.StringIO()))
     with out.capture() as clean_crawl:
-        _print_summary(rt, slugs, since)
+        _print_summary(rt, run)
     assert "new versions stored" in clean_crawl.get()
     assert "cleaning warnings" not in clean_crawl.get()  # the demo portal's pages are clean
 
@@ -181,7 +181,7 @@ def test_the_crawl_summary_counts_pages_stored_with_warnings(
                 cleaning_warnings=MENU_WARNINGS if warned else (),
             )
     with out.capture() as captured:
-        _print_summary(rt, slugs, since)
+        _print_summary(rt, CrawlRun(since, [PortalRun(slug) for slug in slugs]))
     text = captured.get()
     assert "3 new versions stored" in text
     assert "2 stored with cleaning warnings: check with govreports reports" in text

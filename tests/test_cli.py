@@ -38,7 +38,9 @@ def test_demo_twice_stores_every_report_then_nothing(tmp_path: Path) -> None:
     assert str(tmp_path / "govreports.sqlite3") in first.stdout
     second = govreports("demo", "--data-dir", str(tmp_path), "--port", port)
     assert second.returncode == 0, second.stderr
-    assert "0 new versions stored; nothing changed upstream" in second.stdout
+    # Not asked again inside the revisit window: the summary says so, never "nothing changed upstream".
+    assert "0 new versions stored; " in second.stdout and " not due yet (next revisit " in second.stdout
+    assert "nothing changed" not in second.stdout
 
 
 def test_extract_prints_scorer_jsonl() -> None:

@@ -21,6 +21,8 @@ EXPECTED_TASKS = {
     "govreports.fetch_reports",
     "govreports.process_report",
     "govreports.resend_stuck",
+    "govreports.reprocess",
+    "govreports.reprocess_versions",
 }
 
 
@@ -82,6 +84,8 @@ def test_crawl_and_fetch_are_routed_to_crawl_and_processing_to_process() -> None
         "govreports.fetch_reports": "crawl",
         "govreports.process_report": "process",
         "govreports.resend_stuck": "process",
+        "govreports.reprocess": "process",
+        "govreports.reprocess_versions": "process",
     }
 
 

@@ -54,7 +54,15 @@ def test_no_sql_is_built_from_strings_in_the_source() -> None:
 def test_task_arguments_are_ids_and_urls_never_bodies() -> None:
     from workers import tasks
 
-    for task in (tasks.crawl_portal, tasks.fetch_reports, tasks.fetch_report, tasks.process_report, tasks.resend_stuck):
+    for task in (
+        tasks.crawl_portal,
+        tasks.fetch_reports,
+        tasks.fetch_report,
+        tasks.process_report,
+        tasks.resend_stuck,
+        tasks.reprocess,
+        tasks.reprocess_versions,
+    ):
         parameters = inspect.signature(task.run).parameters
         assert not {"html", "body", "text", "content"} & set(parameters), task.name
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import beat_init, worker_process_init
 
 from workers.config import Settings
 
@@ -65,6 +65,8 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             "govreports.fetch_reports": {"queue": CRAWL_QUEUE},
             "govreports.process_report": {"queue": PROCESS_QUEUE},
             "govreports.resend_stuck": {"queue": PROCESS_QUEUE},
+            "govreports.reprocess": {"queue": PROCESS_QUEUE},
+            "govreports.reprocess_versions": {"queue": PROCESS_QUEUE},
         },
         "task_send_sent_event": True,
         "worker_send_task_events": True,
@@ -92,6 +94,13 @@ def configure(settings: Settings) -> Celery:
     """Apply `settings` to the app (the CLI and tests pass their own)."""
     app.conf.update({**celery_config(settings), **beat_config(settings)})
     return app
+
+
+@beat_init.connect
+def _reprocess_after_deploy(**_: Any) -> None:
+    from workers.schedule import reprocess_after_deploy
+
+    reprocess_after_deploy(app, Settings())
 
 
 @worker_process_init.connect

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from scrapers.fetcher import FetchPolicy
@@ -76,9 +77,32 @@ class Settings(BaseSettings):
         "worker; keep it well above task_time_limit",
     )
     worker_concurrency: int = Field(2, ge=1, description="Processes per worker")
+    reprocess_batch_size: int = Field(
+        25, ge=1, description="Stored versions one reprocess_versions task cleans and extracts again in a row"
+    )
+    reprocess_on_start: bool = Field(
+        False,
+        description="When beat starts (after a deploy), queue `govreports reprocess`: the current versions "
+        "an older reader or extractor made are read again (nothing to do when none is stale)",
+    )
     flower_user: str | None = Field(None, description="Flower basic-auth user (Flower refuses to start without)")
     flower_password: SecretStr | None = Field(None, description="Flower basic-auth password")
     log_json: bool = Field(False, description="Structured JSON logs instead of console lines")
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_through_psycopg(cls, value: str | None) -> str | None:
+        """`postgresql://` (and `postgres://`) mean psycopg 3, the driver of the `postgres` extra.
+
+        SQLAlchemy would otherwise pick psycopg2 for `postgresql://` (and know no `postgres://`),
+        which the extra does not install: the same database would need two drivers.
+        """
+        if value is None:
+            return None
+        for scheme in ("postgresql://", "postgres://"):
+            if value.startswith(scheme):
+                return "postgresql+psycopg://" + value[len(scheme) :]
+        return value
 
     @property
     def effective_database_url(self) -> str:
@@ -101,3 +125,21 @@ class Settings(BaseSettings):
             max_retry_after=self.max_retry_after,
             respect_robots=self.respect_robots,
         )
+
+
+POSTGRES_EXTRA = "pip install 'govreports[postgres]'"
+
+
+def missing_database_driver(url: str) -> str | None:
+    """Why `url` cannot be opened for want of a driver (one line naming the extra), or None.
+
+    Checked before the engine is built: SQLAlchemy's own error is a traceback ending in
+    "No module named 'psycopg'", which does not say which install fixes it.
+    """
+    if url.split("://", 1)[0] not in ("postgresql", "postgresql+psycopg", "postgres"):
+        return None
+    try:
+        importlib.import_module("psycopg")
+    except ImportError:
+        return f"no PostgreSQL driver (psycopg): {POSTGRES_EXTRA}"  # one line on an 80-column terminal
+    return None

@@ -1,33 +1,111 @@
-"""Run crawls from the CLI: in-process with progress (no broker), or queued on the broker."""
+"""Run crawls from the CLI: in-process with progress (no broker), or queued on the broker.
+
+An in-process run also says what it did for each portal: reports listed, new, due and asked,
+answered not modified, changed, not due yet (and when they are), and what failed. Counts of
+requests come from the tasks' answers, because the database cannot tell a report that was not
+asked from one asked and unchanged; stored versions and failures come from the database, from
+the moment the run began.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from pipelines.store.models import FetchEvent, MetricRow, PortalRow, Report, ReportVersion, utcnow
+from pipelines.store.models import FetchEvent, PortalRow, Report, ReportVersion, utcnow
 from workers import tasks
 from workers.runtime import Runtime
 
 
 @dataclass(frozen=True)
-class PortalSummary:
+class FirstError:
+    """The first failure of a portal's crawl: the URL asked and what went wrong."""
+
+    url: str
+    error: str
+
+    def __str__(self) -> str:
+        return f"{self.url}: {self.error}" if self.url else self.error
+
+
+@dataclass
+class PortalRun:
+    """What the tasks of one portal's in-process crawl answered (filled in as the run goes)."""
+
     portal: str
-    reports: int
-    new_versions: int
-    metrics: int
-    failures: int
+    pages: int = 0  # list pages that answered
+    listed: int = 0  # report links on them
+    new: int = 0  # of those, first seen now
+    not_due: int = 0  # listed, not asked: last fetched inside the revisit window
+    next_revisit: datetime | None = None  # when the first of those falls due
+    reached: bool = True  # False: no list page answered
+    first_error: FirstError | None = None  # of the list pages
+    asked: list[int] = field(default_factory=list)  # due reports (ids) asked
+    answered: list[int] = field(default_factory=list)  # of those, answered with a page (then processed)
+    not_modified: int = 0  # of those, answered 304
+
+    @classmethod
+    def from_answer(cls, slug: str, answer: Mapping[str, Any]) -> PortalRun:
+        """The run of `slug` as its crawl_portal task answered (workers/tasks.py, `_crawl_answer`)."""
+        first = answer.get("first_error")
+        first_error = FirstError(first["url"], first["error"]) if first else None
+        if first_error is None and "error" in answer:  # the crawl gave up without a list page's answer
+            first_error = FirstError("", str(answer["error"]))
+        revisit = answer.get("next_revisit")
+        return cls(
+            portal=slug,
+            pages=int(answer.get("pages", 0)),
+            listed=int(answer.get("listed", 0)),
+            new=int(answer.get("new", 0)),
+            not_due=int(answer.get("not_due", 0)),
+            next_revisit=datetime.fromisoformat(revisit) if revisit else None,
+            reached=bool(answer.get("reached", "error" not in answer)),
+            first_error=first_error,
+            asked=list(answer.get("report_ids", [])),
+        )
+
+
+@dataclass(frozen=True)
+class CrawlRun:
+    """An in-process crawl: when it began (stored versions and failures are counted from then) and each portal's run."""
+
+    started: datetime
+    portals: list[PortalRun]
+
+
+@dataclass(frozen=True)
+class PortalSummary:
+    """What a crawl did for one portal, as the CLI prints it."""
+
+    portal: str
+    listed: int = 0
+    new: int = 0  # reports first seen in this crawl
+    fetched: int = 0  # due reports asked
+    not_modified: int = 0  # asked: answered 304, or the same cleaned text again
+    changed: int = 0  # asked: a new version of a report stored before (an upstream edit)
+    first_versions: int = 0  # asked: the first version of a report
+    not_due: int = 0  # listed, not asked: inside the revisit window
+    next_revisit: datetime | None = None
+    failed: int = 0  # failures recorded (list pages, reports, attachments, processing)
+    first_error: FirstError | None = None
+    unreachable: FirstError | None = None  # set when no list page answered: why
     warned: int = 0  # of the new versions, those stored with cleaning warnings
 
+    @property
+    def new_versions(self) -> int:
+        return self.first_versions + self.changed
 
-def run_in_process(rt: Runtime, slugs: Iterable[str], console: Console, *, full: bool = False) -> datetime:
-    """Crawl each portal and process every report in this process, showing progress."""
+
+def run_in_process(rt: Runtime, slugs: Iterable[str], console: Console, *, full: bool = False) -> CrawlRun:
+    """Crawl each portal and process every due report in this process, showing progress."""
     started = utcnow()
+    runs: list[PortalRun] = []
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -37,13 +115,20 @@ def run_in_process(rt: Runtime, slugs: Iterable[str], console: Console, *, full:
         transient=False,
     ) as progress:
         for slug in slugs:
-            result = tasks.crawl_portal.apply(args=(slug,), kwargs={"full": full, "follow": False}).get()
-            ids: list[int] = result.get("report_ids", [])
-            bar = progress.add_task(f"{slug}", total=len(ids))
-            for report_id in ids:
-                tasks.fetch_report.apply(args=(report_id,))
+            answer = tasks.crawl_portal.apply(args=(slug,), kwargs={"full": full, "follow": False}).get()
+            run = PortalRun.from_answer(slug, answer)
+            bar = progress.add_task(f"{slug}", total=len(run.asked))
+            for report_id in run.asked:
+                fetched = tasks.fetch_report.apply(args=(report_id,))
+                # A crash is recorded in fetch_events (and counted from there); the run goes on.
+                outcome = fetched.result if fetched.successful() and isinstance(fetched.result, dict) else {}
+                if "fetch_event" in outcome:
+                    run.answered.append(report_id)
+                elif outcome.get("not_modified"):
+                    run.not_modified += 1
                 progress.advance(bar)
-    return started
+            runs.append(run)
+    return CrawlRun(started, runs)
 
 
 def enqueue(slugs: Iterable[str], *, full: bool = False) -> list[str]:
@@ -51,40 +136,58 @@ def enqueue(slugs: Iterable[str], *, full: bool = False) -> list[str]:
     return [tasks.crawl_portal.delay(slug, full=full).id for slug in slugs]
 
 
-def summarise(rt: Runtime, slugs: Iterable[str], since: datetime) -> list[PortalSummary]:
+def summarise(rt: Runtime, run: CrawlRun) -> list[PortalSummary]:
+    """Each portal's summary: the run's answers with the versions and failures stored since it began.
+
+    A report answered with a page that stored no version and recorded no failure had the same
+    cleaned text as before: it counts as not modified, like a 304.
+    """
+    since = run.started
     rows = []
     with rt.sessions() as session:
-        for slug in slugs:
-            portal_id = session.scalar(select(PortalRow.id).where(PortalRow.slug == slug))
+        for done in run.portals:
+            portal_id = session.scalar(select(PortalRow.id).where(PortalRow.slug == done.portal))
             if portal_id is None:
-                rows.append(PortalSummary(slug, 0, 0, 0, 0))
+                rows.append(PortalSummary(done.portal, unreachable=None if done.reached else done.first_error))
                 continue
-            reports = session.scalar(select(func.count(Report.id)).where(Report.portal_id == portal_id)) or 0
-            new = (
-                select(func.count(ReportVersion.id))
+            stored = session.execute(
+                select(ReportVersion.report_id, ReportVersion.version, ReportVersion.cleaning_warnings)
                 .join(Report)
-                .where(Report.portal_id == portal_id, ReportVersion.created_at >= since)
-            )
-            new_versions = session.scalar(new) or 0
-            warned = session.scalar(new.where(ReportVersion.cleaning_warnings.is_not(None))) or 0
-            metrics = (
-                session.scalar(
-                    select(func.count(MetricRow.id))
-                    .join(ReportVersion)
-                    .join(Report)
-                    .where(Report.portal_id == portal_id, ReportVersion.version == Report.current_version)
+                .where(
+                    Report.portal_id == portal_id,
+                    ReportVersion.created_at >= since,
+                    ReportVersion.origin == "fetch",  # a re-extraction running meanwhile is no upstream edit
                 )
-                or 0
-            )
-            failures = (
-                session.scalar(
-                    select(func.count(FetchEvent.id)).where(
-                        FetchEvent.portal_id == portal_id,
-                        FetchEvent.outcome == "failed",
-                        FetchEvent.created_at >= since,
-                    )
+            ).all()
+            failures = session.execute(
+                select(FetchEvent.report_id, FetchEvent.url, FetchEvent.error)
+                .where(
+                    FetchEvent.portal_id == portal_id,
+                    FetchEvent.outcome.in_(("failed", "skipped")),
+                    FetchEvent.created_at >= since,
                 )
-                or 0
+                .order_by(FetchEvent.id)
+            ).all()
+            settled = {row.report_id for row in stored} | {row.report_id for row in failures}
+            same_text = len(set(done.answered) - settled)
+            first_failure = FirstError(failures[0].url, failures[0].error or "") if failures else None
+            first_error = done.first_error or first_failure
+            rows.append(
+                PortalSummary(
+                    portal=done.portal,
+                    listed=done.listed,
+                    new=done.new,
+                    fetched=len(done.asked),
+                    not_modified=done.not_modified + same_text,
+                    changed=sum(1 for row in stored if row.version > 1),
+                    first_versions=sum(1 for row in stored if row.version == 1),
+                    not_due=done.not_due,
+                    next_revisit=done.next_revisit,
+                    # An unreachable portal failed even if its failure could not be written (database down).
+                    failed=max(len(failures), 0 if done.reached else 1),
+                    first_error=first_error,
+                    unreachable=None if done.reached else first_error,
+                    warned=sum(1 for row in stored if row.cleaning_warnings is not None),
+                )
             )
-            rows.append(PortalSummary(slug, reports, new_versions, metrics, failures, warned))
     return rows

@@ -6,20 +6,24 @@ each message expires before the next one is due, so a backlog never piles up cra
 still running when the next one starts is skipped by the crawl lock (workers/cluster_limits.py).
 
 Plus `resend_stuck` every RESEND_EVERY_MINUTES: fetched pages whose process_report message was
-lost between the commit and the enqueue are queued again.
+lost between the commit and the enqueue are queued again. And once when beat starts, with
+`reprocess_on_start`: `reprocess`, so a deploy with a newer reader or extractor brings the stored
+versions up to date (workers/app.py connects it to beat_init).
 """
 
 from __future__ import annotations
 
 import zlib
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from celery.schedules import crontab
 
 from scrapers.registry import Portal, Registry
+from workers.config import Settings
 
 RESEND_EVERY_MINUTES = 15
+REPROCESS_TASK = "govreports.reprocess"
 
 
 def stagger_minute(slug: str, period: int = 60) -> int:
@@ -58,3 +62,18 @@ def beat_schedule(registry: Registry) -> dict[str, dict[str, Any]]:
         "options": {"queue": "process", "expires": RESEND_EVERY_MINUTES * 60 * 0.9},
     }
     return entries
+
+
+class TaskSender(Protocol):
+    def send_task(self, name: str, *, queue: str) -> Any: ...
+
+
+def reprocess_after_deploy(app: TaskSender, settings: Settings) -> str | None:
+    """Queue one `reprocess` when beat starts and `reprocess_on_start` is set; its task id, or None.
+
+    Beat starts after each deploy. A restart without a new reader or extractor costs one cheap
+    query: nothing is stale, nothing is queued. Running it twice (two beats) only finds the work done.
+    """
+    if not settings.reprocess_on_start:
+        return None
+    return str(app.send_task(REPROCESS_TASK, queue="process").id)

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from pipelines.article import extract_article
+from pipelines.article import READER_VERSION, extract_article
 from pipelines.attachments import AttachmentUnreadable, extract_attachment_text
 from pipelines.metrics import EXTRACTOR_VERSION, extract_metrics
 from pipelines.period import period_of
@@ -37,12 +37,28 @@ from workers.runtime import Runtime
 
 @dataclass(frozen=True)
 class CrawlOutcome:
+    """What one walk of a portal's list pages found and decided, for the task's answer and the summary.
+
+    `listed - len(report_ids)` reports were listed but not asked: their last fetch is inside the
+    revisit window, and `next_revisit` is when the first of them falls due. The CLI says so instead
+    of reporting them as unchanged, since they were not asked.
+    """
+
     portal: str
     report_ids: list[int]
     new_reports: int
     pages: int
     errors: int
     transient_error: TransientFetchError | None = None
+    listed: int = 0
+    not_due: int = 0
+    next_revisit: datetime | None = None
+    first_error: CrawlError | None = None
+
+    @property
+    def reached(self) -> bool:
+        """False when a list page failed and none answered: the portal could not be reached at all."""
+        return self.pages > 0 or self.errors == 0
 
 
 def crawl(rt: Runtime, portal: Portal, *, full: bool = False) -> CrawlOutcome:
@@ -61,13 +77,15 @@ def crawl(rt: Runtime, portal: Portal, *, full: bool = False) -> CrawlOutcome:
         pages.append({"portal_id": portal_id, **_event_fields(url=url, kind="list", result=result, error=error)})
 
     found = discover(rt.fetcher, portal, known=known, full=full, on_page=on_page)
-    due_before = utcnow() - timedelta(hours=rt.settings.revisit_after_hours)
+    window = timedelta(hours=rt.settings.revisit_after_hours)
+    due_before = utcnow() - window
     with rt.transaction() as session:
         if pages:
             session.execute(insert(FetchEvent), pages)
         listed = upsert_reports(session, portal_id=portal_id, links=[(link.url, link.title) for link in found.links])
         new = sum(report.created for report in listed)
         ids = [report.id for report in listed if full or _due(report, due_before)]
+        waiting = [report for report in listed if not (full or _due(report, due_before))]
         row = session.get_one(PortalRow, portal_id)
         row.last_crawl_at = utcnow()
         row.last_crawl_outcome = (
@@ -75,7 +93,18 @@ def crawl(rt: Runtime, portal: Portal, *, full: bool = False) -> CrawlOutcome:
             f"{len(found.errors)} errors"
         )
     transient = next((e for e in found.errors if isinstance(e, TransientFetchError)), None)
-    return CrawlOutcome(portal.slug, ids, new, found.pages_fetched, len(found.errors), transient)
+    return CrawlOutcome(
+        portal.slug,
+        ids,
+        new,
+        found.pages_fetched,
+        len(found.errors),
+        transient,
+        listed=len(listed),
+        not_due=len(waiting),
+        next_revisit=min((_aware(r.last_fetched_at) + window for r in waiting if r.last_fetched_at), default=None),
+        first_error=found.errors[0] if found.errors else None,
+    )
 
 
 def fetch_batch_size(rt: Runtime, portal: Portal) -> int:
@@ -89,10 +118,12 @@ def _due(report: ListedReport, due_before: datetime) -> bool:
     """Fetch a report that has no stored version yet, or whose last fetch is older than the window."""
     if report.current_version == 0 or report.last_fetched_at is None:
         return True
-    fetched = report.last_fetched_at
-    if fetched.tzinfo is None:  # SQLite hands back naive UTC
-        fetched = fetched.replace(tzinfo=UTC)
-    return fetched <= due_before
+    return _aware(report.last_fetched_at) <= due_before
+
+
+def _aware(moment: datetime) -> datetime:
+    """A stored time as aware UTC: SQLite hands back naive UTC, PostgreSQL aware."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _event_fields(*, url: str, kind: str, result: FetchResult | None, error: CrawlError | None) -> dict[str, Any]:
@@ -327,6 +358,7 @@ def process(rt: Runtime, fetch_event_id: int) -> ProcessOutcome:
             metrics=metrics,
             fetched_at=event.created_at,
             extractor_version=EXTRACTOR_VERSION,
+            reader_version=READER_VERSION,
             cleaning_warnings=article.warnings,
             period=period_of(article.title or report.title, body),
         )

@@ -1,4 +1,5 @@
-"""Celery tasks: crawl_portal → fetch_reports → process_report, plus fetch_report and resend_stuck.
+"""Celery tasks: crawl_portal → fetch_reports → process_report, plus fetch_report and resend_stuck;
+reprocess → reprocess_versions re-extracts stored versions (workers/reprocess.py).
 
 Thin on purpose: load by id, call a step, enqueue the next one after the commit. Arguments
 are ids, slugs and URLs, never page bodies. A crawl sends its due reports in batches
@@ -26,6 +27,7 @@ from celery.exceptions import Reject, SoftTimeLimitExceeded
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from scrapers.errors import PermanentFetchError, RegistryError, RobotsDisallowed, TransientFetchError
+from workers import reprocess as reprocess_step
 from workers import runtime, steps
 from workers.app import app
 
@@ -36,11 +38,17 @@ TRANSIENT = (TransientFetchError, SoftTimeLimitExceeded, *DATABASE_DOWN)
 
 
 class ListPagesFailed(Exception):
-    """A list page failed transiently: the crawl is retried after queueing what it found."""
+    """A list page failed transiently: the crawl is retried after queueing what it found.
 
-    def __init__(self, cause: TransientFetchError) -> None:
+    `found` is the crawl's answer so far: when the retries give up, the answer still says what
+    was listed and which reports are due (an in-process run fetches them), and that no list page
+    answered, if none did.
+    """
+
+    def __init__(self, cause: TransientFetchError, found: dict[str, Any] | None = None) -> None:
         super().__init__(str(cause))
         self.cause = cause
+        self.found = found or {}
 
 
 class PublishFailed(Exception):
@@ -165,7 +173,8 @@ def _guarded(
     except ListPagesFailed as exc:
         # Links found so far are stored and queued; walk every page again on the retry, since
         # the pages before the failed one are now all known and would stop an incremental walk.
-        return _retry_or_give_up(task, exc.cause, retry_kwargs={"full": True}, **{**where, "url": exc.cause.url})
+        gave_up = _retry_or_give_up(task, exc.cause, retry_kwargs={"full": True}, **{**where, "url": exc.cause.url})
+        return {**exc.found, **gave_up}
     except TRANSIENT as exc:
         if on_transient is not None:
             return on_transient(exc)
@@ -203,13 +212,30 @@ def crawl_portal(self: Task, slug: str, *, full: bool = False, follow: bool = Tr
             for start in range(0, len(outcome.report_ids), size):
                 _send(fetch_reports, outcome.report_ids[start : start + size])
         if outcome.transient_error is not None:
-            raise ListPagesFailed(outcome.transient_error)
+            raise ListPagesFailed(outcome.transient_error, _crawl_answer(outcome))
         log.info(
             "crawl.done", portal=slug, to_fetch=len(outcome.report_ids), new=outcome.new_reports, pages=outcome.pages
         )
-        return {"portal": slug, "report_ids": outcome.report_ids, "new": outcome.new_reports, "errors": outcome.errors}
+        return _crawl_answer(outcome)
 
     return _guarded(self, {"url": portal.seeds[0], "kind": "list", "portal_slug": slug}, body)
+
+
+def _crawl_answer(outcome: steps.CrawlOutcome) -> dict[str, Any]:
+    """A crawl's task answer (JSON: it may travel through a result backend), for callers that summarise it."""
+    first = outcome.first_error
+    return {
+        "portal": outcome.portal,
+        "report_ids": outcome.report_ids,
+        "new": outcome.new_reports,
+        "errors": outcome.errors,
+        "pages": outcome.pages,
+        "listed": outcome.listed,
+        "not_due": outcome.not_due,
+        "next_revisit": outcome.next_revisit.isoformat() if outcome.next_revisit else None,
+        "reached": outcome.reached,
+        "first_error": {"url": first.url, "error": first.args[0]} if first is not None else None,
+    }
 
 
 def _fetch_one(
@@ -346,3 +372,62 @@ def resend_stuck(self: Task, *, older_than_minutes: int = 30) -> dict[str, Any]:
         return {"resent": len(ids)}
 
     return _guarded(self, {"url": "resend_stuck", "kind": "process"}, body)
+
+
+@app.task(name="govreports.reprocess", bind=True)
+def reprocess(self: Task, *, portal: str | None = None, every: bool = False) -> dict[str, Any]:
+    """Queue the re-extraction of every stale version (`govreports reprocess` with a broker, and beat
+    after a deploy), in batches of `reprocess_batch_size` on the process queue.
+
+    Sending the same versions twice costs nothing: a batch skips what is already done.
+    """
+    rt = runtime.current()
+
+    def body() -> dict[str, Any]:
+        ids = reprocess_step.stale_versions(rt, portal=portal, every=every)
+        size = rt.settings.reprocess_batch_size
+        for start in range(0, len(ids), size):
+            _send(reprocess_versions, ids[start : start + size])
+        log.info("reprocess.queued", versions=len(ids), portal=portal, every=every)
+        return {"versions": len(ids), "batches": -(-len(ids) // size)}
+
+    return _guarded(self, {"url": f"reprocess:{portal or 'all portals'}", "kind": "process"}, body)
+
+
+@app.task(name="govreports.reprocess_versions", bind=True)
+def reprocess_versions(self: Task, version_ids: list[int]) -> dict[str, Any]:
+    """Clean and extract a batch of stored versions again, one after the other (workers/reprocess.py).
+
+    Each version commits on its own: a batch stopped half-way is resumed by running it again (what
+    is done is skipped). A version that fails is recorded and the batch goes on; the database going
+    away retries the whole batch; at the soft time limit the rest goes on as a new batch.
+    """
+    rt = runtime.current()
+    tally = dict.fromkeys(reprocess_step.TALLY_KEYS, 0)
+    try:
+        for n, version_id in enumerate(version_ids):
+            where: dict[str, Any] = {"url": f"report_version:{version_id}", "kind": "process"}
+            try:
+                done = reprocess_step.reprocess_version(rt, version_id)
+            except SoftTimeLimitExceeded:
+                log.warning("batch.split", task=self.name, left=len(version_ids) - n, reason="soft time limit")
+                _send(reprocess_versions, version_ids[n:])
+                break
+            except DATABASE_DOWN as exc:
+                return {"versions": len(version_ids), **tally, **_retry_or_give_up(self, exc, **where)}
+            except Exception as exc:
+                # A poison version: recorded, left stale (the next run tries it again), the batch goes on.
+                record(error=exc, **where)
+                log.exception("reprocess.failed", version=version_id)
+                tally["failed"] += 1
+                continue
+            if done.kept_text is not None:
+                record(error=done.kept_text, url=done.url or where["url"], kind="process", report_id=done.report_id)
+                tally["failed"] += 1
+            else:
+                tally[done.outcome] += 1
+    except PublishFailed as exc:  # the rest of the batch could not be queued: all again
+        raise _run_again(exc) from exc
+    if _pending:
+        flush_deferred()
+    return {"versions": len(version_ids), **tally}

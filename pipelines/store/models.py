@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -101,10 +102,20 @@ class ReportVersion(Base):
     period: Mapped[str | None] = mapped_column(String(16))
     period_from: Mapped[int | None] = mapped_column(Integer, index=True)
     period_to: Mapped[int | None] = mapped_column(Integer)
+    # What made this version: 'fetch' (a page fetched from the portal: an upstream edit when it is
+    # not the first) or 'reprocess' (a stored page read again by a newer reader: our change, not theirs).
+    origin: Mapped[str] = mapped_column(String(16), default="fetch", server_default="fetch")
+    # The reader (pipelines.article.READER_VERSION) that made clean_text; NULL: stored before it was recorded.
+    reader_version: Mapped[str | None] = mapped_column(String(32))
 
     report: Mapped[Report] = relationship(back_populates="versions")
+    # The current metric set only: a set replaced by re-extraction stays in the table (superseded_at
+    # set), for `MetricFilter(extractor_version=…)`, but every reader of `metrics` sees today's set.
     metrics: Mapped[list[MetricRow]] = relationship(
-        back_populates="version", order_by="MetricRow.seq", cascade="all, delete-orphan"
+        primaryjoin=lambda: and_(MetricRow.version_id == ReportVersion.id, MetricRow.superseded_at.is_(None)),
+        back_populates="version",
+        order_by="MetricRow.seq",
+        cascade="all, delete-orphan",
     )
     attachments: Mapped[list[AttachmentRow]] = relationship(
         back_populates="version", order_by="AttachmentRow.seq", cascade="all, delete-orphan"
@@ -112,8 +123,17 @@ class ReportVersion(Base):
 
 
 class MetricRow(Base):
+    """One metric of a version, as one extractor read it.
+
+    A version has one current set (`superseded_at` NULL) and, once re-extracted, the sets earlier
+    extractors made (`superseded_at` when they were replaced): the history of a number tells our
+    extractor's changes apart from the portal's edits, which are new versions.
+    """
+
     __tablename__ = "metrics"
-    __table_args__ = (UniqueConstraint("version_id", "seq", name="uq_metrics_version_seq"),)
+    __table_args__ = (
+        UniqueConstraint("version_id", "extractor_version", "seq", name="uq_metrics_version_extractor_seq"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("report_versions.id", ondelete="CASCADE"), index=True)
@@ -127,6 +147,8 @@ class MetricRow(Base):
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     confidence: Mapped[float | None] = mapped_column(Float, nullable=True)  # None: stored before extractor 1.3.0
+    extractor_version: Mapped[str] = mapped_column(String(32))  # the extractor that made this set
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # NULL: the current set
 
     version: Mapped[ReportVersion] = relationship(back_populates="metrics")
 

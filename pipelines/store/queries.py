@@ -10,8 +10,9 @@ from typing import Any
 
 from sqlalchemy import Select, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased, selectinload
 
+from pipelines.store.diff import MetricFact
 from pipelines.store.models import FetchEvent, MetricRow, PortalRow, Report, ReportVersion, utcnow
 
 
@@ -133,7 +134,11 @@ def report_summaries(session: Session, portal: str | None = None) -> list[Report
     metric_count = (
         select(func.count(MetricRow.id))
         .join(ReportVersion, MetricRow.version_id == ReportVersion.id)
-        .where(ReportVersion.report_id == Report.id, ReportVersion.version == Report.current_version)
+        .where(
+            ReportVersion.report_id == Report.id,
+            ReportVersion.version == Report.current_version,
+            MetricRow.superseded_at.is_(None),
+        )
         .scalar_subquery()
     )
     warnings = (
@@ -219,6 +224,10 @@ class MetricFilter:
     target: bool | None = None  # True: targets only, False: results only
     min_confidence: float | None = None
     current_only: bool = True
+    # The set this extractor made (e.g. "1.1.0", before `govreports reprocess` replaced it) instead of
+    # today's; with `current_only`, of the version that was the report's latest when it ran. A set a
+    # later extractor found the same is not copied: it keeps the label of the extractor that made it.
+    extractor_version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -283,8 +292,14 @@ def metrics_query(filters: MetricFilter | None = None) -> Select[MetricRow, Repo
         .join(PortalRow, Report.portal_id == PortalRow.id)
         .order_by(Report.id, MetricRow.seq)
     )
-    if f.current_only:
-        query = query.where(ReportVersion.version == Report.current_version)
+    if f.extractor_version is None:
+        query = query.where(MetricRow.superseded_at.is_(None))  # today's set, not those re-extraction replaced
+        if f.current_only:
+            query = query.where(ReportVersion.version == Report.current_version)
+    else:
+        query = query.where(MetricRow.extractor_version == f.extractor_version)
+        if f.current_only:
+            query = query.where(ReportVersion.version == _latest_version_with_set(f.extractor_version))
     if f.portal:
         query = query.where(PortalRow.slug == f.portal)
     if f.name_contains:
@@ -304,6 +319,18 @@ def metrics_query(filters: MetricFilter | None = None) -> Select[MetricRow, Repo
     if f.min_confidence is not None:
         query = query.where(MetricRow.confidence >= f.min_confidence)  # NULL (older extractors) is left out
     return query
+
+
+def _latest_version_with_set(extractor_version: str) -> Any:
+    """The report's latest version holding a set by `extractor_version`: the one that was current while
+    that extractor ran (a version re-extraction made later never holds an older extractor's set)."""
+    older = aliased(ReportVersion)
+    return (
+        select(func.max(older.version))
+        .join(MetricRow, MetricRow.version_id == older.id)
+        .where(older.report_id == Report.id, MetricRow.extractor_version == extractor_version)
+        .scalar_subquery()
+    )
 
 
 def metric_records(session: Session, filters: MetricFilter | None = None) -> list[MetricRecord]:
@@ -326,7 +353,7 @@ def metric_records(session: Session, filters: MetricFilter | None = None) -> lis
             confidence=m.confidence,
             evidence=m.evidence,
         )
-        for m, v, r, p in session.execute(metrics_query(filters)).tuples()
+        for m, v, r, p in session.execute(metrics_query(filters))
     ]
 
 
@@ -340,3 +367,39 @@ def recent_failures(session: Session, *, since: timedelta = timedelta(hours=24))
 
 def count_versions(session: Session) -> int:
     return session.scalar(select(func.count(ReportVersion.id))) or 0
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """One version of a report as `govreports diff` compares it: its cleaned text and its metrics."""
+
+    version: int
+    fetched_at: datetime
+    clean_text: str
+    metrics: tuple[MetricFact, ...]
+
+
+def version_numbers(session: Session, url: str) -> list[int] | None:
+    """The version numbers stored for the report at `url`, oldest first; None when no report is there.
+
+    An empty list (a report listed but never stored) and None (an unknown URL) ask for different fixes.
+    """
+    report_id = session.scalar(select(Report.id).where(Report.url == url))
+    if report_id is None:
+        return None
+    query = select(ReportVersion.version).where(ReportVersion.report_id == report_id).order_by(ReportVersion.version)
+    return list(session.scalars(query))
+
+
+def load_versions(session: Session, url: str, numbers: Sequence[int]) -> dict[int, StoredVersion]:
+    """The versions `numbers` of the report at `url` with their metrics (two queries, whatever the count)."""
+    query = (
+        select(ReportVersion)
+        .join(Report, ReportVersion.report_id == Report.id)
+        .where(Report.url == url, ReportVersion.version.in_(list(numbers)))
+        .options(selectinload(ReportVersion.metrics))
+    )
+    return {
+        v.version: StoredVersion(v.version, v.fetched_at, v.clean_text, tuple(MetricFact.of(m) for m in v.metrics))
+        for v in session.scalars(query)
+    }

@@ -58,12 +58,17 @@ def store_version(
     attachments: Sequence[AttachmentRecord] = (),
     cleaning_warnings: Sequence[str] = (),
     period: Period | None = None,
+    reader_version: str | None = None,
+    origin: str = "fetch",
 ) -> VersionOutcome:
     """Record this content for `report`: a new version with its metrics, or none if already stored.
 
     `cleaning_warnings` (the reader's doubts about the body) are stored on a new version, NULL
     when there are none; they are not part of the content, so an unchanged text with other
     warnings is still no new version (and the stored version keeps the warnings it had).
+
+    `origin` says what made the version: 'fetch' (a fetched page) or 'reprocess' (a stored page read
+    again by a newer reader, `govreports reprocess`), so an upstream edit is told apart from ours.
 
     Call inside the caller's transaction; the caller commits. The version row and its metrics
     are flushed together, so a failure leaves no partial version.
@@ -95,22 +100,10 @@ def store_version(
         period=period.label if period else None,
         period_from=period.year_from if period else None,
         period_to=period.year_to if period else None,
+        origin=origin,
+        reader_version=reader_version,
     )
-    row.metrics = [
-        MetricRow(
-            seq=i,
-            name=m.name,
-            value=m.value,
-            unit=m.unit,
-            qualifier=m.qualifier,
-            target=m.target,
-            evidence=m.evidence,
-            start=m.start,
-            end=m.end,
-            confidence=m.confidence,
-        )
-        for i, m in enumerate(metrics)
-    ]
+    row.metrics = metric_rows(metrics, extractor_version)
     row.attachments = [
         AttachmentRow(
             seq=i, name=a.name, url=a.url, kind=a.kind, size_bytes=a.size_bytes, text_chars=a.text_chars, error=a.error
@@ -135,6 +128,26 @@ def store_version(
     if title:
         report.title = title
     return VersionOutcome(number, created=True)
+
+
+def metric_rows(metrics: Sequence[Metric], extractor_version: str) -> list[MetricRow]:
+    """The rows of one metric set, in reading order (seq), labelled with the extractor that made it."""
+    return [
+        MetricRow(
+            seq=i,
+            name=m.name,
+            value=m.value,
+            unit=m.unit,
+            qualifier=m.qualifier,
+            target=m.target,
+            evidence=m.evidence,
+            start=m.start,
+            end=m.end,
+            confidence=m.confidence,
+            extractor_version=extractor_version,
+        )
+        for i, m in enumerate(metrics)
+    ]
 
 
 def raw_html_of(version: ReportVersion) -> str:
