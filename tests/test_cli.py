@@ -98,6 +98,37 @@ def test_a_missing_file_is_one_line_naming_it(tmp_path: Path) -> None:
     assert "missing.txt" in run.stderr and "Traceback" not in run.stderr
 
 
+BAD_INPUTS = {
+    "empty": (b"  \n", "is empty"),
+    "binary": (b"%PDF-1.4\x00\x01\x02\x03", "is a binary file"),
+    "undecodable": (bytes(range(128, 256)) * 40, "not text in any known encoding"),
+}
+
+
+@pytest.mark.parametrize("command", ["extract", "clean"])
+@pytest.mark.parametrize("kind", list(BAD_INPUTS))
+def test_bad_input_is_one_line_naming_the_file_and_a_non_zero_exit(tmp_path: Path, command: str, kind: str) -> None:
+    content, says = BAD_INPUTS[kind]
+    page = tmp_path / f"{kind}-page.html"
+    page.write_bytes(content)
+    run = govreports(command, str(page))
+    assert run.returncode == 2, run.stdout
+    assert f"{kind}-page.html" in run.stderr and says in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr
+
+
+def test_a_directory_is_refused_naming_it(tmp_path: Path) -> None:
+    run = govreports("clean", str(tmp_path))
+    assert run.returncode == 2 and "is a directory" in run.stderr
+
+
+def test_a_file_over_the_size_limit_is_refused_naming_the_setting(tmp_path: Path) -> None:
+    page = tmp_path / "big.html"
+    page.write_text("<p>" + "全年受理业务12万件。" * 200 + "</p>", encoding="utf-8")
+    run = govreports("extract", str(page), env={"GOVREPORTS_MAX_BODY_BYTES": "1000"})
+    assert run.returncode == 2 and "big.html" in run.stderr and "GOVREPORTS_MAX_BODY_BYTES" in run.stderr
+
+
 def test_a_bad_registry_is_named_with_entry_and_field(tmp_path: Path) -> None:
     bad = tmp_path / "portals.yaml"
     bad.write_text("portals:\n  - slug: x-portal\n    name: X\n", encoding="utf-8")

@@ -139,15 +139,46 @@ def _runtime(settings: Settings | None = None) -> Iterator[runtime.Runtime]:
         runtime.install(None)
 
 
-def _read_article(path: Path) -> Article:
-    """A .txt or .html report read as an Article (a text page has a body only)."""
+def _read_input(path: Path, what: str) -> str:
+    """The decoded text of a file a command was given, or a CliError naming the file and the fix.
+
+    A directory, an unreadable, empty, binary, undecodable or oversized file gets one line each,
+    never an empty answer that looks like a page without a report.
+    """
+    from scrapers.encoding import decode_body
+    from scrapers.errors import UndecodableBody
+
+    if path.is_dir():
+        raise CliError(f"{path} is a directory; give one file: {what}")
     try:
+        size = path.stat().st_size
+        limit = Settings().max_body_bytes
+        if size > limit:
+            raise CliError(
+                f"{path} is {_size(size)}, over the {_size(limit)} limit; "
+                "raise GOVREPORTS_MAX_BODY_BYTES if it really is one page"
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise CliError(f"cannot read {path}: {exc.strerror}; check the path") from exc
-    from scrapers.encoding import decode_body
+    if not raw.strip():
+        raise CliError(f"{path} is empty; give {what}")
+    if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise CliError(f"{path} is a binary file (a PDF, an office document or an image?), not {what}")
+    try:
+        text, _ = decode_body(raw)
+    except UndecodableBody as exc:
+        raise CliError(f"{path} is not text in any known encoding; give {what}") from exc
+    return text
 
-    text, _ = decode_body(raw)
+
+def _size(n: int) -> str:
+    return f"{n / 1048576:.1f} MiB" if n >= 1048576 else f"{n:,} bytes"
+
+
+def _read_article(path: Path) -> Article:
+    """A .txt or .html report read as an Article (a text page has a body only)."""
+    text = _read_input(path, "a saved page (.html) or a report's text (.txt)")
     if path.suffix.lower() in {".html", ".htm", ".shtml", ".xhtml"}:
         return extract_article(text)
     return Article("", None, None, clean_text(text))
@@ -399,19 +430,7 @@ def links(
 def _read_list_page(path: Path) -> str:
     """The text of a saved list page; a missing, empty, undecodable or non-HTML file is a CliError
     naming it, never an empty answer that looks like a page without articles."""
-    from scrapers.encoding import decode_body
-    from scrapers.errors import UndecodableBody
-
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CliError(f"cannot read {path}: {exc.strerror}; check the path") from exc
-    if not raw.strip():
-        raise CliError(f"{path} is empty; save the list page's HTML into it (e.g. curl -o {path.name} URL)")
-    try:
-        text, _ = decode_body(raw)
-    except UndecodableBody as exc:
-        raise CliError(f"{path} is not text in any known encoding; give the list page's saved HTML") from exc
+    text = _read_input(path, f"the list page's saved HTML (e.g. curl -o {path.name} URL)")
     if not re.search(r"<(?:!doctype|html|head|body|a|div|ul|table|li|p)\b", text, re.IGNORECASE):
         raise CliError(f"{path} is not HTML (no tags found); give the list page as saved by a browser or curl")
     return text
@@ -960,7 +979,7 @@ def main() -> None:
     try:
         app()
     except (CliError, RegistryError, CrawlError) as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}")
+        err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)  # one line, whatever the width
         sys.exit(2)
     except OperationalError as exc:
         err.print(f"[red]error:[/] database unavailable: {escape(str(exc.orig))}; check GOVREPORTS_DATABASE_URL")
