@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
+from cssselect import GenericTranslator, SelectorError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from scrapers.errors import RegistryError
@@ -31,6 +32,17 @@ class Selectors(BaseModel):
     title: str | None = Field(None, description="The article title element")
     date: str | None = Field(None, description="The element holding the publish date")
     body: str | None = Field(None, description="The article body element")
+
+    @field_validator("list_item", "next_page", "title", "date", "body")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        """A selector that does not compile would be ignored silently by the reader: refuse it here."""
+        if value is not None:
+            try:
+                GenericTranslator().css_to_xpath(value)
+            except SelectorError as exc:
+                raise ValueError(f"not a valid CSS selector ({value!r}: {exc})") from exc
+        return value
 
 
 class Portal(BaseModel):

@@ -89,3 +89,20 @@ def test_a_missing_registry_file_is_named(tmp_path: Path) -> None:
 def test_an_unknown_slug_lists_the_known_ones() -> None:
     with pytest.raises(RegistryError, match=r"no portal 'missing'.*demo-yangjiang"):
         load_registry().get("missing")
+
+
+@pytest.mark.parametrize("field", ["list_item", "next_page", "title", "date", "body"])
+def test_a_selector_that_does_not_compile_is_named_with_entry_and_field(tmp_path: Path, field: str) -> None:
+    path = write(
+        tmp_path,
+        "portals:\n"
+        "  - slug: bad-portal\n"
+        "    name: 坏门户\n"
+        '    seeds: ["https://example.gov.cn/list/index.html"]\n'
+        "    selectors:\n"
+        f'      {field}: "div[["\n',
+    )
+    with pytest.raises(
+        RegistryError, match=rf"portal bad-portal: field selectors\.{field}: .*not a valid CSS selector"
+    ):
+        load_registry(path)
