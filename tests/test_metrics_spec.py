@@ -116,6 +116,5 @@ def test_evidence_of_a_long_sentence_is_cut_to_a_window_around_the_number() -> N
     "text",
     ["", "没有数字的句子。", "“未闭合的引号（和括号《", "\x00\x01\ufffd乱码\ud7ff", "1234567890" * 100_000],
 )
-def test_bad_input_gives_an_empty_or_sane_result(text: str) -> None:
-    for metric in extract_metrics(text):
-        assert 0 <= metric.start < metric.end <= len(text)
+def test_bad_input_gives_an_empty_result(text: str) -> None:
+    assert extract_metrics(text) == []
