@@ -58,6 +58,10 @@ class Settings(BaseSettings):
         description="A known report is fetched again (conditionally) once this long has passed; "
         "0 refetches every listed report on each crawl",
     )
+    revisit_min_hours: float = Field(1.0, gt=0, description="Shortest revisit interval the adaptive schedule gives")
+    revisit_max_hours: float = Field(
+        24.0 * 30, gt=0, description="Longest revisit interval the adaptive schedule gives (a month)"
+    )
     fetch_batch_size: int = Field(
         50,
         ge=1,

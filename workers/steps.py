@@ -32,6 +32,7 @@ from scrapers.crawl import discover
 from scrapers.errors import CrawlError, TransientFetchError
 from scrapers.fetcher import FetchResult
 from scrapers.registry import Portal
+from workers import revisit
 from workers.runtime import Runtime
 
 
@@ -77,15 +78,14 @@ def crawl(rt: Runtime, portal: Portal, *, full: bool = False) -> CrawlOutcome:
         pages.append({"portal_id": portal_id, **_event_fields(url=url, kind="list", result=result, error=error)})
 
     found = discover(rt.fetcher, portal, known=known, full=full, on_page=on_page)
-    window = timedelta(hours=rt.settings.revisit_after_hours)
-    due_before = utcnow() - window
+    now = utcnow()
     with rt.transaction() as session:
         if pages:
             session.execute(insert(FetchEvent), pages)
         listed = upsert_reports(session, portal_id=portal_id, links=[(link.url, link.title) for link in found.links])
         new = sum(report.created for report in listed)
-        ids = [report.id for report in listed if full or _due(report, due_before)]
-        waiting = [report for report in listed if not (full or _due(report, due_before))]
+        ids = [report.id for report in listed if full or _due(rt, report, now)]
+        waiting = [report for report in listed if not (full or _due(rt, report, now))]
         row = session.get_one(PortalRow, portal_id)
         row.last_crawl_at = utcnow()
         row.last_crawl_outcome = (
@@ -102,7 +102,7 @@ def crawl(rt: Runtime, portal: Portal, *, full: bool = False) -> CrawlOutcome:
         transient,
         listed=len(listed),
         not_due=len(waiting),
-        next_revisit=min((_aware(r.last_fetched_at) + window for r in waiting if r.last_fetched_at), default=None),
+        next_revisit=min((_next_visit(rt, r) for r in waiting if r.last_fetched_at), default=None),
         first_error=found.errors[0] if found.errors else None,
     )
 
@@ -114,11 +114,17 @@ def fetch_batch_size(rt: Runtime, portal: Portal) -> int:
     return max(1, min(rt.settings.fetch_batch_size, int(rate * rt.settings.task_time_limit / 10)))
 
 
-def _due(report: ListedReport, due_before: datetime) -> bool:
-    """Fetch a report that has no stored version yet, or whose last fetch is older than the window."""
+def _next_visit(rt: Runtime, report: ListedReport) -> datetime:
+    assert report.last_fetched_at is not None
+    hours = revisit.interval(rt.settings, report.revisit_hours)
+    return _aware(report.last_fetched_at) + timedelta(hours=hours)
+
+
+def _due(rt: Runtime, report: ListedReport, now: datetime) -> bool:
+    """Fetch a report that has no stored version yet, or whose own revisit interval has passed."""
     if report.current_version == 0 or report.last_fetched_at is None:
         return True
-    return _aware(report.last_fetched_at) <= due_before
+    return _next_visit(rt, report) <= now
 
 
 def _aware(moment: datetime) -> datetime:
@@ -190,6 +196,7 @@ def fetch(rt: Runtime, report: Report, portal: Portal, *, unchanged: list[NotMod
         **_event_fields(url=report.url, kind="article", result=result, error=None),
     }
     if result.not_modified:
+        changes["revisit_hours"] = revisit.after_visit(rt.settings, report.revisit_hours, changed=False)
         seen: NotModified = ({"id": report.id, **changes, "last_seen_at": now}, event)
         if unchanged is None:
             write_unchanged(rt, [seen])
@@ -363,6 +370,8 @@ def process(rt: Runtime, fetch_event_id: int) -> ProcessOutcome:
             period=period_of(article.title or report.title, body),
         )
         report.etag, report.last_modified = event.etag, event.last_modified
+        if not (outcome.created and outcome.version == 1):  # a revisit: edited upstream, or the same text
+            report.revisit_hours = revisit.after_visit(rt.settings, report.revisit_hours, changed=outcome.created)
         if article.published:
             report.published_at = article.published
         return ProcessOutcome(outcome.version, outcome.created, len(metrics))

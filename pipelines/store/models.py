@@ -71,6 +71,8 @@ class Report(Base):
     etag: Mapped[str | None] = mapped_column(String(200))
     last_modified: Mapped[str | None] = mapped_column(String(100))
     last_fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Hours until the next revisit, adapted to what the report does (workers/revisit.py); None: the setting.
+    revisit_hours: Mapped[float | None] = mapped_column(Float, nullable=True)
     final_url: Mapped[str | None] = mapped_column(String(2000))
     current_version: Mapped[int] = mapped_column(Integer, default=0)
 

@@ -48,6 +48,7 @@ class ListedReport:
     created: bool
     current_version: int
     last_fetched_at: datetime | None
+    revisit_hours: float | None = None
 
 
 # Bound parameters a statement may carry: SQLite's default limit is 32,766, PostgreSQL's 65,535.
@@ -67,12 +68,14 @@ def upsert_reports(session: Session, *, portal_id: int, links: Sequence[tuple[st
     new ones are inserted (a concurrent insert of the same URL is ignored, then read back).
     """
     now = utcnow()
-    columns = (Report.id, Report.url, Report.current_version, Report.last_fetched_at)
+    columns = (Report.id, Report.url, Report.current_version, Report.last_fetched_at, Report.revisit_hours)
     urls = list(dict.fromkeys(url for url, _ in links))
     existing: dict[str, ListedReport] = {}
     for chunk in _chunks(urls):
         for row in session.execute(select(*columns).where(Report.url.in_(chunk))):
-            existing[row.url] = ListedReport(row.id, row.url, False, row.current_version, row.last_fetched_at)
+            existing[row.url] = ListedReport(
+                row.id, row.url, False, row.current_version, row.last_fetched_at, row.revisit_hours
+            )
     for chunk in _chunks([row.id for row in existing.values()]):
         session.execute(update(Report).where(Report.id.in_(chunk)).values(last_seen_at=now))
     titles = dict(links)
@@ -95,7 +98,9 @@ def upsert_reports(session: Session, *, portal_id: int, links: Sequence[tuple[st
             "url",
         )
         for row in session.execute(select(*columns).where(Report.url.in_(chunk))):
-            existing[row.url] = ListedReport(row.id, row.url, True, row.current_version, row.last_fetched_at)
+            existing[row.url] = ListedReport(
+                row.id, row.url, True, row.current_version, row.last_fetched_at, row.revisit_hours
+            )
     return [existing[url] for url in urls]
 
 
