@@ -127,6 +127,7 @@ def extract_article(
         return Article("", None, None, "", warnings=("no HTML to read",))
     _drop(root, _CODE_TAGS)
     elements = list(root.iter())  # document order, kept alive so positions stay valid
+    position = {id(e): i for i, e in enumerate(elements)}
     headings = heading_candidates(elements)
     body_element = root.find("body")
     page_text = block_text(body_element if body_element is not None else root)
@@ -135,15 +136,17 @@ def extract_article(
     source = source_of(root, page)
     _drop(root, _CHROME_TAGS)
     content = _content(root, body_selector, params)
-    position = {id(e): i for i, e in enumerate(elements)}.get(id(content.container))
-    headline = title_of(root, headings, title_selector, position, page_text)
-    lines = _between(headline.element, content.container, elements) + content.lines
+    headline = title_of(root, headings, title_selector, position.get(id(content.container)), page_text)
+    lines = _between(headline.element, content.container, elements, position) + content.lines
     body = _body(lines, headline.text)
     return Article(headline.text, published, source, body, warnings=_warnings(content, body))
 
 
 def _between(
-    heading: lxml.html.HtmlElement | None, container: lxml.html.HtmlElement, elements: list[lxml.html.HtmlElement]
+    heading: lxml.html.HtmlElement | None,
+    container: lxml.html.HtmlElement,
+    elements: list[lxml.html.HtmlElement],
+    position: dict[int, int],
 ) -> list[str]:
     """Lines shown between the headline and the body: subtitles and document numbers (文号).
 
@@ -154,7 +157,6 @@ def _between(
         return []
     if heading in container.iterancestors() or container in heading.iterancestors():
         return []
-    position = {id(e): i for i, e in enumerate(elements)}
     start = position.get(id(heading))
     end = position.get(id(container))
     if start is None or end is None or start >= end:

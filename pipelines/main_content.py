@@ -35,7 +35,6 @@ CONTAINER_TAGS = frozenset(
     {"div", "td", "article", "section", "main", "body", "center", "table", "tbody", "form", "font", "span"}
 )
 _SENTENCE = re.compile(r"[，。；！？,;]")
-_SPACE = re.compile(r"\s+")
 _FILE_LINK = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|et|ofd|zip|rar|7z|csv|jpe?g|png)(?:$|[?#])", re.IGNORECASE)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # Widgets named the same way across CMSs: share/print bars, pagers, related lists, QR codes.
@@ -72,7 +71,6 @@ class Content:
     sentence_chars: int  # in the container, duplicates excluded
     link_chars: int
     page_sentence_chars: int  # in the whole page, duplicates excluded
-    duplicate_chars: int  # sentence chars of copies of the container's units elsewhere in the page
 
 
 def own_hidden(element: lxml.html.HtmlElement) -> bool:
@@ -101,7 +99,6 @@ class _Units:
         self.link: dict[int, int] = {}
         self.plain: dict[int, int] = {}
         self.duplicate: dict[int, int] = {}
-        self.duplicate_of_claimed: dict[int, int] = {}
         self._walk()
 
     def _walk(self) -> None:
@@ -255,13 +252,10 @@ def _prune(container: lxml.html.HtmlElement, units: _Units) -> None:
             or (element.tag in {"ul", "ol", "div", "p", "table", "span", "dl", "tr"} and _is_link_list(element, units))
         ):
             doomed.append(element)
+    doomed_ids = {id(element) for element in doomed}  # the list keeps the elements alive: ids stay valid
     for element in doomed:
-        if element.getparent() is not None and not any(a in doomed for a in element.iterancestors()):
-            _drop_keeping_tail(element)
-
-
-def _drop_keeping_tail(element: lxml.html.HtmlElement) -> None:
-    element.drop_tree()  # lxml keeps the tail text in the parent
+        if element.getparent() is not None and not any(id(a) in doomed_ids for a in element.iterancestors()):
+            element.drop_tree()  # lxml keeps the tail text in the parent
 
 
 def block_text(element: lxml.html.HtmlElement, skip: Callable[[lxml.html.HtmlElement], bool] | None = None) -> str:
@@ -343,11 +337,10 @@ def main_content(root: lxml.html.HtmlElement, params: ContentParams | None = Non
     cid = id(container)
     rid = id(units.elements[0])
     counts = (units.sentence[cid], units.link[cid], units.sentence[rid])
-    duplicate_chars = _copies_elsewhere(container, units)
     if counts[0] > 0:
         _prune(container, units)
     # else no sentence anywhere: the page's text is kept whole, and warnings say what it looks like
-    return Content(container, block_lines(container), counts[0], counts[1], counts[2], duplicate_chars)
+    return Content(container, block_lines(container), counts[0], counts[1], counts[2])
 
 
 def content_of(element: lxml.html.HtmlElement) -> Content:
@@ -355,9 +348,4 @@ def content_of(element: lxml.html.HtmlElement) -> Content:
     units = _Units(element)
     eid = id(element)
     _prune(element, units)
-    return Content(element, block_lines(element), units.sentence[eid], units.link[eid], units.sentence[eid], 0)
-
-
-def _copies_elsewhere(container: lxml.html.HtmlElement, units: _Units) -> int:
-    """Sentence chars outside the container that duplicate its text (a second copy was not chosen: fine)."""
-    return units.duplicate[id(units.elements[0])] - units.duplicate[id(container)]
+    return Content(element, block_lines(element), units.sentence[eid], units.link[eid], units.sentence[eid])

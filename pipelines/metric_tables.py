@@ -12,6 +12,8 @@ Rows with fewer cells than the header (cells merged across rows on the left) are
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -198,3 +200,30 @@ def _cell_figures(
             )
         )
     return figures
+
+
+def cell_names(norm: str, starts: Sequence[int]) -> dict[int, tuple[str, int, int]]:
+    """(name, row start, row end) by row key and column for figures the running-text reader found in
+    a table's cells (`starts`: their offsets); the same header and key reading as `table_figures`."""
+    ordered = sorted(starts)
+    found: dict[int, tuple[str, int, int]] = {}
+    for rows in table_rows(norm):
+        if not _is_header(rows[0]):
+            continue
+        columns = [_column(cell.text, None) for cell in rows[0]]
+        for row in rows[1:]:
+            if len(row) > len(columns):
+                continue
+            shift = len(columns) - len(row)
+            key = _row_key(row, columns, shift)
+            for index, cell in enumerate(row):
+                at = bisect_left(ordered, cell.start)
+                while at < len(ordered) and ordered[at] < cell.end:
+                    start = ordered[at]
+                    at += 1
+                    if start in found:
+                        continue
+                    words = re.sub(r"[\d.]+$", "", re.split(r"[、；;，,：:]", norm[cell.start : start])[-1])
+                    name = (key.text if key else "") + words + columns[index + shift].label
+                    found[start] = ("".join(name.split())[:40], row[0].start, row[-1].end)
+    return found

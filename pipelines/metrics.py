@@ -17,7 +17,7 @@ from typing import Literal
 
 from pipelines import metric_vocab as vocab
 from pipelines.metric_names import indicator_name
-from pipelines.metric_tables import TableFigure, table_figures, table_rows
+from pipelines.metric_tables import TableFigure, cell_names, table_figures
 from pipelines.numbers import parse_number, parse_range
 from pipelines.textnorm import shadow
 
@@ -34,8 +34,6 @@ _NUMBER = re.compile(
     rf"(?P<num>\d+(?:[,，]\d{{3}}(?!\d))*(?:\.\d+)?(?: ?[余多]?{_MAGNITUDE}+(?:\d+(?:,\d{{3}}(?!\d))*(?:\.\d+)?)?)*"
     rf"|百分之[{_CN}点\d.]+|[{_CN}](?:[{_CN}点]|[余多几来](?=[{_CN}]))*|(?<![上下前后多大整])半(?=小时|个月|天|年内))"
 )
-# 一两台, 两三千元, 三四十年: two adjacent digits are a colloquial range, never one number.
-_COLLOQUIAL_RANGE = re.compile(r"^(?:十)?([一二两三四五六七八九])([二两三四五六七八九])([十百千万亿]*)$")
 _APPROXIMATE = str.maketrans("", "", "余多几来")  # 十余万, 一千多万, 二十几万: the magnitude stays
 _DISTRIBUTED = re.compile(r"[^，。；,;！？\n]{0,10}(?:分别|均|都)")
 _JOINED = re.compile(r"[和与及、]")
@@ -102,7 +100,7 @@ def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
     metrics: list[Metric] = []
     previous: tuple[_Hit, Qualifier] | None = None
     tables = table_figures(norm, {hit.start for hit in hits})
-    names_in_tables = _table_names(norm, hits)
+    names_in_tables = cell_names(norm, [hit.start for hit in hits])
     for index, hit in enumerate(hits):
         sentence_start, sentence_end = _sentence_bounds(ends, hit.start, hit.end, len(norm))
         ev_start, ev_end = _evidence_window(norm, sentence_start, sentence_end, hit.start, hit.end)
@@ -192,29 +190,6 @@ def _as_hit(figure: TableFigure) -> _Hit:
     return _Hit(figure.start, figure.end, figure.end, figure.value, figure.unit, False)
 
 
-def _table_names(norm: str, hits: list[_Hit]) -> dict[int, tuple[str, int, int]]:
-    """Names by row and column for the running-text hits that sit in a table's cells."""
-    found: dict[int, tuple[str, int, int]] = {}
-    for rows in table_rows(norm):
-        header = rows[0]
-        if any(re.fullmatch(r"[≤≥<>]?\d+(?:\.\d+)?", c.text) for c in header):
-            continue
-        labels = [re.sub(r"[（(][^）)]*[）)]", "", "".join(c.text.split())) for c in header]
-        for row in rows[1:]:
-            if len(row) > len(labels):
-                continue
-            shift = len(labels) - len(row)
-            key = next((c.text for i, c in enumerate(row) if re.search(r"编号|名称|项目|地块", labels[i + shift])), "")
-            for i, cell in enumerate(row):
-                for hit in hits:
-                    if cell.start <= hit.start < cell.end and hit.start not in found:
-                        words = re.split(r"[、；;，,：:]", norm[cell.start : hit.start])[-1]
-                        words = re.sub(r"[\d.]+$", "", words)
-                        name = "".join((key + words + labels[i + shift]).split())[:40]
-                        found[hit.start] = (name, row[0].start, row[-1].end)
-    return found
-
-
 def _numbers_with_units(norm: str, text: str) -> list[_Hit]:
     hits: list[_Hit] = []
     pending: list[tuple[int, int, Decimal, bool]] = []  # numbers waiting for a shared unit: 2.16和1.66个百分点
@@ -236,7 +211,7 @@ def _numbers_with_units(norm: str, text: str) -> list[_Hit]:
         if unit is None and not _joins_next_number(norm, num_end):
             pending.clear()  # most numeral characters of running text: no unit, no value read
             continue
-        if chinese and unit is not None and (ends := _colloquial_range(raw)) is not None:
+        if chinese and unit is not None and (ends := parse_range(raw)) is not None:  # 一两台: both ends
             if not _rejected(norm, start, num_end, end, raw, ends[1], unit, False):
                 hits.extend(_Hit(start, num_end, end, v, unit, False) for v in ends)
             pending.clear()
@@ -277,11 +252,6 @@ def _adjustment(norm: str, hit: _Hit, hits: list[_Hit], index: int) -> bool | No
     if previous is not None and vocab.ADJUSTED_TO.match(norm, previous.end, hit.start):
         return True
     return None
-
-
-def _colloquial_range(raw: str) -> tuple[Decimal, Decimal] | None:
-    """一两 (1, 2), 两三千 (2000, 3000), 三四十 (30, 40), 二十七八 (27, 28): both ends, or None."""
-    return parse_range(raw)
 
 
 def _restates_previous(norm: str, start: int, value: Decimal, previous: _Hit) -> bool:

@@ -9,9 +9,10 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
@@ -638,6 +639,30 @@ def _since(value: str | None) -> date | None:
         raise CliError(f"--since {value!r}: give a date as YYYY-MM-DD, e.g. 2024-01-01") from exc
 
 
+def _filters(
+    portal: str | None,
+    region: str | None,
+    year: int | None,
+    report: str | None,
+    since: str | None,
+    target: bool,
+    result: bool,
+    min_confidence: float | None,
+    extractor_version: str | None,
+) -> MetricFilter:
+    """The context filters `metrics` and `export` share, from their options."""
+    return MetricFilter(
+        portal=portal,
+        region=region,
+        year=year,
+        report_url=report,
+        since=_since(since),
+        target=_kind(target, result),
+        min_confidence=min_confidence,
+        extractor_version=extractor_version,
+    )
+
+
 def _kind(target: bool, result: bool) -> bool | None:
     if target and result:
         raise CliError("--target and --result exclude each other: give one, or neither for both")
@@ -678,19 +703,8 @@ def metrics(
 
     Example: govreports metrics --name 办结率 --unit % --region 河源 --year 2022
     """
-    filters = MetricFilter(
-        portal,
-        name,
-        unit,
-        region,
-        year,
-        report,
-        _since(since),
-        _kind(target, result),
-        min_confidence,
-        extractor_version=extractor_version,
-    )
-    records = _metric_records(filters)
+    filters = _filters(portal, region, year, report, since, target, result, min_confidence, extractor_version)
+    records = _metric_records(replace(filters, name_contains=name, unit=unit))
     table = Table(title=f"{len(records)} metrics")
     for column in ("region", "period", "title", "name", "value", "unit", "qualifier", "target", "conf.", "evidence"):
         table.add_column(column, overflow="fold")
@@ -732,28 +746,11 @@ def export(
     """
     if format not in ("csv", "jsonl"):
         raise CliError(f"--format {format!r}: use csv or jsonl")
-    filters = MetricFilter(
-        portal,
-        None,
-        None,
-        region,
-        year,
-        report,
-        _since(since),
-        _kind(target, result),
-        min_confidence,
-        extractor_version=extractor_version,
-    )
+    filters = _filters(portal, region, year, report, since, target, result, min_confidence, extractor_version)
     rows = [m.as_row() for m in _metric_records(filters)]
     stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:
-        if format == "jsonl":
-            for row in rows:
-                stream.write(json.dumps(row, ensure_ascii=False) + "\n")
-        else:
-            writer = csv.DictWriter(stream, fieldnames=list(rows[0]) if rows else list(_EXPORT_COLUMNS))
-            writer.writeheader()
-            writer.writerows(rows)
+        _write_rows(stream, rows, format, _EXPORT_COLUMNS)
     finally:
         if output:
             stream.close()
@@ -762,6 +759,17 @@ def export(
 
 
 _EXPORT_COLUMNS = tuple(MetricRecord.__dataclass_fields__)
+
+
+def _write_rows(stream: TextIO, rows: list[dict[str, Any]], format: str, columns: tuple[str, ...]) -> None:
+    """Rows in long format: one JSON object a line, or CSV with a header (`columns` when there are no rows)."""
+    if format == "jsonl":
+        for row in rows:
+            stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    writer = csv.DictWriter(stream, fieldnames=list(rows[0]) if rows else list(columns))
+    writer.writeheader()
+    writer.writerows(rows)
 
 
 @app.command("series")
@@ -784,14 +792,8 @@ def series_command(
     records = _metric_records(MetricFilter(portal=portal, region=region, min_confidence=min_confidence))
     points = series(records, indicator)
     rows = [{"canonical": canonical(p.record.name), **p.record.as_row()} for p in points]
-    if format == "jsonl":
-        for row in rows:
-            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
-        return
-    if format == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["period", "region"])
-        writer.writeheader()
-        writer.writerows(rows)
+    if format in ("jsonl", "csv"):
+        _write_rows(sys.stdout, rows, format, ("period", "region"))
         return
     table = Table(title=f"{indicator}: {len(points)} periods and places")
     for column in ("period", "region", "value", "unit", "name", "report", "evidence"):

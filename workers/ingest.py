@@ -15,11 +15,11 @@ from datetime import datetime
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import select
 
 from pipelines.store.models import FetchEvent, PortalRow, Report, ReportVersion, utcnow
 from workers import tasks
+from workers.progress import progress_bar
 from workers.runtime import Runtime
 
 
@@ -106,14 +106,7 @@ def run_in_process(rt: Runtime, slugs: Iterable[str], console: Console, *, full:
     """Crawl each portal and process every due report in this process, showing progress."""
     started = utcnow()
     runs: list[PortalRun] = []
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    ) as progress:
+    with progress_bar(console) as progress:
         for slug in slugs:
             answer = tasks.crawl_portal.apply(args=(slug,), kwargs={"full": full, "follow": False}).get()
             run = PortalRun.from_answer(slug, answer)

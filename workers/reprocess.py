@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pipelines.article import READER_VERSION, extract_article
 from pipelines.metrics import EXTRACTOR_VERSION, extract_metrics
@@ -38,6 +37,7 @@ from pipelines.store.reprocessing import (
 from pipelines.store.versioning import content_hash
 from scrapers.errors import RegistryError
 from scrapers.registry import Registry, Selectors, load_registry
+from workers.progress import progress_bar
 from workers.runtime import Runtime
 
 
@@ -186,14 +186,7 @@ def run_in_process(
     if not ids:
         return summary
     size = rt.settings.reprocess_batch_size
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    ) as progress:
+    with progress_bar(console) as progress:
         bar = progress.add_task("reprocess", total=len(ids))
         for start in range(0, len(ids), size):
             batch = ids[start : start + size]
