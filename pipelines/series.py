@@ -9,25 +9,13 @@ stays on each row, so an analyst sees what was lined up.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pipelines.indicator import canonical
 from pipelines.store.queries import MetricRecord
-from pipelines.textnorm import to_simplified
 
-_PLACE_OR_LEVEL = re.compile(
-    r"^(?:全[省市区县镇]|[省市区县镇]级|本[省市区县]|我[省市区县局]|各[省市区县]|"
-    r"[\u4e00-\u9fff]{1,8}?(?:自治州|自治县|新区|开发区|街道|省|市|区|县|镇|乡))+"
-)
-_VERBS = re.compile(r"(?:累计|共计|合计|实现|完成|达到|达|共|已)")
-
-
-def canonical(name: str) -> str:
-    """The key one indicator has in every report: Simplified, place and level prefix and verbs removed."""
-    key = _VERBS.sub("", "".join(to_simplified(name).split()))
-    stripped = _PLACE_OR_LEVEL.sub("", key)
-    return stripped if len(stripped) >= 2 else key
+__all__ = ["SeriesPoint", "canonical", "series"]
 
 
 @dataclass(frozen=True)

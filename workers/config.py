@@ -92,6 +92,21 @@ class Settings(BaseSettings):
     flower_user: str | None = Field(None, description="Flower basic-auth user (Flower refuses to start without)")
     flower_password: SecretStr | None = Field(None, description="Flower basic-auth password")
     log_json: bool = Field(False, description="Structured JSON logs instead of console lines")
+    api_token: SecretStr | None = Field(
+        None,
+        description="Bearer token the read API and page ask for (`Authorization: Bearer …`, or signed in once "
+        "on the page); unset: they refuse every request unless api_public is true",
+    )
+    api_public: bool = Field(
+        False, description="Serve the read API and page without a token (only for data meant for everyone)"
+    )
+    api_max_page_size: int = Field(500, ge=1, description="Most rows one API or page request returns")
+    api_query_timeout: float = Field(
+        5.0, gt=0, description="Seconds a request's queries may run before the database stops them"
+    )
+    api_cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed to call the API from a browser; empty: CORS off"
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -141,6 +141,8 @@ class MetricRow(Base):
     version_id: Mapped[int] = mapped_column(ForeignKey("report_versions.id", ondelete="CASCADE"), index=True)
     seq: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(Text)
+    # pipelines.indicator.canonical(name): one indicator's key across reports (series, --indicator)
+    name_key: Mapped[str | None] = mapped_column(Text)
     value: Mapped[Decimal] = mapped_column(Numeric(38, 10))
     unit: Mapped[str] = mapped_column(String(32))
     qualifier: Mapped[str] = mapped_column(String(16))

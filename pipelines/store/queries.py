@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from pipelines.indicator import canonical
 from pipelines.store.diff import MetricFact
 from pipelines.store.models import FetchEvent, MetricRow, PortalRow, Report, ReportVersion, utcnow
 
@@ -221,6 +222,7 @@ class MetricFilter:
 
     portal: str | None = None
     name_contains: str | None = None
+    indicator: str | None = None  # names whose canonical key (pipelines.indicator) contains this one's
     unit: str | None = None
     region: str | None = None  # the portal's region contains this (广州, 河源市)
     year: int | None = None  # the report's period covers this year
@@ -309,6 +311,8 @@ def metrics_query(filters: MetricFilter | None = None) -> Select[MetricRow, Repo
         query = query.where(PortalRow.slug == f.portal)
     if f.name_contains:
         query = query.where(MetricRow.name.contains(f.name_contains))
+    if f.indicator:
+        query = query.where(MetricRow.name_key.contains(canonical(f.indicator)))
     if f.unit:
         query = query.where(MetricRow.unit == f.unit)
     if f.region:
@@ -338,28 +342,30 @@ def _latest_version_with_set(extractor_version: str) -> Any:
     )
 
 
+def record_of(m: MetricRow, v: ReportVersion, r: Report, p: PortalRow) -> MetricRecord:
+    """A metric row in its context, as `metrics_query` returns it."""
+    return MetricRecord(
+        portal=p.slug,
+        region=p.region,
+        agency=p.agency,
+        url=r.url,
+        title=v.title or r.title,
+        published=r.published_at,
+        period=v.period,
+        version=v.version,
+        name=m.name,
+        value=m.value,
+        unit=m.unit,
+        qualifier=m.qualifier,
+        target=m.target,
+        confidence=m.confidence,
+        evidence=m.evidence,
+    )
+
+
 def metric_records(session: Session, filters: MetricFilter | None = None) -> list[MetricRecord]:
     """The metrics an analyst asked for, each with its context (the CLI's `metrics` and `export`)."""
-    return [
-        MetricRecord(
-            portal=p.slug,
-            region=p.region,
-            agency=p.agency,
-            url=r.url,
-            title=v.title or r.title,
-            published=r.published_at,
-            period=v.period,
-            version=v.version,
-            name=m.name,
-            value=m.value,
-            unit=m.unit,
-            qualifier=m.qualifier,
-            target=m.target,
-            confidence=m.confidence,
-            evidence=m.evidence,
-        )
-        for m, v, r, p in session.execute(metrics_query(filters))
-    ]
+    return [record_of(m, v, r, p) for m, v, r, p in session.execute(metrics_query(filters))]
 
 
 def recent_failures(session: Session, *, since: timedelta = timedelta(hours=24)) -> Sequence[FetchEvent]:

@@ -17,6 +17,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from pipelines.indicator import canonical
 from pipelines.metrics import Metric
 from pipelines.period import Period
 from pipelines.store.models import AttachmentRow, MetricRow, Report, ReportVersion, utcnow
@@ -136,6 +137,7 @@ def metric_rows(metrics: Sequence[Metric], extractor_version: str) -> list[Metri
         MetricRow(
             seq=i,
             name=m.name,
+            name_key=canonical(m.name),
             value=m.value,
             unit=m.unit,
             qualifier=m.qualifier,

@@ -1,0 +1,328 @@
+"""What the read API and the analyst's page read: portals with their crawl health, reports page
+by page, one report with its versions, a version with its text and metrics, metrics page by page.
+
+Pages are keyset pages (a cursor names the last row shown): the next page costs the same however
+deep a reader goes, and a report stored meanwhile neither repeats nor hides a row, which OFFSET
+would do on a table the crawler keeps writing. Every query reads; none writes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Generic, TypeVar
+
+from sqlalchemy import Date, and_, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from pipelines.store.diff import MetricFact, metric_changes_per_version
+from pipelines.store.models import FetchEvent, MetricRow, PortalRow, Report, ReportVersion, utcnow
+from pipelines.store.queries import MetricFilter, MetricRecord, metrics_query, record_of
+
+FAILURE_WINDOW = timedelta(hours=24)
+_NO_DATE = date(1, 1, 1)  # undated reports sort after every dated one (newest first)
+
+
+class BadCursor(ValueError):
+    """A cursor this module did not write (edited, truncated, or from another listing)."""
+
+
+def encode_cursor(*key: object) -> str:
+    return base64.urlsafe_b64encode(json.dumps(key, default=str).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, arity: int) -> list[object]:
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        raise BadCursor(cursor) from exc
+    if not isinstance(key, list) or len(key) != arity:
+        raise BadCursor(cursor)
+    return key
+
+
+# --- portals -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PortalHealth:
+    """A portal with what its crawls did: the last one's time and outcome, what is stored, recent failures."""
+
+    slug: str
+    name: str
+    region: str
+    agency: str
+    last_crawl_at: datetime | None
+    last_crawl_outcome: str | None
+    reports: int
+    versions: int
+    failures_24h: int
+
+
+def portal_health(session: Session) -> list[PortalHealth]:
+    """Every portal in slug order; three grouped counts, whatever the number of portals."""
+    reports = dict(session.execute(select(Report.portal_id, func.count(Report.id)).group_by(Report.portal_id)).all())
+    versions = dict(
+        session.execute(
+            select(Report.portal_id, func.count(ReportVersion.id))
+            .join(ReportVersion, ReportVersion.report_id == Report.id)
+            .group_by(Report.portal_id)
+        ).all()
+    )
+    failures = dict(
+        session.execute(
+            select(FetchEvent.portal_id, func.count(FetchEvent.id))
+            .where(FetchEvent.outcome == "failed", FetchEvent.created_at >= utcnow() - FAILURE_WINDOW)
+            .group_by(FetchEvent.portal_id)
+        ).all()
+    )
+    return [
+        PortalHealth(
+            p.slug,
+            p.name,
+            p.region,
+            p.agency,
+            p.last_crawl_at,
+            p.last_crawl_outcome,
+            reports.get(p.id, 0),
+            versions.get(p.id, 0),
+            failures.get(p.id, 0),
+        )
+        for p in session.scalars(select(PortalRow).order_by(PortalRow.slug))
+    ]
+
+
+# --- reports -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    """What a reader narrows the report list by; None leaves a field open."""
+
+    portal: str | None = None
+    region: str | None = None  # the portal's region contains this
+    year: int | None = None  # the current version's period covers this year
+    title_contains: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportItem:
+    """A report as a list shows it: where it is from, what it is about, how much is stored."""
+
+    id: int
+    portal: str
+    region: str
+    url: str
+    title: str
+    published: date | None
+    period: str | None
+    versions: int
+    last_seen_at: datetime
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None  # None: this is the last page
+
+
+def _report_items(session: Session, query: object) -> list[ReportItem]:
+    return [
+        ReportItem(
+            r.id,
+            p.slug,
+            p.region,
+            r.url,
+            v.title if v and v.title else r.title,
+            r.published_at,
+            v.period if v else None,
+            r.current_version,
+            r.last_seen_at,
+        )
+        for r, p, v in session.execute(query)  # type: ignore[call-overload]
+    ]
+
+
+def _reports_with_current() -> object:
+    return (
+        select(Report, PortalRow, ReportVersion)
+        .join(PortalRow, Report.portal_id == PortalRow.id)
+        .outerjoin(
+            ReportVersion,
+            and_(ReportVersion.report_id == Report.id, ReportVersion.version == Report.current_version),
+        )
+    )
+
+
+def report_page(session: Session, filters: ReportFilter, *, limit: int, cursor: str | None = None) -> Page[ReportItem]:
+    """Reports newest published first (undated last), `limit` a page, after `cursor`."""
+    published = func.coalesce(Report.published_at, literal(_NO_DATE, Date))
+    query = _reports_with_current().order_by(published.desc(), Report.id.desc()).limit(limit + 1)  # type: ignore[attr-defined]
+    if filters.portal:
+        query = query.where(PortalRow.slug == filters.portal)
+    if filters.region:
+        query = query.where(PortalRow.region.contains(filters.region))
+    if filters.year is not None:
+        query = query.where(ReportVersion.period_from <= filters.year, ReportVersion.period_to >= filters.year)
+    if filters.title_contains:
+        query = query.where(Report.title.contains(filters.title_contains))
+    if cursor is not None:
+        day, last_id = decode_cursor(cursor, 2)
+        try:
+            key = (date.fromisoformat(str(day)), int(str(last_id)))
+        except ValueError as exc:
+            raise BadCursor(cursor) from exc
+        query = query.where(or_(published < key[0], and_(published == key[0], Report.id < key[1])))
+    items = _report_items(session, query)
+    if len(items) <= limit:
+        return Page(items, None)
+    last = items[limit - 1]
+    return Page(items[:limit], encode_cursor((last.published or _NO_DATE).isoformat(), last.id))
+
+
+@dataclass(frozen=True)
+class VersionItem:
+    """One stored version: when and why it was made, and how many indicators changed against the one before."""
+
+    version: int
+    fetched_at: datetime
+    created_at: datetime
+    origin: str  # 'fetch' (from the portal: an upstream edit after the first) or 'reprocess' (our reader)
+    period: str | None
+    chars: int
+    metrics: int
+    metric_changes: int | None  # None for the first version
+    warnings: tuple[str, ...]
+    reader_version: str | None
+    extractor_version: str
+
+
+@dataclass(frozen=True)
+class ReportDetail:
+    report: ReportItem
+    agency: str
+    versions: list[VersionItem] = field(default_factory=list)
+
+
+def report_detail(session: Session, report_id: int) -> ReportDetail | None:
+    """The report with every version, oldest first; None when no report has this id."""
+    rows = _report_items(session, _reports_with_current().where(Report.id == report_id))  # type: ignore[attr-defined]
+    if not rows:
+        return None
+    agency = session.scalar(select(PortalRow.agency).join(Report).where(Report.id == report_id)) or ""
+    stored = session.scalars(
+        select(ReportVersion).where(ReportVersion.report_id == report_id).order_by(ReportVersion.version)
+    ).all()
+    facts = _metric_facts(session, [v.id for v in stored])
+    changes = metric_changes_per_version({v.version: facts.get(v.id, ()) for v in stored})
+    versions = [
+        VersionItem(
+            v.version,
+            v.fetched_at,
+            v.created_at,
+            v.origin,
+            v.period,
+            len(v.clean_text),
+            len(facts.get(v.id, ())),
+            changes.get(v.version),
+            tuple(v.cleaning_warnings or ()),
+            v.reader_version,
+            v.extractor_version,
+        )
+        for v in stored
+    ]
+    return ReportDetail(rows[0], agency, versions)
+
+
+def _metric_facts(session: Session, version_ids: Sequence[int]) -> dict[int, tuple[MetricFact, ...]]:
+    grouped: dict[int, list[MetricFact]] = {}
+    query = (
+        select(MetricRow)
+        .where(MetricRow.version_id.in_(list(version_ids)), MetricRow.superseded_at.is_(None))
+        .order_by(MetricRow.version_id, MetricRow.seq)
+    )
+    for row in session.scalars(query):
+        grouped.setdefault(row.version_id, []).append(MetricFact.of(row))
+    return {k: tuple(v) for k, v in grouped.items()}
+
+
+@dataclass(frozen=True)
+class PlacedMetric:
+    """A metric where the version's text states it: [start, end) of its evidence in `clean_text`."""
+
+    seq: int
+    name: str
+    value: Decimal
+    unit: str
+    qualifier: str
+    target: bool
+    confidence: float | None
+    evidence: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class VersionContent:
+    report: ReportItem
+    version: int
+    fetched_at: datetime
+    origin: str
+    clean_text: str
+    metrics: list[PlacedMetric]
+
+
+def version_content(session: Session, report_id: int, number: int) -> VersionContent | None:
+    """One version's cleaned text and its current metrics in reading order; None when there is no such version."""
+    reports = _report_items(session, _reports_with_current().where(Report.id == report_id))  # type: ignore[attr-defined]
+    stored = session.scalar(
+        select(ReportVersion).where(ReportVersion.report_id == report_id, ReportVersion.version == number)
+    )
+    if not reports or stored is None:
+        return None
+    placed = [
+        PlacedMetric(m.seq, m.name, m.value, m.unit, m.qualifier, m.target, m.confidence, m.evidence, m.start, m.end)
+        for m in stored.metrics
+    ]
+    return VersionContent(reports[0], stored.version, stored.fetched_at, stored.origin, stored.clean_text, placed)
+
+
+# --- metrics -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MetricHit:
+    """A metric record with the ids a link to its evidence needs."""
+
+    id: int
+    report_id: int
+    seq: int
+    record: MetricRecord
+
+
+def metric_page(session: Session, filters: MetricFilter, *, limit: int, cursor: str | None = None) -> Page[MetricHit]:
+    """Metrics in storage order, `limit` a page, after `cursor`."""
+    query = metrics_query(filters).order_by(None).order_by(MetricRow.id).limit(limit + 1)
+    if cursor is not None:
+        (last_id,) = decode_cursor(cursor, 1)
+        if not isinstance(last_id, int):
+            raise BadCursor(cursor)
+        query = query.where(MetricRow.id > last_id)
+    hits = [MetricHit(m.id, r.id, m.seq, record_of(m, v, r, p)) for m, v, r, p in session.execute(query)]
+    if len(hits) <= limit:
+        return Page(hits, None)
+    return Page(hits[:limit], encode_cursor(hits[limit - 1].id))
+
+
+def metric_hits(session: Session, filters: MetricFilter, *, limit: int) -> list[MetricHit]:
+    """At most `limit` metrics matching `filters` (a series reads its candidates through this)."""
+    query = metrics_query(filters).limit(limit)
+    return [MetricHit(m.id, r.id, m.seq, record_of(m, v, r, p)) for m, v, r, p in session.execute(query)]
