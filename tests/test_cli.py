@@ -211,6 +211,59 @@ def test_series_lines_up_one_indicator_across_two_years_of_a_demo_portal(tmp_pat
     assert all(p["unit"] == "%" and "河源" in p["region"] and p["canonical"] == "评价覆盖度" for p in points)
 
 
+def test_export_to_parquet_keeps_numbers_as_numbers_and_dates_as_dates(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    env = {"GOVREPORTS_DATA_DIR": str(tmp_path)}
+    assert govreports("demo", "--port", str(free_port()), env=env).returncode == 0
+    jsonl, parquet = tmp_path / "metrics.jsonl", tmp_path / "metrics.parquet"
+    assert govreports("export", "--format", "jsonl", "-o", str(jsonl), env=env).returncode == 0
+    run = govreports("export", "--format", "parquet", "--output", str(parquet), env=env)
+    assert run.returncode == 0, run.stderr
+    table = pq.read_table(parquet)
+    rows = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
+    assert table.column_names == list(rows[0]) and table.num_rows == len(rows)  # the columns of CSV and JSON Lines
+    types = {field.name: field.type for field in table.schema}
+    assert (types["value"], types["published"], types["version"]) == (pa.float64(), pa.date32(), pa.int32())
+    assert (types["target"], types["confidence"], types["title"]) == (pa.bool_(), pa.float64(), pa.string())
+    read = table.to_pylist()
+    assert [r["value"] for r in read] == [float(r["value"]) for r in rows]
+    assert [r["published"].isoformat() for r in read] == [r["published"] for r in rows]
+
+
+def test_series_exports_to_parquet_with_its_canonical_key(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    env = {"GOVREPORTS_DATA_DIR": str(tmp_path)}
+    assert govreports("demo", "--port", str(free_port()), env=env).returncode == 0
+    out = tmp_path / "series.parquet"
+    run = govreports("series", "评价覆盖度", "--region", "河源", "--format", "parquet", "-o", str(out), env=env)
+    assert run.returncode == 0, run.stderr
+    table = pq.read_table(out)
+    assert table.column_names[0] == "canonical" and table.column("period").to_pylist() == ["2022", "2023"]
+
+
+def test_parquet_export_refuses_to_write_binary_to_the_terminal(tmp_path: Path) -> None:
+    run = govreports("export", "--format", "parquet", env={"GOVREPORTS_DATA_DIR": str(tmp_path)})
+    assert run.returncode == 2 and run.stdout == ""
+    assert len(run.stderr.strip().splitlines()) == 1 and "--output FILE" in run.stderr
+
+
+def test_parquet_export_without_pyarrow_names_the_extra_to_install(tmp_path: Path) -> None:
+    without_pyarrow = "import sys; sys.modules['pyarrow'] = None; from workers.cli import main; main()"
+    run = subprocess.run(
+        [sys.executable, "-c", without_pyarrow, "export", "--format", "parquet", "-o", str(tmp_path / "m.parquet")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "200", "GOVREPORTS_DATA_DIR": str(tmp_path)},
+    )
+    assert run.returncode == 2
+    assert len(run.stderr.strip().splitlines()) == 1 and "pip install 'govreports[parquet]'" in run.stderr
+    assert not (tmp_path / "m.parquet").exists()
+
+
 def test_text_from_portals_is_printed_literally_never_as_markup() -> None:
     from rich.table import Table
 

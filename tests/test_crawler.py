@@ -5,11 +5,12 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from pipelines.store.models import FetchEvent
+from pipelines.store.models import FetchEvent, Report, ReportVersion, utcnow
 from scrapers.discover import canonical
 from scrapers.errors import BlockedURL, HTTPStatusFailure, TooLarge, TransientFetchError
 from scrapers.fetcher import Fetcher, FetchPolicy, make_client, parse_retry_after
@@ -93,6 +94,32 @@ def test_a_recrawl_of_an_unchanged_portal_fetches_list_page_one_and_nothing_else
     demo_site.requests.clear()
     crawl_demo()
     assert sorted(demo_site.requests) == ["/hy/zwgk/ghjh/index.html", "/yj/zwgk/gzbg/index.html"]
+
+
+def test_an_incremental_crawl_revisits_a_report_listed_only_on_a_later_list_page(
+    sqlite_url: str, demo_site: DemoSite, demo_server: DemoServer, make_runtime: RuntimeFactory
+) -> None:
+    rt = make_runtime(sqlite_url, demo_server.base_url, revisit_after_hours=24)
+    crawl_demo(("demo-heyuan",))
+    hy = demo_site.portals["hy"]
+    deep = hy.articles[-1]  # the oldest report: listed on the last list page only
+    assert hy.page_count == 2
+    demo_site.edit("hy", deep.id, "全年新增网上办理事项321项。")
+    with rt.sessions() as session, session.begin():  # its revisit falls due; page 1's reports are not due
+        session.execute(
+            update(Report)
+            .where(Report.url.endswith(hy.article_path(deep)))
+            .values(last_fetched_at=utcnow() - timedelta(hours=25))
+        )
+    demo_site.requests.clear()
+    crawl_demo(("demo-heyuan",))
+    assert hy.list_page_path(2) in demo_site.requests
+    with rt.sessions() as session:
+        stored = session.scalars(
+            select(ReportVersion).join(Report).where(Report.url.endswith(hy.article_path(deep)))
+        ).all()
+    assert [v.version for v in stored] == [1, 2]
+    assert "321项" in stored[-1].clean_text
 
 
 def test_a_304_costs_no_body_and_creates_nothing(

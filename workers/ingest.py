@@ -15,9 +15,9 @@ from datetime import datetime
 from typing import Any
 
 from rich.console import Console
-from sqlalchemy import select
 
-from pipelines.store.models import FetchEvent, PortalRow, Report, ReportVersion, utcnow
+from pipelines.store.ingestion import portal_activity
+from pipelines.store.models import utcnow
 from workers import tasks
 from workers.progress import progress_bar
 from workers.runtime import Runtime
@@ -135,35 +135,17 @@ def summarise(rt: Runtime, run: CrawlRun) -> list[PortalSummary]:
     A report answered with a page that stored no version and recorded no failure had the same
     cleaned text as before: it counts as not modified, like a 304.
     """
-    since = run.started
     rows = []
     with rt.sessions() as session:
         for done in run.portals:
-            portal_id = session.scalar(select(PortalRow.id).where(PortalRow.slug == done.portal))
-            if portal_id is None:
+            activity = portal_activity(session, done.portal, run.started)
+            if activity is None:
                 rows.append(PortalSummary(done.portal, unreachable=None if done.reached else done.first_error))
                 continue
-            stored = session.execute(
-                select(ReportVersion.report_id, ReportVersion.version, ReportVersion.cleaning_warnings)
-                .join(Report)
-                .where(
-                    Report.portal_id == portal_id,
-                    ReportVersion.created_at >= since,
-                    ReportVersion.origin == "fetch",  # a re-extraction running meanwhile is no upstream edit
-                )
-            ).all()
-            failures = session.execute(
-                select(FetchEvent.report_id, FetchEvent.url, FetchEvent.error)
-                .where(
-                    FetchEvent.portal_id == portal_id,
-                    FetchEvent.outcome.in_(("failed", "skipped")),
-                    FetchEvent.created_at >= since,
-                )
-                .order_by(FetchEvent.id)
-            ).all()
+            stored, failures = activity.stored, activity.failures
             settled = {row.report_id for row in stored} | {row.report_id for row in failures}
             same_text = len(set(done.answered) - settled)
-            first_failure = FirstError(failures[0].url, failures[0].error or "") if failures else None
+            first_failure = FirstError(failures[0].url, failures[0].error) if failures else None
             first_error = done.first_error or first_failure
             rows.append(
                 PortalSummary(
@@ -180,7 +162,7 @@ def summarise(rt: Runtime, run: CrawlRun) -> list[PortalSummary]:
                     failed=max(len(failures), 0 if done.reached else 1),
                     first_error=first_error,
                     unreachable=None if done.reached else first_error,
-                    warned=sum(1 for row in stored if row.cleaning_warnings is not None),
+                    warned=sum(1 for row in stored if row.warned),
                 )
             )
     return rows

@@ -1,6 +1,8 @@
 """The three steps of ingestion, wiring scrapers to pipelines; the tasks wrap them with retries.
 
-Each step is idempotent: running it twice leaves the same rows.
+Each step is idempotent: running it twice leaves the same rows. Every read and write goes through
+pipelines/store/ingestion.py in short transactions: no transaction is open while a step waits on
+the network or cleans and extracts a page.
 """
 
 from __future__ import annotations
@@ -11,22 +13,28 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.orm import Session
-
 from pipelines.article import READER_VERSION, extract_article
 from pipelines.attachments import AttachmentUnreadable, extract_attachment_text
 from pipelines.metrics import EXTRACTOR_VERSION, extract_metrics
 from pipelines.period import period_of
-from pipelines.store.models import FetchEvent, PortalRow, Report, utcnow
-from pipelines.store.queries import (
-    ListedReport,
-    record_event,
-    upsert_portal,
-    upsert_reports,
-    without_waiting_for_disk,
+from pipelines.store.ingestion import (
+    FetchedPage,
+    ProcessedPage,
+    known_reports,
+    load_fetched_page,
+    mark_crawled,
+    portal_id_of,
+    record_list_pages,
+    record_no_body,
+    record_not_modified,
+    record_page_fetch,
+    reports_with_portal,
+    store_processed,
+    unprocessed_fetch_ids,
 )
-from pipelines.store.versioning import AttachmentRecord, store_version
+from pipelines.store.models import Report, utcnow
+from pipelines.store.queries import ListedReport, record_event, upsert_portal, upsert_reports
+from pipelines.store.versioning import AttachmentRecord
 from scrapers.attachments import find_attachment_links
 from scrapers.crawl import discover
 from scrapers.errors import CrawlError, TransientFetchError
@@ -63,12 +71,20 @@ class CrawlOutcome:
 
 
 def crawl(rt: Runtime, portal: Portal, *, full: bool = False) -> CrawlOutcome:
-    """Discover a portal's article links and make sure each has a report row."""
+    """Discover a portal's article links and make sure each has a report row.
+
+    An incremental walk (not `full`) must list the reports due for a revisit before it may stop at a
+    page of known links: a report that has slid to list page 2 or later is revisited like one on
+    page 1 (scrapers.crawl.discover says why the walk goes by that and what it costs).
+    """
     with rt.transaction() as session:
         portal_id = upsert_portal(
             session, slug=portal.slug, name=portal.name, region=portal.region, agency=portal.agency
         ).id
-        known = set(session.scalars(select(Report.url).where(Report.portal_id == portal_id)))
+        stored = known_reports(session, portal_id)
+    began = utcnow()
+    known = {report.url for report in stored}
+    owed = {report.url for report in stored if _revisit_due(rt, report, began)}
 
     pages: list[dict[str, Any]] = []  # the list pages' fetch events, written with the links
 
@@ -77,20 +93,19 @@ def crawl(rt: Runtime, portal: Portal, *, full: bool = False) -> CrawlOutcome:
             return  # the crawl task records it when it retries or gives up
         pages.append({"portal_id": portal_id, **_event_fields(url=url, kind="list", result=result, error=error)})
 
-    found = discover(rt.fetcher, portal, known=known, full=full, on_page=on_page)
+    found = discover(rt.fetcher, portal, known=known, owed=owed, full=full, on_page=on_page)
     now = utcnow()
     with rt.transaction() as session:
-        if pages:
-            session.execute(insert(FetchEvent), pages)
+        record_list_pages(session, pages)
         listed = upsert_reports(session, portal_id=portal_id, links=[(link.url, link.title) for link in found.links])
         new = sum(report.created for report in listed)
         ids = [report.id for report in listed if full or _due(rt, report, now)]
         waiting = [report for report in listed if not (full or _due(rt, report, now))]
-        row = session.get_one(PortalRow, portal_id)
-        row.last_crawl_at = utcnow()
-        row.last_crawl_outcome = (
+        mark_crawled(
+            session,
+            portal_id,
             f"{len(found.links)} links, {new} new, {len(ids)} to fetch, {found.pages_fetched} pages, "
-            f"{len(found.errors)} errors"
+            f"{len(found.errors)} errors",
         )
     transient = next((e for e in found.errors if isinstance(e, TransientFetchError)), None)
     return CrawlOutcome(
@@ -125,6 +140,15 @@ def _due(rt: Runtime, report: ListedReport, now: datetime) -> bool:
     if report.current_version == 0 or report.last_fetched_at is None:
         return True
     return _next_visit(rt, report) <= now
+
+
+def _revisit_due(rt: Runtime, report: ListedReport, now: datetime) -> bool:
+    """A stored report whose revisit interval has passed: the walk must list it before stopping early.
+
+    A report never stored (its fetch failed, or is still queued) is asked whenever it is listed, but
+    does not keep the walk going: one that fails for good would send every crawl to the last page.
+    """
+    return report.current_version > 0 and report.last_fetched_at is not None and _due(rt, report, now)
 
 
 def _aware(moment: datetime) -> datetime:
@@ -162,11 +186,7 @@ ReportRow = tuple[Report, str]  # a report and its portal's slug
 def reports_to_fetch(rt: Runtime, report_ids: Sequence[int]) -> dict[int, ReportRow]:
     """Each report of `report_ids` that exists, with its portal's slug, read in one query."""
     with rt.sessions() as session:
-        rows = session.execute(
-            select(Report, PortalRow.slug)
-            .join(PortalRow, Report.portal_id == PortalRow.id)
-            .where(Report.id.in_(report_ids))
-        ).all()
+        rows = reports_with_portal(session, report_ids)
     return {report.id: (report, slug) for report, slug in rows}
 
 
@@ -203,9 +223,9 @@ def fetch(rt: Runtime, report: Report, portal: Portal, *, unchanged: list[NotMod
         else:
             unchanged.append(seen)
         return None
+    body_z = zlib.compress(result.text.encode("utf-8"), 6)
     with rt.transaction() as session:
-        session.execute(update(Report).where(Report.id == report.id).values(**changes))
-        page_event_id = record_event(session, **event, body_z=zlib.compress(result.text.encode("utf-8"), 6)).id
+        page_event_id = record_page_fetch(session, report.id, changes, {**event, "body_z": body_z})
     _fetch_attachments(rt, report, portal, result, page_event_id)
     return page_event_id
 
@@ -218,9 +238,7 @@ def write_unchanged(rt: Runtime, unchanged: list[NotModified]) -> None:
     if not unchanged:
         return
     with rt.transaction() as session:
-        without_waiting_for_disk(session)
-        session.execute(update(Report), [changes for changes, _ in unchanged])
-        session.execute(insert(FetchEvent), [event for _, event in unchanged])
+        record_not_modified(session, unchanged)
     unchanged.clear()
 
 
@@ -259,16 +277,11 @@ def record_failure(
     outcome: str = "failed",
 ) -> None:
     """Put a failure in fetch_events, whatever step it came from."""
+    status = error.status if isinstance(error, CrawlError) else None
     with rt.transaction() as session:
-        portal_id = None
-        if portal_slug:
-            portal_id = session.scalar(select(PortalRow.id).where(PortalRow.slug == portal_slug))
-        elif report_id is not None:
-            portal_id = session.scalar(select(Report.portal_id).where(Report.id == report_id))
-        status = error.status if isinstance(error, CrawlError) else None
         record_event(
             session,
-            portal_id=portal_id,
+            portal_id=portal_id_of(session, slug=portal_slug, report_id=report_id),
             report_id=report_id,
             url=url,
             kind=kind,
@@ -278,26 +291,24 @@ def record_failure(
         )
 
 
-def _with_attachment_texts(
-    session: Session, event: FetchEvent, html: str, body: str
-) -> tuple[str, list[AttachmentRecord]]:
-    """The body with each fetched attachment's text appended under 附件：name, and what became of each."""
-    links = find_attachment_links(html, event.url)
+def _with_attachment_texts(page: FetchedPage, body: str) -> tuple[str, list[AttachmentRecord], list[int]]:
+    """The body with each fetched attachment's text appended under 附件：name, what became of each,
+    and the attachment fetches whose bodies were read (they are dropped with the page's)."""
+    links = find_attachment_links(page.html, page.url)
     if not links:
-        return body, []
-    fetched = {
-        child.url: child for child in session.scalars(select(FetchEvent).where(FetchEvent.parent_id == event.id))
-    }
+        return body, [], []
     parts = [body]
     records: list[AttachmentRecord] = []
+    used: list[int] = []
     for link in links:
-        child = fetched.get(link.url)
-        if child is None or child.body_z is None:
+        child = page.attachments.get(link.url)
+        if child is None:
             reason = "not fetched" if link.readable else f"no text reader for .{link.kind}"
             records.append(AttachmentRecord(link.name, link.url, link.kind, error=reason))
             continue
-        data = zlib.decompress(child.body_z)
-        child.body_z = None
+        child_id, body_z = child
+        data = zlib.decompress(body_z)
+        used.append(child_id)
         try:
             text = extract_attachment_text(link.kind, data)
         except AttachmentUnreadable as exc:
@@ -306,7 +317,7 @@ def _with_attachment_texts(
         if text:
             parts.append(f"附件：{link.name}\n{text}")
         records.append(AttachmentRecord(link.name, link.url, link.kind, len(data), len(text)))
-    return "\n".join(parts), records
+    return "\n".join(parts), records, used
 
 
 @dataclass(frozen=True)
@@ -317,75 +328,70 @@ class ProcessOutcome:
     reason: str = ""
 
 
+ALREADY_PROCESSED = ProcessOutcome(None, False, 0, "already processed")
+
+
 def process(rt: Runtime, fetch_event_id: int) -> ProcessOutcome:
-    """Clean, extract and store one fetched page as a version (or none, when unchanged)."""
+    """Clean, extract and store one fetched page as a version (or none, when unchanged).
+
+    Three phases, so no transaction is open while the page is cleaned and extracted (seconds of CPU
+    on a long page, during which a transaction would hold SQLite's write lock or a PostgreSQL
+    connection and snapshot): the page is read in one short transaction, processed outside any,
+    and stored in a second one. The write claims the page first: a page another run processed
+    meanwhile (two deliveries of one task) is "already processed" and stores nothing.
+    """
+    with rt.sessions() as session:
+        page = load_fetched_page(session, fetch_event_id)
+    if page is None:
+        return ALREADY_PROCESSED
+    processed = _clean_and_extract(rt, page)
     with rt.transaction() as session:
-        found = session.execute(
-            select(FetchEvent, Report, PortalRow.slug)
-            .join(Report, FetchEvent.report_id == Report.id)
-            .join(PortalRow, Report.portal_id == PortalRow.id)
-            .where(FetchEvent.id == fetch_event_id)
-        ).one_or_none()
-        if found is None:
-            return ProcessOutcome(None, False, 0, "already processed")
-        event, report, slug = found
-        if event.body_z is None:
-            return ProcessOutcome(None, False, 0, "already processed")
-        portal = rt.registry.get(slug)
-        html = zlib.decompress(event.body_z).decode("utf-8")
-        selectors = portal.selectors
-        article = extract_article(
-            html,
-            body_selector=selectors.body,
-            title_selector=selectors.title,
-            date_selector=selectors.date,
-            base_url=event.url,
-        )
-        event.body_z = None
-        if not article.body.strip():
-            record_event(
-                session,
-                portal_id=report.portal_id,
-                report_id=report.id,
-                url=report.url,
-                kind="process",
-                outcome="failed",
-                error="no body found: the page holds only site furniture",
-            )
-            return ProcessOutcome(None, False, 0, "no body found")
-        body, attachments = _with_attachment_texts(session, event, html, article.body)
-        metrics = extract_metrics(body, title=article.title)
-        outcome = store_version(
+        if processed is None:
+            recorded = record_no_body(session, page)
+            return ProcessOutcome(None, False, 0, "no body found") if recorded else ALREADY_PROCESSED
+        outcome = store_processed(
             session,
-            report,
-            title=article.title or report.title,
-            clean_text=body,
-            attachments=attachments,
-            raw_html=html,
-            metrics=metrics,
-            fetched_at=event.created_at,
+            page,
+            processed,
             extractor_version=EXTRACTOR_VERSION,
             reader_version=READER_VERSION,
-            cleaning_warnings=article.warnings,
-            period=period_of(article.title or report.title, body),
+            revisit=lambda hours, edited: revisit.after_visit(rt.settings, hours, changed=edited),
         )
-        report.etag, report.last_modified = event.etag, event.last_modified
-        if not (outcome.created and outcome.version == 1):  # a revisit: edited upstream, or the same text
-            report.revisit_hours = revisit.after_visit(rt.settings, report.revisit_hours, changed=outcome.created)
-        if article.published:
-            report.published_at = article.published
-        return ProcessOutcome(outcome.version, outcome.created, len(metrics))
+    if outcome is None:
+        return ALREADY_PROCESSED
+    return ProcessOutcome(outcome.version, outcome.created, len(processed.metrics))
+
+
+def _clean_and_extract(rt: Runtime, page: FetchedPage) -> ProcessedPage | None:
+    """The version a fetched page makes, with its portal's selectors; None when it holds no body.
+
+    Runs outside any transaction: it reads nothing from the database and writes nothing.
+    """
+    selectors = rt.registry.get(page.portal).selectors
+    article = extract_article(
+        page.html,
+        body_selector=selectors.body,
+        title_selector=selectors.title,
+        date_selector=selectors.date,
+        base_url=page.url,
+    )
+    if not article.body.strip():
+        return None
+    body, attachments, used = _with_attachment_texts(page, article.body)
+    title = article.title or page.report_title
+    return ProcessedPage(
+        title=title,
+        clean_text=body,
+        attachments=attachments,
+        metrics=extract_metrics(body, title=article.title),
+        period=period_of(title, body),
+        warnings=article.warnings,
+        published=article.published,
+        used_attachments=used,
+    )
 
 
 def unprocessed_fetches(rt: Runtime, *, older_than: timedelta) -> list[int]:
     """Article fetches whose page still waits for processing after `older_than`."""
     with rt.sessions() as session:
-        return list(
-            session.scalars(
-                select(FetchEvent.id).where(
-                    FetchEvent.kind == "article",
-                    FetchEvent.body_z.is_not(None),
-                    FetchEvent.created_at < utcnow() - older_than,
-                )
-            )
-        )
+        return unprocessed_fetch_ids(session, older_than=older_than)

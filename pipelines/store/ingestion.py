@@ -1,0 +1,334 @@
+"""The reads and writes of ingestion (workers/steps.py: crawl, fetch, process; workers/ingest.py: the
+crawl summary). Functions take a Session and never commit; the worker opens short transactions
+around them and does its network and CPU work between them.
+
+Processing shows why: a page is read in one transaction (`load_fetched_page`), cleaned and extracted
+outside any (seconds of CPU on a long page, while a transaction would hold SQLite's write lock and
+PostgreSQL's snapshot), and stored in a second one (`store_processed`, `record_no_body`). The write
+claims the fetched page under its row lock first, so two deliveries of one page store what one does.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from pipelines.metrics import Metric
+from pipelines.period import Period
+from pipelines.store.models import FetchEvent, PortalRow, Report, ReportVersion, utcnow
+from pipelines.store.queries import ListedReport, record_event, without_waiting_for_disk
+from pipelines.store.versioning import AttachmentRecord, VersionOutcome, store_version
+
+# --- crawl -------------------------------------------------------------------
+
+
+def known_reports(session: Session, portal_id: int) -> list[ListedReport]:
+    """Every report stored for the portal, with what deciding a revisit needs.
+
+    A crawl reads them before its walk: their URLs tell new links from known ones, and those due
+    for a revisit must be listed before an incremental walk may stop (scrapers.crawl.discover).
+    """
+    rows = session.execute(
+        select(Report.id, Report.url, Report.current_version, Report.last_fetched_at, Report.revisit_hours).where(
+            Report.portal_id == portal_id
+        )
+    )
+    return [
+        ListedReport(row.id, row.url, False, row.current_version, row.last_fetched_at, row.revisit_hours)
+        for row in rows
+    ]
+
+
+def record_list_pages(session: Session, events: Sequence[Mapping[str, Any]]) -> None:
+    """The fetch events of a walk's list pages, written together with the links they gave."""
+    if events:
+        session.execute(insert(FetchEvent), [dict(event) for event in events])
+
+
+def mark_crawled(session: Session, portal_id: int, outcome: str) -> None:
+    """When the portal was last crawled and what that found (`govreports status` shows it)."""
+    row = session.get_one(PortalRow, portal_id)
+    row.last_crawl_at = utcnow()
+    row.last_crawl_outcome = outcome
+
+
+# --- fetch -------------------------------------------------------------------
+
+
+def reports_with_portal(session: Session, report_ids: Sequence[int]) -> list[tuple[Report, str]]:
+    """Each report of `report_ids` that exists, with its portal's slug, in one query (a fetch batch's)."""
+    if not report_ids:
+        return []
+    rows = session.execute(
+        select(Report, PortalRow.slug)
+        .join(PortalRow, Report.portal_id == PortalRow.id)
+        .where(Report.id.in_(list(report_ids)))
+    ).all()
+    return [(report, slug) for report, slug in rows]
+
+
+def record_page_fetch(session: Session, report_id: int, changes: Mapping[str, Any], event: Mapping[str, Any]) -> int:
+    """A page answered with a body: the report's fetch bookkeeping and the event keeping the body
+    for processing (`body_z` in `event`); the event's id, which the process task is sent."""
+    session.execute(update(Report).where(Report.id == report_id).values(**changes))
+    return record_event(session, **event).id
+
+
+def record_not_modified(session: Session, unchanged: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]]) -> None:
+    """The bookkeeping of 304s ((report changes with its id, fetch event) pairs), two statements for all.
+
+    It commits without waiting for the WAL flush: lost, a 304 is only asked again.
+    """
+    if not unchanged:
+        return
+    without_waiting_for_disk(session)
+    session.execute(update(Report), [dict(changes) for changes, _ in unchanged])
+    session.execute(insert(FetchEvent), [dict(event) for _, event in unchanged])
+
+
+def portal_id_of(session: Session, *, slug: str | None = None, report_id: int | None = None) -> int | None:
+    """The portal a failure belongs to, by its slug or else by its report; None when neither is known."""
+    if slug:
+        return session.scalar(select(PortalRow.id).where(PortalRow.slug == slug))
+    if report_id is not None:
+        return session.scalar(select(Report.portal_id).where(Report.id == report_id))
+    return None
+
+
+# --- process -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    """A fetched page waiting for processing, read in one transaction and processed outside any.
+
+    `attachments` maps each fetched attachment's URL to its child event's id and compressed body
+    (attachments that failed, or whose body a processing already used, are left out).
+    """
+
+    event_id: int
+    report_id: int
+    portal_id: int
+    portal: str  # the portal's slug: its registry entry has the selectors
+    report_url: str
+    report_title: str
+    url: str  # the URL answered (after redirects): links on the page are relative to it
+    html: str
+    fetched_at: datetime
+    etag: str | None
+    last_modified: str | None
+    attachments: Mapping[str, tuple[int, bytes]]
+
+
+def load_fetched_page(session: Session, event_id: int) -> FetchedPage | None:
+    """The page fetch event `event_id` keeps, with its report and attachments; None once processed."""
+    found = session.execute(
+        select(FetchEvent, Report, PortalRow.slug)
+        .join(Report, FetchEvent.report_id == Report.id)
+        .join(PortalRow, Report.portal_id == PortalRow.id)
+        .where(FetchEvent.id == event_id)
+    ).one_or_none()
+    if found is None:
+        return None
+    event, report, slug = found
+    if event.body_z is None:
+        return None
+    children = session.execute(
+        select(FetchEvent.id, FetchEvent.url, FetchEvent.body_z).where(
+            FetchEvent.parent_id == event_id, FetchEvent.body_z.is_not(None)
+        )
+    )
+    return FetchedPage(
+        event_id=event.id,
+        report_id=report.id,
+        portal_id=report.portal_id,
+        portal=slug,
+        report_url=report.url,
+        report_title=report.title,
+        url=event.url,
+        html=zlib.decompress(event.body_z).decode("utf-8"),
+        fetched_at=event.created_at,
+        etag=event.etag,
+        last_modified=event.last_modified,
+        attachments={child.url: (child.id, child.body_z) for child in children},
+    )
+
+
+@dataclass(frozen=True)
+class ProcessedPage:
+    """What cleaning and extraction made of a fetched page (computed outside any transaction).
+
+    `used_attachments` are the child events whose bodies were read into `clean_text` (or found
+    unreadable): their bodies are dropped with the page's once the version is stored.
+    """
+
+    title: str
+    clean_text: str
+    attachments: Sequence[AttachmentRecord]
+    metrics: Sequence[Metric]
+    period: Period | None
+    warnings: Sequence[str]
+    published: date | None
+    used_attachments: Sequence[int] = ()
+
+
+def _claim(session: Session, event_id: int) -> bool:
+    """Take the fetched page for this transaction: drop its body under the event's row lock.
+
+    False when another processing took it since it was read (the body is gone): that one stores the
+    version, and this one must store nothing, not even the revisit bookkeeping.
+    """
+    claimed = session.execute(
+        update(FetchEvent)
+        .where(FetchEvent.id == event_id, FetchEvent.body_z.is_not(None))
+        .values(body_z=None)
+        .returning(FetchEvent.id)
+    ).first()
+    return claimed is not None
+
+
+def store_processed(
+    session: Session,
+    page: FetchedPage,
+    processed: ProcessedPage,
+    *,
+    extractor_version: str,
+    reader_version: str,
+    revisit: Callable[[float | None, bool], float | None],
+) -> VersionOutcome | None:
+    """Store a processed page by the versioning rule; None when another processing took it first.
+
+    The report takes the page's validators (etag, Last-Modified) only now, with its version, so a
+    failed processing never turns the next fetch into a 304 that hides the page. A revisit (any
+    visit but the one storing version 1) adapts the report's interval: `revisit(hours, edited)`.
+    """
+    if not _claim(session, page.event_id):
+        return None
+    if processed.used_attachments:  # a few: a page's attachments are bounded by max_attachments
+        used = list(processed.used_attachments)
+        session.execute(update(FetchEvent).where(FetchEvent.id.in_(used)).values(body_z=None))
+    report = session.get_one(Report, page.report_id)
+    outcome = store_version(
+        session,
+        report,
+        title=processed.title,
+        clean_text=processed.clean_text,
+        attachments=processed.attachments,
+        raw_html=page.html,
+        metrics=processed.metrics,
+        fetched_at=page.fetched_at,
+        extractor_version=extractor_version,
+        reader_version=reader_version,
+        cleaning_warnings=processed.warnings,
+        period=processed.period,
+    )
+    report.etag, report.last_modified = page.etag, page.last_modified
+    if not (outcome.created and outcome.version == 1):  # a revisit: edited upstream, or the same text
+        report.revisit_hours = revisit(report.revisit_hours, outcome.created)
+    if processed.published:
+        report.published_at = processed.published
+    return outcome
+
+
+def record_no_body(session: Session, page: FetchedPage) -> bool:
+    """A page that held only site furniture: its body is dropped and the failure recorded, once.
+
+    False when another processing took the page first (and recorded it).
+    """
+    if not _claim(session, page.event_id):
+        return False
+    record_event(
+        session,
+        portal_id=page.portal_id,
+        report_id=page.report_id,
+        url=page.report_url,
+        kind="process",
+        outcome="failed",
+        error="no body found: the page holds only site furniture",
+    )
+    return True
+
+
+def unprocessed_fetch_ids(session: Session, *, older_than: timedelta) -> list[int]:
+    """Article fetches whose page still waits for processing after `older_than` (lost between the
+    fetch's commit and the process task's enqueue): beat sends them again."""
+    return list(
+        session.scalars(
+            select(FetchEvent.id).where(
+                FetchEvent.kind == "article",
+                FetchEvent.body_z.is_not(None),
+                FetchEvent.created_at < utcnow() - older_than,
+            )
+        )
+    )
+
+
+# --- the crawl summary -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredSince:
+    """A version a crawl stored: which report, its number, and whether the reader doubted its body."""
+
+    report_id: int
+    version: int
+    warned: bool
+
+
+@dataclass(frozen=True)
+class FailedSince:
+    """A failure a crawl recorded (list page, report, attachment, processing), in the order it happened."""
+
+    report_id: int | None
+    url: str
+    error: str
+
+
+@dataclass(frozen=True)
+class PortalActivity:
+    """What the database holds of one portal's crawl since it began: the summary's stored counts.
+
+    Counts of requests are not here: the database cannot tell a report not asked from one asked and
+    unchanged, so those come from the tasks' answers (workers/ingest.py).
+    """
+
+    stored: list[StoredSince]
+    failures: list[FailedSince]
+
+
+def portal_activity(session: Session, slug: str, since: datetime) -> PortalActivity | None:
+    """Versions fetched and failures recorded for the portal `slug` from `since`; None: no such portal.
+
+    Versions made by re-extraction are left out: a reprocess running meanwhile is no upstream edit.
+    """
+    portal_id = session.scalar(select(PortalRow.id).where(PortalRow.slug == slug))
+    if portal_id is None:
+        return None
+    stored = session.execute(
+        select(ReportVersion.report_id, ReportVersion.version, ReportVersion.cleaning_warnings)
+        .join(Report)
+        .where(
+            Report.portal_id == portal_id,
+            ReportVersion.created_at >= since,
+            ReportVersion.origin == "fetch",
+        )
+    ).all()
+    failures = session.execute(
+        select(FetchEvent.report_id, FetchEvent.url, FetchEvent.error)
+        .where(
+            FetchEvent.portal_id == portal_id,
+            FetchEvent.outcome.in_(("failed", "skipped")),
+            FetchEvent.created_at >= since,
+        )
+        .order_by(FetchEvent.id)
+    ).all()
+    return PortalActivity(
+        stored=[StoredSince(row.report_id, row.version, row.cleaning_warnings is not None) for row in stored],
+        failures=[FailedSince(row.report_id, row.url, row.error or "") for row in failures],
+    )
