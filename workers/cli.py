@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
+from pydantic import SecretStr
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from sqlalchemy.exc import OperationalError
 
+from pipelines import parquet_export
 from pipelines.article import Article, extract_article
 from pipelines.clean import clean_text
 from pipelines.metrics import extract_metrics
@@ -230,6 +232,10 @@ def demo(
             slugs = [p.slug for p in rt.registry if p.is_demo or not p.needs_network]
             rows = _print_summary(rt, run_in_process(rt, slugs, out))
     _exit_if_unreachable(rows)
+    where = f" --data-dir {data_dir}" if data_dir else ""
+    out.print(
+        f"browse it: govreports{where} serve --token <any secret>, then open http://127.0.0.1:8000", soft_wrap=True
+    )
 
 
 def _print_summary(rt: runtime.Runtime, run: CrawlRun) -> list[PortalSummary]:
@@ -726,7 +732,7 @@ def metrics(
 
 @app.command()
 def export(
-    format: Annotated[str, typer.Option("--format", help="csv or jsonl")] = "csv",
+    format: Annotated[str, typer.Option("--format", help="csv, jsonl or parquet (needs --output)")] = "csv",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; default stdout")] = None,
     portal: PortalOption = None,
     region: RegionOption = None,
@@ -740,22 +746,40 @@ def export(
 ) -> None:
     """Export the metrics of current versions, one row each with its report, period, place and confidence.
 
-    Values are numbers (99.94, 1234500000), dates ISO; ready for a spreadsheet or pandas.
+    Values are numbers (99.94, 1234500000), dates ISO; ready for a spreadsheet or pandas. Parquet
+    (the `parquet` extra) keeps the types: value float64, published a date.
 
     Example: govreports export --format csv -o metrics.csv --year 2023 --min-confidence 0.6
     """
-    if format not in ("csv", "jsonl"):
-        raise CliError(f"--format {format!r}: use csv or jsonl")
+    if format not in ("csv", "jsonl", "parquet"):
+        raise CliError(f"--format {format!r}: use csv, jsonl or parquet")
+    parquet_file = _parquet_output(output) if format == "parquet" else None
     filters = _filters(portal, region, year, report, since, target, result, min_confidence, extractor_version)
-    rows = [m.as_row() for m in _metric_records(filters)]
-    stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
-    try:
-        _write_rows(stream, rows, format, _EXPORT_COLUMNS)
-    finally:
-        if output:
-            stream.close()
+    records = _metric_records(filters)
+    if parquet_file is not None:
+        parquet_export.write_metrics(parquet_file, records)
+    else:
+        rows = [m.as_row() for m in records]
+        stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+        try:
+            _write_rows(stream, rows, format, _EXPORT_COLUMNS)
+        finally:
+            if output:
+                stream.close()
     if output:
-        err.print(f"wrote {len(rows)} metrics to {escape(str(output))}")
+        err.print(f"wrote {len(records)} metrics to {escape(str(output))}")
+
+
+def _parquet_output(output: Path | None) -> Path:
+    """The file a Parquet export goes to, checked before any query: binary data is never written to a
+    terminal, and a missing pyarrow is one line naming the extra."""
+    if output is None:
+        raise CliError("--format parquet writes a binary file: give --output FILE, e.g. -o metrics.parquet")
+    try:
+        parquet_export.require()
+    except parquet_export.ParquetUnavailable as exc:
+        raise CliError(str(exc)) from exc
+    return output
 
 
 _EXPORT_COLUMNS = tuple(MetricRecord.__dataclass_fields__)
@@ -777,8 +801,11 @@ def series_command(
     indicator: Annotated[str, typer.Argument(help="The indicator, e.g. 网上可办率 (places and levels are ignored)")],
     region: RegionOption = None,
     portal: PortalOption = None,
-    format: Annotated[str, typer.Option("--format", help="table, csv or jsonl (long format)")] = "table",
+    format: Annotated[
+        str, typer.Option("--format", help="table, csv, jsonl (long format) or parquet (needs --output)")
+    ] = "table",
     min_confidence: ConfidenceOption = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File for csv, jsonl or parquet")] = None,
 ) -> None:
     """One indicator over periods and places: one row per period and place, with its report and evidence.
 
@@ -787,13 +814,23 @@ def series_command(
 
     Example: govreports series 全流程网办率 --region 河源 --format csv
     """
-    if format not in ("table", "csv", "jsonl"):
-        raise CliError(f"--format {format!r}: use table, csv or jsonl")
+    if format not in ("table", "csv", "jsonl", "parquet"):
+        raise CliError(f"--format {format!r}: use table, csv, jsonl or parquet")
+    parquet_file = _parquet_output(output) if format == "parquet" else None
     records = _metric_records(MetricFilter(portal=portal, region=region, min_confidence=min_confidence))
     points = series(records, indicator)
-    rows = [{"canonical": canonical(p.record.name), **p.record.as_row()} for p in points]
+    keys = [canonical(p.record.name) for p in points]
+    if parquet_file is not None:
+        parquet_export.write_metrics(parquet_file, [p.record for p in points], leading={"canonical": keys})
+        return
     if format in ("jsonl", "csv"):
-        _write_rows(sys.stdout, rows, format, ("period", "region"))
+        rows = [{"canonical": key, **p.record.as_row()} for key, p in zip(keys, points, strict=True)]
+        stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+        try:
+            _write_rows(stream, rows, format, ("period", "region"))
+        finally:
+            if output:
+                stream.close()
         return
     table = Table(title=f"{indicator}: {len(points)} periods and places")
     for column in ("period", "region", "value", "unit", "name", "report", "evidence"):
@@ -945,6 +982,47 @@ def status(
         out.print(doubtful)
     if state.broker_down:
         raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    host: Annotated[
+        str, typer.Option(help="Address to bind (loopback by default; 0.0.0.0 inside a container)")
+    ] = "127.0.0.1",
+    token: Annotated[
+        str | None,
+        typer.Option(help="API token for this run (over GOVREPORTS_API_TOKEN); people sign in with it at /login"),
+    ] = None,
+    public: Annotated[
+        bool, typer.Option("--public", help="No token: only for data meant for everyone (GOVREPORTS_API_PUBLIC)")
+    ] = False,
+) -> None:
+    """Serve the read API (/api, OpenAPI at /docs) and the analyst's page over the database.
+
+    Read-only: nothing here writes. A token is asked for (GOVREPORTS_API_TOKEN or --token) unless
+    --public; without either, it refuses to start.
+
+    Example: govreports serve --token "$(openssl rand -hex 16)"   then open http://127.0.0.1:8000
+    """
+    import uvicorn
+
+    from pipelines.store.migrate import current_revision, head_revision
+    from workers.web.app import create_app
+
+    updates: dict[str, Any] = {}
+    if token:
+        updates["api_token"] = SecretStr(token)
+    if public:
+        updates["api_public"] = True
+    settings = Settings().model_copy(update=updates) if updates else Settings()
+    if settings.api_token is None and not settings.api_public:
+        raise CliError("the API needs a token: pass --token or set GOVREPORTS_API_TOKEN (or --public for open data)")
+    url = settings.effective_database_url
+    if current_revision(url) != head_revision():
+        raise CliError(f"the database at {url} is not at this govreports' schema: run `govreports db upgrade`")
+    out.print(f"govreports page and API on http://{host}:{port} (API docs: /docs), database {url}", soft_wrap=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 @app.command()

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -191,13 +192,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from workers.web import api, pages
 
     settings = settings or Settings()
+    state = Web(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        state.engine.dispose()  # the pool's connections close with the server, not at interpreter exit
+
     app = FastAPI(
         title="govreports",
         summary="Read API over crawled government reports: portals, versions, diffs, metrics, series",
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
-    app.state.web = Web(settings)
+    app.state.web = state
     _install_errors(app)
     _install_headers(app)
     if settings.api_cors_origins:
