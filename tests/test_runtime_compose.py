@@ -40,8 +40,8 @@ from workers.config import Settings
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
 SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
-PROJECT = ("migrate", "worker-crawl", "worker-process", "beat", "flower")
-LONG_RUNNING = ("redis", "postgres", "worker-crawl", "worker-process", "beat", "flower")
+PROJECT = ("migrate", "worker-crawl", "worker-process", "beat", "flower", "api")
+LONG_RUNNING = ("redis", "postgres", "worker-crawl", "worker-process", "beat", "flower", "api")
 REDIS_DBS = {"0": 12, "1": 13}  # the compose file's Redis databases → the runtime tests' own
 _VARIABLE = re.compile(r"\$\{(\w+)(?:(:?[-?])([^}]*))?\}")
 
@@ -233,8 +233,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     tmp = tmp_path_factory.mktemp("compose")
     data_dir = tmp / "data"
     data_dir.mkdir()
-    secrets = {"POSTGRES_PASSWORD": "compose-test", "GOVREPORTS_FLOWER_PASSWORD": "compose-test"}
-    port_map = {"5555": str(free_port()), "0.0.0.0": "127.0.0.1"}  # Flower stays on loopback here
+    secrets = {
+        "POSTGRES_PASSWORD": "compose-test",
+        "GOVREPORTS_FLOWER_PASSWORD": "compose-test",
+        "GOVREPORTS_API_TOKEN": "compose-test",
+    }
+    # Flower and the API stay on loopback here, on free ports
+    port_map = {"5555": str(free_port()), "8000": str(free_port()), "0.0.0.0": "127.0.0.1"}
     envs = {s: service_env(s, data_dir, secrets) for s in PROJECT}
     migrate = subprocess.run(
         service_argv("migrate", data_dir, port_map), env=envs["migrate"], capture_output=True, text=True, timeout=120
@@ -308,6 +313,24 @@ def test_flower_answers_http_behind_basic_auth_and_passes_its_healthcheck(stack:
         assert client.get(f"http://127.0.0.1:{port}/").status_code == 401
         auth = (env["GOVREPORTS_FLOWER_USER"], env["GOVREPORTS_FLOWER_PASSWORD"])
         assert client.get(f"http://127.0.0.1:{port}/api/workers", auth=auth).status_code == 200
+
+
+@pytest.mark.slow
+@pytest.mark.redis
+@pytest.mark.postgres
+def test_the_api_answers_health_asks_for_its_token_and_passes_its_healthcheck(stack: dict[str, Any]) -> None:
+    api: Process = stack["processes"]["api"]
+    port = stack["port_map"]["8000"]
+    assert healthy(stack, "api"), api.output()[-3000:]
+    with httpx.Client(timeout=10, trust_env=False) as client:
+        assert client.get(f"http://127.0.0.1:{port}/health").json()["status"] == "ok"
+        assert client.get(f"http://127.0.0.1:{port}/api/portals").status_code == 401
+        token = {"Authorization": f"Bearer {stack['envs']['api']['GOVREPORTS_API_TOKEN']}"}
+        assert client.get(f"http://127.0.0.1:{port}/api/portals", headers=token).status_code == 200
+
+
+def test_the_api_is_published_on_the_hosts_loopback_only() -> None:
+    assert all(str(p).startswith("127.0.0.1:") for p in SERVICES["api"]["ports"])
 
 
 def test_the_readme_deploy_section_names_every_service_and_the_flower_port() -> None:

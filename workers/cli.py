@@ -817,7 +817,9 @@ def series_command(
     if format not in ("table", "csv", "jsonl", "parquet"):
         raise CliError(f"--format {format!r}: use table, csv, jsonl or parquet")
     parquet_file = _parquet_output(output) if format == "parquet" else None
-    records = _metric_records(MetricFilter(portal=portal, region=region, min_confidence=min_confidence))
+    records = _metric_records(
+        MetricFilter(portal=portal, region=region, min_confidence=min_confidence, indicator=indicator)
+    )
     points = series(records, indicator)
     keys = [canonical(p.record.name) for p in points]
     if parquet_file is not None:
