@@ -28,6 +28,7 @@ from scrapers.errors import (
     UndecodableBody,
 )
 from scrapers.guard import check_url
+from scrapers.limits import DEFAULT_MAX_BODY_BYTES
 from scrapers.ratelimit import HostRateLimiter, RateLimiter
 from scrapers.registry import Portal
 from scrapers.robots import RobotsCache
@@ -40,7 +41,7 @@ class FetchPolicy:
     user_agent: str = "govreports/0.1 (+https://github.com/govreports/govreports)"
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
-    max_body_bytes: int = 10 * 1024 * 1024
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_redirects: int = 5
     requests_per_second: float = 1.0
     max_connections_per_host: int = 2

@@ -15,31 +15,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
-from pydantic import SecretStr
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy.exc import OperationalError
 
-from pipelines import parquet_export
-from pipelines.article import Article, extract_article
-from pipelines.clean import clean_text
-from pipelines.metrics import extract_metrics
-from pipelines.series import canonical, series
-from pipelines.store import diff as store_diff
-from pipelines.store import migrate
-from pipelines.store.queries import MetricFilter, MetricRecord, metric_records, plain, report_summaries, versions_of
-from scrapers.discover import article_links
 from scrapers.errors import CrawlError, RegistryError
-from scrapers.registry import load_registry
-from workers import runtime
-from workers.config import Settings, missing_database_driver
-from workers.logging import configure_logging
 
+# Each command imports what it needs when it runs: `extract` and `clean` never load SQLAlchemy, Alembic,
+# Celery or the fetcher, so they start in a fraction of the time (bench/startup.py measures it).
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from pipelines.article import Article
+    from pipelines.store import diff as store_diff
+    from pipelines.store.queries import MetricFilter, MetricRecord
+    from workers import runtime
+    from workers.config import Settings
     from workers.ingest import CrawlRun, PortalSummary
 
 app = typer.Typer(
@@ -65,6 +57,8 @@ class CliError(Exception):
 
 # Commands that never open the database: a PostgreSQL URL without its driver does not stop them.
 _WITHOUT_DATABASE = frozenset({"extract", "clean", "links", "portals", "flower"})
+# Commands that read a file and print: no settings, no database, no network.
+_OFFLINE = frozenset({"extract", "clean", "links"})
 
 
 @app.callback()
@@ -90,13 +84,34 @@ def _main(
     ] = None,
 ) -> None:
     _use_database(ctx, data_dir, database_url)
-    configure_logging(verbose=verbose, json_lines=json_logs or Settings().log_json)
+    if ctx.invoked_subcommand in _OFFLINE:
+        # A file in, text out: the settings (pydantic-settings, the fetcher) are not loaded for that,
+        # so these start fast; GOVREPORTS_LOG_JSON is read from the environment alone.
+        # The readers log nothing of their own: structlog is loaded only when logs are asked for.
+        json_logs = json_logs or os.environ.get("GOVREPORTS_LOG_JSON", "").lower() in ("1", "true", "yes", "on")
+        if verbose or json_logs:
+            from workers.logging import configure_logging
+
+            configure_logging(verbose=verbose, json_lines=json_logs)
+        return
+    from workers.logging import configure_logging
+
+    configure_logging(verbose=verbose, json_lines=json_logs or _settings().log_json)
     # Said before any command opens the database, in one line; a command's --help (parsed only after
     # this callback) still shows.
     if ctx.invoked_subcommand not in _WITHOUT_DATABASE and "--help" not in sys.argv[1:]:
-        problem = missing_database_driver(Settings().effective_database_url)
+        from workers.config import missing_database_driver
+
+        problem = missing_database_driver(_settings().effective_database_url)
         if problem:
             raise CliError(problem)
+
+
+def _settings(**values: Any) -> Settings:
+    """The settings from the environment (and `values`), imported when a command needs them."""
+    from workers.config import Settings
+
+    return Settings(**values)
 
 
 def _use_database(ctx: typer.Context, data_dir: Path | None, database_url: str | None) -> None:
@@ -111,7 +126,7 @@ def _use_database(ctx: typer.Context, data_dir: Path | None, database_url: str |
     if data_dir is not None:
         directory = data_dir.expanduser().resolve()
         updates["GOVREPORTS_DATA_DIR"] = str(directory)
-        updates["GOVREPORTS_DATABASE_URL"] = Settings(data_dir=directory, database_url=None).effective_database_url
+        updates["GOVREPORTS_DATABASE_URL"] = _settings(data_dir=directory, database_url=None).effective_database_url
     if database_url:
         updates["GOVREPORTS_DATABASE_URL"] = database_url
     saved = {name: os.environ.get(name) for name in updates}
@@ -129,9 +144,11 @@ def _use_database(ctx: typer.Context, data_dir: Path | None, database_url: str |
 
 @contextmanager
 def _runtime(settings: Settings | None = None) -> Iterator[runtime.Runtime]:
+    from pipelines.store import migrate
+    from workers import runtime
     from workers.app import configure
 
-    settings = settings or Settings()
+    settings = settings or _settings()
     migrate.upgrade(settings.effective_database_url)
     configure(settings)
     rt = runtime.build_runtime(settings)
@@ -140,6 +157,20 @@ def _runtime(settings: Settings | None = None) -> Iterator[runtime.Runtime]:
         yield rt
     finally:
         runtime.install(None)
+
+
+def _offline_max_bytes() -> int:
+    """GOVREPORTS_MAX_BODY_BYTES for a file given on the command line, read from the environment alone
+    (as GOVREPORTS_LOG_JSON is for these commands), so that `extract` and `clean` need no settings."""
+    from scrapers.limits import DEFAULT_MAX_BODY_BYTES
+
+    raw = os.environ.get("GOVREPORTS_MAX_BODY_BYTES", "").strip()
+    if not raw:
+        return DEFAULT_MAX_BODY_BYTES
+    try:
+        return max(1, int(raw))
+    except ValueError as exc:
+        raise CliError(f"GOVREPORTS_MAX_BODY_BYTES={raw!r} is not a whole number of bytes") from exc
 
 
 def _read_input(path: Path, what: str) -> str:
@@ -155,7 +186,7 @@ def _read_input(path: Path, what: str) -> str:
         raise CliError(f"{path} is a directory; give one file: {what}")
     try:
         size = path.stat().st_size
-        limit = Settings().max_body_bytes
+        limit = _offline_max_bytes()
         if size > limit:
             raise CliError(
                 f"{path} is {_size(size)}, over the {_size(limit)} limit; "
@@ -181,6 +212,9 @@ def _size(n: int) -> str:
 
 def _read_article(path: Path) -> Article:
     """A .txt or .html report read as an Article (a text page has a body only)."""
+    from pipelines.article import Article, extract_article
+    from pipelines.clean import clean_text
+
     text = _read_input(path, "a saved page (.html) or a report's text (.txt)")
     if path.suffix.lower() in {".html", ".htm", ".shtml", ".xhtml"}:
         return extract_article(text)
@@ -214,7 +248,7 @@ def demo(
     from seeds.demo import build_demo_site, serve
     from workers.ingest import run_in_process
 
-    base = Settings()
+    base = _settings()
     updates: dict[str, Any] = {"broker_url": None, "requests_per_second": 50.0}
     if data_dir:
         updates["data_dir"], updates["database_url"] = data_dir, None  # the SQLite database in it
@@ -351,6 +385,8 @@ def extract(
 
     Example: govreports extract report.txt --format jsonl
     """
+    from pipelines.metrics import extract_metrics
+
     if format not in ("jsonl", "table"):
         raise CliError(f"--format {format!r}: use jsonl or table")
     article = _read_article(file)
@@ -422,6 +458,8 @@ def links(
 
     Example: govreports links list.html --base-url https://www.example.gov.cn/zwgk/tzgg/
     """
+    from scrapers.discover import article_links
+
     html = _read_list_page(file)
     if not base_url:
         raise CliError(f"links of {file} need --base-url: the address the page was saved from")
@@ -456,6 +494,8 @@ def reports(portal: Annotated[str | None, typer.Option(help="Only this portal's 
 
     Example: govreports reports --portal demo-heyuan
     """
+    from pipelines.store.queries import report_summaries
+
     with _runtime() as rt, rt.sessions() as session:
         rows = report_summaries(session, portal)
     table = Table(title=f"{len(rows)} reports")
@@ -485,6 +525,9 @@ def versions(
 
     Example: govreports versions http://127.0.0.1:8000/yj/zwgk/gzbg/content/post_1001.html
     """
+    from pipelines.store import diff as store_diff
+    from pipelines.store.queries import versions_of
+
     with _runtime() as rt, rt.sessions() as session:
         rows = versions_of(session, url)
         if not rows:
@@ -530,6 +573,7 @@ def diff(
 
     Example: govreports diff http://127.0.0.1:8391/yj/zwgk/gzbg/content/post_1001.html --from 1 --to 2
     """
+    from pipelines.store import diff as store_diff
     from pipelines.store.queries import load_versions, version_numbers
 
     if format not in ("text", "json", "unified"):
@@ -603,6 +647,8 @@ def _diff_side(sign: str, number: int | None, line: str, changes: tuple[tuple[in
 
 def _shown(metric: store_diff.MetricFact) -> str:
     """'99.8 %', 'over 98 % (target)': a value as a reader says it, never 99.8000000000."""
+    from pipelines.store.queries import plain
+
     text = f"{plain(metric.value)} {metric.unit}".strip()
     text = text if metric.qualifier == "exact" else f"{metric.qualifier} {text}"
     return text + (" (target)" if metric.target else "")
@@ -630,6 +676,8 @@ def _print_metric_delta(delta: store_diff.MetricDelta) -> None:
 
 
 def _metric_records(filters: MetricFilter) -> list[MetricRecord]:
+    from pipelines.store.queries import metric_records
+
     if filters.min_confidence is not None and not 0 <= filters.min_confidence <= 1:
         raise CliError(f"--min-confidence {filters.min_confidence}: give a number from 0 to 1, e.g. 0.6")
     with _runtime() as rt, rt.sessions() as session:
@@ -657,6 +705,8 @@ def _filters(
     extractor_version: str | None,
 ) -> MetricFilter:
     """The context filters `metrics` and `export` share, from their options."""
+    from pipelines.store.queries import MetricFilter
+
     return MetricFilter(
         portal=portal,
         region=region,
@@ -709,6 +759,8 @@ def metrics(
 
     Example: govreports metrics --name 办结率 --unit % --region 河源 --year 2022
     """
+    from pipelines.store.queries import plain
+
     filters = _filters(portal, region, year, report, since, target, result, min_confidence, extractor_version)
     records = _metric_records(replace(filters, name_contains=name, unit=unit))
     table = Table(title=f"{len(records)} metrics")
@@ -751,6 +803,9 @@ def export(
 
     Example: govreports export --format csv -o metrics.csv --year 2023 --min-confidence 0.6
     """
+    from pipelines import parquet_export
+    from pipelines.store.queries import MetricRecord
+
     if format not in ("csv", "jsonl", "parquet"):
         raise CliError(f"--format {format!r}: use csv, jsonl or parquet")
     parquet_file = _parquet_output(output) if format == "parquet" else None
@@ -762,7 +817,7 @@ def export(
         rows = [m.as_row() for m in records]
         stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
         try:
-            _write_rows(stream, rows, format, _EXPORT_COLUMNS)
+            _write_rows(stream, rows, format, tuple(MetricRecord.__dataclass_fields__))
         finally:
             if output:
                 stream.close()
@@ -773,6 +828,8 @@ def export(
 def _parquet_output(output: Path | None) -> Path:
     """The file a Parquet export goes to, checked before any query: binary data is never written to a
     terminal, and a missing pyarrow is one line naming the extra."""
+    from pipelines import parquet_export
+
     if output is None:
         raise CliError("--format parquet writes a binary file: give --output FILE, e.g. -o metrics.parquet")
     try:
@@ -780,9 +837,6 @@ def _parquet_output(output: Path | None) -> Path:
     except parquet_export.ParquetUnavailable as exc:
         raise CliError(str(exc)) from exc
     return output
-
-
-_EXPORT_COLUMNS = tuple(MetricRecord.__dataclass_fields__)
 
 
 def _write_rows(stream: TextIO, rows: list[dict[str, Any]], format: str, columns: tuple[str, ...]) -> None:
@@ -814,6 +868,10 @@ def series_command(
 
     Example: govreports series 全流程网办率 --region 河源 --format csv
     """
+    from pipelines import parquet_export
+    from pipelines.series import canonical, series
+    from pipelines.store.queries import MetricFilter, plain
+
     if format not in ("table", "csv", "jsonl", "parquet"):
         raise CliError(f"--format {format!r}: use table, csv, jsonl or parquet")
     parquet_file = _parquet_output(output) if format == "parquet" else None
@@ -894,7 +952,9 @@ def portals_list(registry: Annotated[Path | None, typer.Option(help="Registry fi
 
     Example: govreports portals list
     """
-    reg = load_registry(registry or Settings().registry_path)
+    from scrapers.registry import load_registry
+
+    reg = load_registry(registry or _settings().registry_path)
     table = Table(title=f"{len(reg.portals)} portals")
     for column in ("slug", "name", "every (min)", "network", "seeds"):
         table.add_column(column, overflow="fold")
@@ -915,7 +975,9 @@ def portals_validate(registry: Annotated[Path | None, typer.Argument(help="Regis
 
     Example: govreports portals validate seeds/portals.yaml
     """
-    reg = load_registry(registry or Settings().registry_path)
+    from scrapers.registry import load_registry
+
+    reg = load_registry(registry or _settings().registry_path)
     out.print(f"ok: {len(reg.portals)} portals")
 
 
@@ -925,7 +987,9 @@ def db_upgrade() -> None:
 
     Example: GOVREPORTS_DATABASE_URL=postgresql+psycopg://localhost/govreports govreports db upgrade
     """
-    url = Settings().effective_database_url
+    from pipelines.store import migrate
+
+    url = _settings().effective_database_url
     migrate.upgrade(url)
     out.print(f"database at head: {url}")
 
@@ -948,7 +1012,7 @@ def status(
     """
     from workers.status import gather
 
-    state = gather(Settings(), timeout=timeout, warned=max(0, warned))
+    state = gather(_settings(), timeout=timeout, warned=max(0, warned))
     if state.broker_problem:
         out.print(f"broker: {state.broker_problem}")
     else:
@@ -1014,10 +1078,10 @@ def serve(
 
     updates: dict[str, Any] = {}
     if token:
-        updates["api_token"] = SecretStr(token)
+        updates["api_token"] = token
     if public:
         updates["api_public"] = True
-    settings = Settings().model_copy(update=updates) if updates else Settings()
+    settings = _settings(**updates)
     if settings.api_token is None and not settings.api_public:
         raise CliError("the API needs a token: pass --token or set GOVREPORTS_API_TOKEN (or --public for open data)")
     url = settings.effective_database_url
@@ -1036,7 +1100,7 @@ def flower(
 
     Example: GOVREPORTS_FLOWER_USER=ops GOVREPORTS_FLOWER_PASSWORD=… govreports flower --address 0.0.0.0
     """
-    settings = Settings()
+    settings = _settings()
     if not settings.broker_url:
         raise CliError("Flower watches a broker: set GOVREPORTS_BROKER_URL (e.g. redis://127.0.0.1:6379/0)")
     password = settings.flower_password.get_secret_value() if settings.flower_password else ""
@@ -1063,6 +1127,11 @@ def main() -> None:
     except (CliError, RegistryError, CrawlError) as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)  # one line, whatever the width
         sys.exit(2)
-    except OperationalError as exc:
+    except Exception as exc:
+        # SQLAlchemy is imported only by the commands that open a database: if it is not loaded, this
+        # cannot be its error.
+        sa_exc = sys.modules.get("sqlalchemy.exc")
+        if sa_exc is None or not isinstance(exc, sa_exc.OperationalError):
+            raise
         err.print(f"[red]error:[/] database unavailable: {escape(str(exc.orig))}; check GOVREPORTS_DATABASE_URL")
         sys.exit(3)

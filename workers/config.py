@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from scrapers.fetcher import FetchPolicy
+from scrapers.limits import DEFAULT_MAX_BODY_BYTES
+
+if TYPE_CHECKING:  # the fetcher (httpx, redis) is imported by the commands that fetch, not by every command
+    from scrapers.fetcher import FetchPolicy
 
 
 def _default_data_dir() -> Path:
@@ -42,7 +46,7 @@ class Settings(BaseSettings):
     )
     connect_timeout: float = Field(10.0, gt=0, description="Seconds to connect")
     read_timeout: float = Field(30.0, gt=0, description="Seconds to wait for data")
-    max_body_bytes: int = Field(10 * 1024 * 1024, gt=0, description="Larger pages are cut off and recorded")
+    max_body_bytes: int = Field(DEFAULT_MAX_BODY_BYTES, gt=0, description="Larger pages are cut off and recorded")
     max_redirects: int = Field(5, ge=0, description="Redirect hops followed per fetch")
     requests_per_second: float = Field(1.0, gt=0, description="Per-host rate unless a portal overrides it")
     max_connections_per_host: int = Field(
@@ -133,6 +137,8 @@ class Settings(BaseSettings):
         return not self.broker_url
 
     def fetch_policy(self) -> FetchPolicy:
+        from scrapers.fetcher import FetchPolicy
+
         return FetchPolicy(
             user_agent=self.user_agent,
             connect_timeout=self.connect_timeout,

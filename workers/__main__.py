@@ -1,0 +1,5 @@
+"""`python -m workers` is the `govreports` command."""
+
+from workers.cli import main
+
+main()
