@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from pipelines.store.models import FetchEvent, PortalRow, Report, ReportVersion
@@ -36,21 +40,24 @@ def test_every_demo_report_has_a_title_and_a_body(
         assert all(v.title and len(v.clean_text) > 100 for v in rows)
 
 
-def test_second_crawl_adds_no_version(database_url: str, demo_server: DemoServer, make_runtime: RuntimeFactory) -> None:
+def test_second_crawl_adds_no_version(
+    database_url: str, demo_site: DemoSite, demo_server: DemoServer, make_runtime: RuntimeFactory
+) -> None:
     rt = make_runtime(database_url, demo_server.base_url)
     crawl_demo()
-    before = versions(rt)
+    assert versions(rt) == len(demo_site.all_articles()), "the first crawl stores every demo report"
     crawl_demo()
-    assert versions(rt) == before
+    assert versions(rt) == len(demo_site.all_articles())
 
 
 def test_second_crawl_moves_last_seen_only(
-    sqlite_url: str, demo_server: DemoServer, make_runtime: RuntimeFactory
+    sqlite_url: str, demo_site: DemoSite, demo_server: DemoServer, make_runtime: RuntimeFactory
 ) -> None:
     rt = make_runtime(sqlite_url, demo_server.base_url)
     crawl_demo(("demo-yangjiang",))
     with rt.sessions() as session:
         first = {r.url: (r.last_seen_at, r.current_version) for r in session.scalars(select(Report))}
+    assert sorted(version for _, version in first.values()) == [1] * len(demo_site.portals["yj"].articles)
     crawl_demo(("demo-yangjiang",))
     with rt.sessions() as session:
         for report in session.scalars(select(Report)):
@@ -250,6 +257,43 @@ def test_process_report_twice_on_the_same_fetch_is_a_no_op(
     assert first["created"] is True
     assert second["reason"] == "already processed"
     assert versions(rt) == 1
+
+
+def test_another_writer_can_write_while_a_page_is_cleaned_and_extracted(
+    sqlite_url: str, demo_server: DemoServer, make_runtime: RuntimeFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Processing reads in one transaction, cleans and extracts outside any, writes in a second one:
+    # while the CPU work runs, SQLite's one write lock is free for the other workers.
+    rt = make_runtime(sqlite_url, demo_server.base_url)
+    tasks.crawl_portal.apply(args=("demo-yangjiang",), kwargs={"follow": False})
+    with rt.sessions() as session:
+        report = session.scalars(select(Report)).first()
+    assert report is not None
+    event_id = steps.fetch(rt, report, rt.registry.get("demo-yangjiang"))
+    assert event_id is not None
+    writes: list[str] = []
+
+    def another_writer_during(step: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            other = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), timeout=0, isolation_level=None)
+            try:
+                other.execute("BEGIN IMMEDIATE")  # fails at once while the step holds a write transaction
+                other.execute("UPDATE portals SET name = name")
+                other.execute("COMMIT")
+                writes.append(f"{step.__name__}: written")
+            except sqlite3.OperationalError as exc:
+                writes.append(f"{step.__name__}: {exc}")
+            finally:
+                other.close()
+            return step(*args, **kwargs)
+
+        return run
+
+    monkeypatch.setattr(steps, "extract_article", another_writer_during(steps.extract_article))
+    monkeypatch.setattr(steps, "extract_metrics", another_writer_during(steps.extract_metrics))
+    outcome = steps.process(rt, event_id)
+    assert outcome.created and outcome.metrics > 0
+    assert writes == ["extract_article: written", "extract_metrics: written"]
 
 
 def test_stored_versions_carry_every_body_line_and_no_furniture(

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
+
 import pytest
+import redis
 from celery import Celery, Task
 from celery.schedules import crontab
 
 from scrapers.ratelimit import HostRateLimiter
 from scrapers.registry import load_registry
+from tests.conftest import REDIS_URL, require_server
+from tests.reliability.servers import wait_until
+from tests.runtime_processes import Process
 from workers import runtime
-from workers.app import app, celery_config, configure
+from workers.app import WORKER_MAX_MEMORY_KIB, app, celery_config, configure
 from workers.cluster_limits import RedisRateLimiter
 from workers.config import Settings
 from workers.schedule import beat_schedule
@@ -100,8 +108,45 @@ def test_config_from_the_environment_acks_late_rejects_on_lost_worker_and_prefet
     assert conf["worker_prefetch_multiplier"] == 1
 
 
-def test_a_pool_process_grown_past_250_mib_is_replaced(cluster_env: Settings) -> None:
-    assert celery_config(cluster_env)["worker_max_memory_per_child"] == 250 * 1024
+@pytest.mark.slow
+@pytest.mark.redis
+def test_a_pool_process_grown_past_250_mib_is_replaced(tmp_path: Path) -> None:
+    """A real worker (one pool process) runs tasks that grow it by 1 MiB, then past the limit, then 1 MiB:
+    the process that stayed small ran the first two, the one that grew past 250 MiB is gone for the third."""
+    require_server(REDIS_URL, 6379, "Redis")
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    env = {**os.environ, "GOVREPORTS_BROKER_URL": REDIS_URL, "GOVREPORTS_WORKER_CONCURRENCY": "1"}
+    worker = Process(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "tests.ballast_app",
+            "worker",
+            "-Q",
+            "process",
+            "-c",
+            "1",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "info",
+        ],
+        env,
+        tmp_path / "worker.log",
+    )
+    pids = tmp_path / "pids"
+    client = Celery(broker=REDIS_URL, set_as_current=False)
+    try:
+        for n, mib in enumerate((1, WORKER_MAX_MEMORY_KIB // 1024 + 50, 1), start=1):
+            client.send_task("tests.ballast", args=[mib, str(pids)], queue="process")
+            wait_until(lambda n=n: pids.exists() and len(pids.read_text().split()) == n, 60, f"task {n} run")
+    finally:
+        client.close()
+        worker.stop()
+    small, grown, after = pids.read_text().split()
+    assert small == grown != after, worker.log_path.read_text()[-3000:]
 
 
 def test_hard_time_limit_comes_from_the_environment_with_the_soft_limit_before_it(cluster_env: Settings) -> None:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-import inspect
+import json
 import re
 import subprocess
 from pathlib import Path
+
+from seeds.demo import DemoServer, DemoSite
+from tests.conftest import RuntimeFactory
+from tests.helpers import versions
+from workers import runtime
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ("scrapers", "pipelines", "workers", "seeds")
@@ -51,20 +56,38 @@ def test_no_sql_is_built_from_strings_in_the_source() -> None:
     assert offenders == []
 
 
-def test_task_arguments_are_ids_and_urls_never_bodies() -> None:
+def test_messages_sent_to_the_broker_carry_ids_and_urls_never_page_text(
+    sqlite_url: str, demo_site: DemoSite, demo_server: DemoServer, make_runtime: RuntimeFactory
+) -> None:
+    """A crawl through a broker (kombu's in-memory transport): every message is read back off its queue
+    as a worker gets it, run, and searched for the text of every page of the portal."""
     from workers import tasks
+    from workers.app import app
 
-    for task in (
-        tasks.crawl_portal,
-        tasks.fetch_reports,
-        tasks.fetch_report,
-        tasks.process_report,
-        tasks.resend_stuck,
-        tasks.reprocess,
-        tasks.reprocess_versions,
-    ):
-        parameters = inspect.signature(task.run).parameters
-        assert not {"html", "body", "text", "content"} & set(parameters), task.name
+    make_runtime(sqlite_url, demo_server.base_url, broker_url="memory://localhost/")
+    sent: list[tuple[str, str]] = []  # (task name, the message as the worker decodes it)
+    assert app.conf.broker_url.startswith("memory://")  # read first: a setting made before Celery loads is dropped
+    app.conf.task_always_eager = False  # tasks publish messages instead of running in-process
+    try:
+        with app.connection_for_read() as conn:
+            queues = [conn.SimpleQueue(name, no_ack=True) for name in ("crawl", "process")]
+            tasks.crawl_portal.apply_async(("demo-yangjiang",))
+            while waiting := [q for q in queues if q.qsize()]:
+                message = waiting[0].get(block=False)
+                name = message.headers["task"]
+                args, kwargs, _ = message.decode()
+                sent.append((name, json.dumps([message.headers, args, kwargs], ensure_ascii=False)))
+                app.tasks[name].apply(args, kwargs, retries=message.headers.get("retries", 0))
+            for q in queues:
+                q.close()
+    finally:
+        app.conf.task_always_eager = True
+    articles = demo_site.portals["yj"].articles
+    assert versions(runtime.current()) == len(articles), "every message was run: the crawl is complete"
+    assert {name for name, _ in sent} >= {"govreports.fetch_reports", "govreports.process_report"}
+    page_text = [line for article in articles for line in (article.title, *article.body_lines) if len(line) >= 8]
+    assert [(name, line) for name, message in sent for line in page_text if line in message] == []
+    assert max(len(message.encode("utf-8")) for _, message in sent) < 4096
 
 
 def test_flower_refuses_to_start_without_credentials() -> None:

@@ -68,6 +68,47 @@ def test_demo_crawl_through_a_real_worker_ingests_every_report(
         client.send_task("govreports.crawl_portal", args=[slug], queue="crawl")
     expected = len(demo_site.all_articles())
     assert _wait_for(postgres_url, expected, worker) == expected
-    time.sleep(1.0)  # nothing more arrives: no duplicate versions from redeliveries
+    _wait_until_idle(client, redis_url, worker)  # every message sent has been run: nothing more can arrive
     assert _versions(postgres_url) == expected
+    assert _reports_with_more_than_one_version(postgres_url) == 0
     client.close()
+
+
+def _queued(redis_url: str) -> int:
+    client = redis.Redis.from_url(redis_url)
+    try:
+        return sum(int(client.llen(queue)) for queue in ("crawl", "process"))
+    finally:
+        client.close()
+
+
+def _wait_until_idle(client: Celery, redis_url: str, worker: Process, seconds: float = 60) -> None:
+    """Until no message is queued and the worker runs, holds or has scheduled none.
+
+    Queues empty, then the worker says it has nothing, then the queues are still empty: a message is
+    only ever sent by a task the worker runs, so none can be in flight between the two looks.
+    """
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert worker.running(), worker.output()[-3000:]
+        if _queued(redis_url) == 0:
+            inspect = client.control.inspect(timeout=1.0)
+            held = [
+                task
+                for answer in (inspect.active(), inspect.reserved(), inspect.scheduled())
+                for tasks in (answer or {"no answer": [None]}).values()
+                for task in tasks
+            ]
+            if not held and _queued(redis_url) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"the worker did not go idle in {seconds:.0f}s")
+
+
+def _reports_with_more_than_one_version(url: str) -> int:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        per_report = select(ReportVersion.report_id).group_by(ReportVersion.report_id).having(func.count() > 1)
+        n = conn.scalar(select(func.count()).select_from(per_report.subquery())) or 0
+    engine.dispose()
+    return n

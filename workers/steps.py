@@ -23,7 +23,6 @@ from pipelines.store.ingestion import (
     known_reports,
     load_fetched_page,
     mark_crawled,
-    portal_id_of,
     record_list_pages,
     record_no_body,
     record_not_modified,
@@ -264,31 +263,6 @@ def _fetch_attachments(rt: Runtime, report: Report, portal: Portal, page: FetchR
                 parent_id=parent_id,
                 body_z=zlib.compress(result.body, 6) if result is not None else None,
             )
-
-
-def record_failure(
-    rt: Runtime,
-    *,
-    url: str,
-    kind: str,
-    error: CrawlError | Exception,
-    report_id: int | None = None,
-    portal_slug: str | None = None,
-    outcome: str = "failed",
-) -> None:
-    """Put a failure in fetch_events, whatever step it came from."""
-    status = error.status if isinstance(error, CrawlError) else None
-    with rt.transaction() as session:
-        record_event(
-            session,
-            portal_id=portal_id_of(session, slug=portal_slug, report_id=report_id),
-            report_id=report_id,
-            url=url,
-            kind=kind,
-            outcome=outcome,
-            status=status,
-            error=f"{type(error).__name__}: {error.args[0] if error.args else error}",
-        )
 
 
 def _with_attachment_texts(page: FetchedPage, body: str) -> tuple[str, list[AttachmentRecord], list[int]]:

@@ -7,7 +7,8 @@ are ids, slugs and URLs, never page bodies. A crawl sends its due reports in bat
 transiently goes on alone as a `fetch_report`, with retries of its own. Transient faults (the
 portal or the database) retry with exponential backoff and jitter; permanent ones are recorded
 in fetch_events and not retried. Every failure lands in fetch_events: when the database itself is down, the
-record waits in this process and is written with the next record that gets through. A task
+record waits (in Redis when it is configured, so a recycled or killed process loses nothing) and is
+written by a later task once the database is back (workers/failures.py). A task
 whose next step (or own retry) cannot be queued goes back on the queue to run again: it is never
 acknowledged with the step lost.
 """
@@ -15,8 +16,6 @@ acknowledged with the step lost.
 from __future__ import annotations
 
 import random
-import threading
-from collections import deque
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -27,8 +26,8 @@ from celery.exceptions import Reject, SoftTimeLimitExceeded
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from scrapers.errors import PermanentFetchError, RegistryError, RobotsDisallowed, TransientFetchError
+from workers import failures, runtime, steps
 from workers import reprocess as reprocess_step
-from workers import runtime, steps
 from workers.app import app
 
 log = structlog.get_logger("govreports.tasks")
@@ -74,38 +73,30 @@ def _run_again(exc: Exception) -> Reject:
     return Reject(str(exc), requeue=True)
 
 
-_pending: deque[dict[str, Any]] = deque(maxlen=10_000)
-_pending_lock = threading.Lock()
-
-
 def backoff_seconds(retries: int, cap: int) -> float:
     """Exponential backoff with jitter: 2, 4, 8 … seconds capped at `cap`, times a random 0.5–1."""
     return float(min(cap, 2 ** (retries + 1)) * random.uniform(0.5, 1.0))
 
 
-def record(**failure: Any) -> None:
-    """Write a failure to fetch_events; if the database is down, keep it for the next write."""
-    with _pending_lock:
-        _pending.append(failure)
-    flush_deferred()
+def record(
+    *,
+    url: str,
+    kind: str,
+    error: Exception,
+    outcome: str = "failed",
+    report_id: int | None = None,
+    portal_slug: str | None = None,
+) -> None:
+    """Write a failure to fetch_events; if the database is down, keep it for a later flush."""
+    failure = failures.Failure.of(
+        url=url, kind=kind, error=error, outcome=outcome, report_id=report_id, portal_slug=portal_slug
+    )
+    failures.record(runtime.current(), failure)
 
 
 def flush_deferred() -> None:
-    """Write the failures kept while the database was down (called after every task that got through)."""
-    rt = runtime.current()
-    with _pending_lock:
-        if not _pending:
-            return
-        waiting = list(_pending)
-        _pending.clear()
-    for n, item in enumerate(waiting):
-        try:
-            steps.record_failure(rt, **item)
-        except DATABASE_DOWN:
-            with _pending_lock:
-                _pending.extendleft(reversed(waiting[n:]))
-            log.warning("failure.deferred", waiting=len(waiting) - n, reason="database unavailable")
-            return
+    """Write the failures kept while the database was down (after every task that got through)."""
+    failures.flush(runtime.current())
 
 
 def _retry_or_give_up(
@@ -186,8 +177,7 @@ def _guarded(
         if reraise:
             raise
         return {"crashed": f"{type(exc).__name__}: {exc}"}
-    if _pending:
-        flush_deferred()
+    flush_deferred()
     return result
 
 
@@ -362,10 +352,15 @@ def process_report(self: Task, fetch_event_id: int) -> dict[str, Any]:
 
 @app.task(name="govreports.resend_stuck", bind=True)
 def resend_stuck(self: Task, *, older_than_minutes: int = 30) -> dict[str, Any]:
-    """Queue again the fetched pages no process_report has consumed (lost between commit and enqueue)."""
+    """Queue again the fetched pages no process_report has consumed (lost between commit and enqueue).
+
+    Beat runs it every few minutes, so it also writes the failures kept while the database was
+    down when no other task comes along to do it.
+    """
     rt = runtime.current()
 
     def body() -> dict[str, Any]:
+        flush_deferred()
         ids = steps.unprocessed_fetches(rt, older_than=timedelta(minutes=older_than_minutes))
         for event_id in ids:
             _send(process_report, event_id)
@@ -428,6 +423,5 @@ def reprocess_versions(self: Task, version_ids: list[int]) -> dict[str, Any]:
                 tally[done.outcome] += 1
     except PublishFailed as exc:  # the rest of the batch could not be queued: all again
         raise _run_again(exc) from exc
-    if _pending:
-        flush_deferred()
+    flush_deferred()
     return {"versions": len(version_ids), **tally}

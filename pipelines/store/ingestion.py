@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from pipelines.metrics import Metric
@@ -332,3 +332,25 @@ def portal_activity(session: Session, slug: str, since: datetime) -> PortalActiv
         stored=[StoredSince(row.report_id, row.version, row.cleaning_warnings is not None) for row in stored],
         failures=[FailedSince(row.report_id, row.url, row.error or "") for row in failures],
     )
+
+
+# --- failures kept while the database was down ------------------------------------------------
+
+
+def insert_failure_once(session: Session, *, lock_key: int, portal_slug: str | None, **event: Any) -> bool:
+    """Put a failure seen earlier (`event`: url, kind, outcome, status, error, report_id, created_at)
+    in fetch_events unless the same row is there already; True when this call wrote it.
+
+    The look-up makes a replayed write idempotent (a flusher that died after its commit); on
+    PostgreSQL an advisory lock on `lock_key` keeps two flushers of the same failure from both
+    passing the look-up before either commits.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(lock_key)))
+    match = [getattr(FetchEvent, name) == event[name] for name in ("created_at", "url", "kind", "outcome", "error")]
+    if session.scalar(select(FetchEvent.id).where(*match)) is not None:
+        return False
+    portal_id = portal_id_of(session, slug=portal_slug, report_id=event.get("report_id"))
+    session.add(FetchEvent(portal_id=portal_id, **event))
+    session.flush()
+    return True

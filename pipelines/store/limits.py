@@ -47,7 +47,9 @@ def statement_deadline(session: Session, seconds: float) -> Iterator[None]:
     all together (SQLite); a cancelled one raises `QueryTooSlow`. Opens the session's transaction."""
     raw = _sqlite_connection(session)
     if raw is None:
-        session.execute(text(f"SET LOCAL statement_timeout = {max(1, int(seconds * 1000))}"))
+        # set_config(…, true) is SET LOCAL with a bound value: gone when the transaction ends.
+        milliseconds = str(max(1, int(seconds * 1000)))
+        session.execute(text("SELECT set_config('statement_timeout', :ms, true)"), {"ms": milliseconds})
     else:
         deadline = time.monotonic() + seconds
         raw.set_progress_handler(lambda: int(time.monotonic() > deadline), _SQLITE_CHECK_EVERY)
