@@ -10,8 +10,10 @@ import io
 import zipfile
 from collections.abc import Iterator
 
+from scrapers.errors import PermanentError
 
-class AttachmentUnreadable(Exception):
+
+class AttachmentUnreadable(PermanentError):
     """The file is damaged, encrypted or not what its extension says."""
 
 

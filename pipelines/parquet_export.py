@@ -20,11 +20,12 @@ from types import ModuleType
 from typing import Any
 
 from pipelines.store.queries import MetricRecord
+from scrapers.errors import PermanentError
 
 PARQUET_EXTRA = "pip install 'govreports[parquet]'"
 
 
-class ParquetUnavailable(Exception):
+class ParquetUnavailable(PermanentError):
     """pyarrow is not installed: the message is one line naming the extra that installs it."""
 
 

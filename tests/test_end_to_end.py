@@ -16,6 +16,7 @@ from seeds.demo import DemoServer, DemoSite
 from tests.conftest import RuntimeFactory
 from tests.helpers import crawl_demo, failures, metrics, reports, versions
 from workers import steps, tasks
+from workers.outcomes import CrawlAnswer, FetchBatchAnswer, ProcessAnswer
 
 
 def test_demo_crawl_ingests_every_demo_report(
@@ -156,11 +157,12 @@ def test_a_batch_fetched_twice_leaves_what_fetching_it_once_leaves(
     sqlite_url: str, demo_site: DemoSite, demo_server: DemoServer, make_runtime: RuntimeFactory
 ) -> None:
     rt = make_runtime(sqlite_url, demo_server.base_url)
-    crawl = tasks.crawl_portal.apply(args=("demo-yangjiang",), kwargs={"follow": False}).get()
+    crawl = CrawlAnswer.from_json(tasks.crawl_portal.apply(args=("demo-yangjiang",), kwargs={"follow": False}).get())
+    assert crawl.listing is not None
     for _ in range(2):
-        outcome = tasks.fetch_reports.apply(args=(crawl["report_ids"],)).get()
+        outcome = FetchBatchAnswer.from_json(tasks.fetch_reports.apply(args=(list(crawl.listing.report_ids),)).get())
     assert versions(rt) == len(demo_site.portals["yj"].articles)
-    assert outcome == {"reports": 5, "fetched": 0, "not_modified": 5, "handed_off": 0, "recorded": 0}
+    assert outcome == FetchBatchAnswer(reports=5, not_modified=5)
 
 
 def test_a_batch_records_each_unchanged_report_it_asked(
@@ -252,10 +254,10 @@ def test_process_report_twice_on_the_same_fetch_is_a_no_op(
     assert report is not None
     event_id = steps.fetch(rt, report, rt.registry.get("demo-yangjiang"))
     assert event_id is not None
-    first = tasks.process_report.apply(args=(event_id,)).get()
-    second = tasks.process_report.apply(args=(event_id,)).get()
-    assert first["created"] is True
-    assert second["reason"] == "already processed"
+    first = ProcessAnswer.from_json(tasks.process_report.apply(args=(event_id,)).get())
+    second = ProcessAnswer.from_json(tasks.process_report.apply(args=(event_id,)).get())
+    assert first.created is True
+    assert second.reason == "already processed"
     assert versions(rt) == 1
 
 

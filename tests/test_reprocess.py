@@ -31,6 +31,7 @@ from tests.conftest import RuntimeFactory
 from tests.test_cli import free_port, govreports
 from workers import reprocess
 from workers.config import Settings
+from workers.outcomes import ReprocessBatchAnswer
 from workers.runtime import Runtime
 from workers.schedule import reprocess_after_deploy
 
@@ -182,9 +183,9 @@ def test_a_batch_sent_twice_skips_what_is_done(
     rt = make_runtime(sqlite_url, demo_server.base_url)
     store_as_an_older_deploy(rt, page_url(rt, demo_site))
     ids = reprocess.stale_versions(rt)
-    first = tasks.reprocess_versions.apply(args=(ids,)).get()
-    again = tasks.reprocess_versions.apply(args=(ids + ids,)).get()
-    assert (first["re_extracted"], again["skipped"], again["re_extracted"]) == (1, 2, 0)
+    first = ReprocessBatchAnswer.from_json(tasks.reprocess_versions.apply(args=(ids,)).get())
+    again = ReprocessBatchAnswer.from_json(tasks.reprocess_versions.apply(args=(ids + ids,)).get())
+    assert (first.re_extracted, again.skipped, again.re_extracted) == (1, 2, 0)
 
 
 def test_all_re_extracts_history_versions_from_their_stored_text(

@@ -26,6 +26,7 @@ from tests.runtime_processes import (
     wait_until,
 )
 from workers.cluster_limits import LOCK_KEY, RedisRateLimiter, crawl_lock
+from workers.outcomes import CrawlAnswer, Stop, Stopped
 
 pytestmark = [pytest.mark.redis]
 
@@ -316,14 +317,14 @@ def test_of_two_concurrent_crawls_of_one_portal_one_runs_and_one_is_skipped(
         app.send_task("govreports.crawl_portal", args=["demo-heyuan"], kwargs={"follow": False}, queue="crawl")
         for _ in range(2)
     ]
-    outcomes = [r.get(timeout=60) for r in sent]
+    answers = [CrawlAnswer.from_json(r.get(timeout=60)) for r in sent]
     for r in sent:
         r.forget()
     app.close()
-    skipped = [o for o in outcomes if "skipped" in o]
-    ran = [o for o in outcomes if "report_ids" in o]
-    assert (len(ran), len(skipped)) == (1, 1), outcomes
-    assert skipped[0]["skipped"] == "a crawl of this portal is running"
+    skipped = [a for a in answers if a.stopped is not None]
+    ran = [a for a in answers if a.listing is not None]
+    assert (len(ran), len(skipped)) == (1, 1), answers
+    assert skipped[0].stopped == Stopped(Stop.SKIPPED, "a crawl of this portal is running")
     first_page = site.portals["hy"].list_page_path(1)
     assert [p for _, p in site.request_times].count(first_page) == 1
 

@@ -20,7 +20,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from scrapers.errors import CrawlError, RegistryError
+from scrapers.errors import GovreportsError, PermanentError
 
 # Each command imports what it needs when it runs: `extract` and `clean` never load SQLAlchemy, Alembic,
 # Celery or the fetcher, so they start in a fraction of the time (bench/startup.py measures it).
@@ -51,7 +51,7 @@ out = Console(markup=False, highlight=False)
 err = Console(stderr=True, highlight=False)
 
 
-class CliError(Exception):
+class CliError(PermanentError):
     """An error for the user: one line naming the input and what to do."""
 
 
@@ -1124,7 +1124,7 @@ def flower(
 def main() -> None:
     try:
         app()
-    except (CliError, RegistryError, CrawlError) as exc:
+    except GovreportsError as exc:  # CliError, RegistryError, a fetch error … (scrapers/errors.py)
         err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)  # one line, whatever the width
         sys.exit(2)
     except Exception as exc:

@@ -9,29 +9,18 @@ the moment the run began.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from rich.console import Console
 
 from pipelines.store.ingestion import portal_activity
 from pipelines.store.models import utcnow
 from workers import tasks
+from workers.outcomes import CrawlAnswer, FetchAnswer, FirstError
 from workers.progress import progress_bar
 from workers.runtime import Runtime
-
-
-@dataclass(frozen=True)
-class FirstError:
-    """The first failure of a portal's crawl: the URL asked and what went wrong."""
-
-    url: str
-    error: str
-
-    def __str__(self) -> str:
-        return f"{self.url}: {self.error}" if self.url else self.error
 
 
 @dataclass
@@ -51,23 +40,21 @@ class PortalRun:
     not_modified: int = 0  # of those, answered 304
 
     @classmethod
-    def from_answer(cls, slug: str, answer: Mapping[str, Any]) -> PortalRun:
-        """The run of `slug` as its crawl_portal task answered (workers/tasks.py, `_crawl_answer`)."""
-        first = answer.get("first_error")
-        first_error = FirstError(first["url"], first["error"]) if first else None
-        if first_error is None and "error" in answer:  # the crawl gave up without a list page's answer
-            first_error = FirstError("", str(answer["error"]))
-        revisit = answer.get("next_revisit")
+    def from_answer(cls, answer: CrawlAnswer) -> PortalRun:
+        """The run of a portal as its crawl_portal task answered (workers/outcomes.py)."""
+        if answer.listing is None:  # no walk: the crawl failed before one, or another crawl runs
+            return cls(answer.portal, reached=answer.reached, first_error=answer.first_error)
+        listing = answer.listing
         return cls(
-            portal=slug,
-            pages=int(answer.get("pages", 0)),
-            listed=int(answer.get("listed", 0)),
-            new=int(answer.get("new", 0)),
-            not_due=int(answer.get("not_due", 0)),
-            next_revisit=datetime.fromisoformat(revisit) if revisit else None,
-            reached=bool(answer.get("reached", "error" not in answer)),
-            first_error=first_error,
-            asked=list(answer.get("report_ids", [])),
+            portal=answer.portal,
+            pages=listing.pages,
+            listed=listing.listed,
+            new=listing.new,
+            not_due=listing.not_due,
+            next_revisit=listing.next_revisit,
+            reached=answer.reached,
+            first_error=answer.first_error,
+            asked=list(listing.report_ids),
         )
 
 
@@ -109,16 +96,17 @@ def run_in_process(rt: Runtime, slugs: Iterable[str], console: Console, *, full:
     with progress_bar(console) as progress:
         for slug in slugs:
             answer = tasks.crawl_portal.apply(args=(slug,), kwargs={"full": full, "follow": False}).get()
-            run = PortalRun.from_answer(slug, answer)
+            run = PortalRun.from_answer(CrawlAnswer.from_json(answer))
             bar = progress.add_task(f"{slug}", total=len(run.asked))
             for report_id in run.asked:
                 fetched = tasks.fetch_report.apply(args=(report_id,))
                 # A crash is recorded in fetch_events (and counted from there); the run goes on.
-                outcome = fetched.result if fetched.successful() and isinstance(fetched.result, dict) else {}
-                if "fetch_event" in outcome:
-                    run.answered.append(report_id)
-                elif outcome.get("not_modified"):
-                    run.not_modified += 1
+                if fetched.successful():
+                    outcome = FetchAnswer.from_json(fetched.result)
+                    if outcome.fetch_event is not None:
+                        run.answered.append(report_id)
+                    elif outcome.not_modified:
+                        run.not_modified += 1
                 progress.advance(bar)
             runs.append(run)
     return CrawlRun(started, runs)

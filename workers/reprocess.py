@@ -13,11 +13,9 @@ The tasks (workers/tasks.py: `reprocess` plans, `reprocess_versions` works a bat
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 
@@ -35,13 +33,14 @@ from pipelines.store.reprocessing import (
     write_reprocessed,
 )
 from pipelines.store.versioning import content_hash
-from scrapers.errors import RegistryError
+from scrapers.errors import PermanentError, RegistryError
 from scrapers.registry import Registry, Selectors, load_registry
+from workers.outcomes import ReprocessBatchAnswer
 from workers.progress import progress_bar
 from workers.runtime import Runtime
 
 
-class TextKept(Exception):
+class TextKept(PermanentError):
     """The page read again gave no usable text: the version keeps its stored text (metrics are
     re-extracted from it), and this is recorded in fetch_events as a failure to look at."""
 
@@ -141,9 +140,6 @@ def reread(page: StoredPage, selectors: Selectors | None) -> tuple[Reread, TextK
     return Reread(stored.metrics, stored.period, reader_ran=True, new_text=new), None
 
 
-TALLY_KEYS = ("re_extracted", "new_version", "unchanged", "skipped", "failed")
-
-
 @dataclass
 class ReprocessSummary:
     """What a run did: versions found stale, and of those re-extracted (a new metric set), given a new
@@ -157,9 +153,13 @@ class ReprocessSummary:
     skipped: int = 0
     failed: int = 0
 
-    def add(self, answer: Mapping[str, Any]) -> None:
-        for key in TALLY_KEYS:
-            setattr(self, key, getattr(self, key) + int(answer.get(key, 0)))
+    def add(self, answer: ReprocessBatchAnswer) -> None:
+        """Count in what one reprocess_versions batch answered."""
+        self.re_extracted += answer.re_extracted
+        self.new_version += answer.new_version
+        self.unchanged += answer.unchanged
+        self.skipped += answer.skipped
+        self.failed += answer.failed
 
     def line(self) -> str:
         """'28 stale versions: 3 re-extracted, 1 new version, 24 unchanged, 0 failed'."""
@@ -191,8 +191,10 @@ def run_in_process(
         for start in range(0, len(ids), size):
             batch = ids[start : start + size]
             done = tasks.reprocess_versions.apply(args=(batch,))
-            answer = done.result if done.successful() and isinstance(done.result, dict) else {"failed": len(batch)}
-            summary.add(answer)
+            if done.successful():
+                summary.add(ReprocessBatchAnswer.from_json(done.result))
+            else:  # a crash: recorded in fetch_events, and every version of the batch left stale
+                summary.add(ReprocessBatchAnswer(len(batch), failed=len(batch)))
             progress.advance(bar, len(batch))
     return summary
 

@@ -17,26 +17,46 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import structlog
 from celery import Task
 from celery.exceptions import Reject, SoftTimeLimitExceeded
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from scrapers.errors import PermanentFetchError, RegistryError, RobotsDisallowed, TransientFetchError
+from scrapers.errors import PermanentError, RegistryError, RobotsDisallowed, TransientError, TransientFetchError
 from workers import failures, runtime, steps
 from workers import reprocess as reprocess_step
 from workers.app import app
+from workers.outcomes import (
+    JSON,
+    CrawlAnswer,
+    FetchAnswer,
+    FetchBatchAnswer,
+    FirstError,
+    Listing,
+    ProcessAnswer,
+    Redone,
+    ReprocessBatchAnswer,
+    ReprocessPlanAnswer,
+    ResendAnswer,
+    Stop,
+    Stopped,
+)
 
 log = structlog.get_logger("govreports.tasks")
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
-TRANSIENT = (TransientFetchError, SoftTimeLimitExceeded, *DATABASE_DOWN)
+# Retried with backoff: the tree's transient branch (scrapers/errors.py) and, outside the tree, the
+# database going away and a task's soft time limit. A PermanentError is recorded; anything else is a crash.
+TRANSIENT = (TransientError, SoftTimeLimitExceeded, *DATABASE_DOWN)
+
+Answer = TypeVar("Answer")
 
 
-class ListPagesFailed(Exception):
+class ListPagesFailed(TransientError):
     """A list page failed transiently: the crawl is retried after queueing what it found.
 
     `found` is the crawl's answer so far: when the retries give up, the answer still says what
@@ -44,13 +64,13 @@ class ListPagesFailed(Exception):
     answered, if none did.
     """
 
-    def __init__(self, cause: TransientFetchError, found: dict[str, Any] | None = None) -> None:
+    def __init__(self, cause: TransientFetchError, found: CrawlAnswer) -> None:
         super().__init__(str(cause))
         self.cause = cause
-        self.found = found or {}
+        self.found = found
 
 
-class PublishFailed(Exception):
+class PublishFailed(TransientError):
     """The next step could not be queued: the task is run again (all steps are idempotent), never dropped."""
 
 
@@ -99,9 +119,9 @@ def flush_deferred() -> None:
     failures.flush(runtime.current())
 
 
-def _retry_or_give_up(
-    task: Task, exc: Exception, retry_kwargs: dict[str, Any] | None = None, **where: Any
-) -> dict[str, Any]:
+def _retry_or_give_up(task: Task, exc: Exception, retry_kwargs: dict[str, Any] | None = None, **where: Any) -> Stopped:
+    """Retry the task after the backoff (raises celery's Retry), or, with the retries used up, record
+    the failure and say so."""
     rt = runtime.current()
     retries = task.request.retries
     countdown = _next_retry_in(rt, retries, exc)
@@ -123,7 +143,7 @@ def _retry_or_give_up(
             raise _run_again(PublishFailed(f"could not queue the retry: {rejected.reason}")) from exc
     record(error=exc, **where)
     log.error("task.gave_up", task=task.name, retries=retries, error=str(exc), **_loggable(where))
-    return {"error": str(exc), "gave_up_after": retries}
+    return Stopped(Stop.GAVE_UP, str(exc), retries)
 
 
 def _next_retry_in(rt: runtime.Runtime, retries: int, exc: Exception) -> float | None:
@@ -144,88 +164,98 @@ def _loggable(where: dict[str, Any]) -> dict[str, Any]:
 def _guarded(
     task: Task,
     where: dict[str, Any],
-    body: Callable[[], dict[str, Any]],
+    body: Callable[[], Answer],
+    stopped: Callable[[Stopped], Answer],
     *,
-    on_transient: Callable[[Exception], dict[str, Any]] | None = None,
+    on_transient: Callable[[Exception], Answer] | None = None,
     reraise: bool = True,
-) -> dict[str, Any]:
-    """Run a task body: transient faults retry (or go to `on_transient`), permanent ones are
-    recorded, a crash is recorded and raised (unless not `reraise`: one report of a batch)."""
+) -> Answer:
+    """Run a task body, deciding by the error's branch (scrapers/errors.py): a TransientError (or the
+    database down) retries (or goes to `on_transient`), a PermanentError is recorded, anything else
+    is a crash, recorded and raised (unless not `reraise`: one report of a batch). `stopped` makes
+    the task's answer of how the body stopped."""
     try:
         result = body()
     except RobotsDisallowed as exc:
         record(error=exc, outcome="skipped", **where)
-        return {"skipped": str(exc)}
-    except PermanentFetchError as exc:
+        return stopped(Stopped(Stop.SKIPPED, str(exc)))
+    except PermanentError as exc:
         record(error=exc, **where)
-        return {"error": str(exc)}
+        return stopped(Stopped(Stop.FAILED, str(exc)))
     except PublishFailed as exc:
         raise _run_again(exc) from exc
-    except ListPagesFailed as exc:
-        # Links found so far are stored and queued; walk every page again on the retry, since
-        # the pages before the failed one are now all known and would stop an incremental walk.
-        gave_up = _retry_or_give_up(task, exc.cause, retry_kwargs={"full": True}, **{**where, "url": exc.cause.url})
-        return {**exc.found, **gave_up}
+    except ListPagesFailed:
+        raise  # crawl_portal retries it, keeping what was found
     except TRANSIENT as exc:
         if on_transient is not None:
             return on_transient(exc)
-        return _retry_or_give_up(task, exc, **where)
+        return stopped(_retry_or_give_up(task, exc, **where))
     except Exception as exc:
         # A poison input: recorded so it is seen, raised so Celery marks the task failed; never retried.
         record(error=exc, **where)
         log.exception("task.crashed", task=task.name, **_loggable(where))
         if reraise:
             raise
-        return {"crashed": f"{type(exc).__name__}: {exc}"}
+        return stopped(Stopped(Stop.CRASHED, f"{type(exc).__name__}: {exc}"))
     flush_deferred()
     return result
 
 
 @app.task(name="govreports.crawl_portal", bind=True)
-def crawl_portal(self: Task, slug: str, *, full: bool = False, follow: bool = True) -> dict[str, Any]:
-    """Discover a portal's reports and queue a fetch for each due one (`follow=False`: only discover)."""
+def crawl_portal(self: Task, slug: str, *, full: bool = False, follow: bool = True) -> JSON:
+    """Discover a portal's reports and queue a fetch for each due one (`follow=False`: only discover).
+
+    Answers a CrawlAnswer (workers/outcomes.py)."""
     rt = runtime.current()
     try:
         portal = rt.registry.get(slug)
     except RegistryError as exc:
         record(url=slug, kind="list", error=exc)
-        return {"portal": slug, "error": str(exc)}
+        return CrawlAnswer(slug, stopped=Stopped(Stop.FAILED, str(exc))).as_json()
 
-    def body() -> dict[str, Any]:
+    def body() -> CrawlAnswer:
         with rt.crawl_lock(slug) as acquired:
             if not acquired:
                 log.info("crawl.skipped", portal=slug, reason="a crawl of this portal is running")
-                return {"portal": slug, "skipped": "a crawl of this portal is running"}
+                return CrawlAnswer(slug, stopped=Stopped(Stop.SKIPPED, "a crawl of this portal is running"))
             outcome = steps.crawl(rt, portal, full=full)
         if follow:
             size = steps.fetch_batch_size(rt, portal)
             for start in range(0, len(outcome.report_ids), size):
                 _send(fetch_reports, outcome.report_ids[start : start + size])
+        answer = CrawlAnswer(slug, _listing(outcome))
         if outcome.transient_error is not None:
-            raise ListPagesFailed(outcome.transient_error, _crawl_answer(outcome))
+            raise ListPagesFailed(outcome.transient_error, answer)
         log.info(
             "crawl.done", portal=slug, to_fetch=len(outcome.report_ids), new=outcome.new_reports, pages=outcome.pages
         )
-        return _crawl_answer(outcome)
+        return answer
 
-    return _guarded(self, {"url": portal.seeds[0], "kind": "list", "portal_slug": slug}, body)
+    where = {"url": portal.seeds[0], "kind": "list", "portal_slug": slug}
+    try:
+        answer = _guarded(self, where, body, lambda stopped: CrawlAnswer(slug, stopped=stopped))
+    except ListPagesFailed as exc:
+        # Links found so far are stored and queued; walk every page again on the retry, since
+        # the pages before the failed one are now all known and would stop an incremental walk.
+        gave_up = _retry_or_give_up(self, exc.cause, retry_kwargs={"full": True}, **{**where, "url": exc.cause.url})
+        answer = replace(exc.found, stopped=gave_up)
+    return answer.as_json()
 
 
-def _crawl_answer(outcome: steps.CrawlOutcome) -> dict[str, Any]:
-    """A crawl's task answer (JSON: it may travel through a result backend), for callers that summarise it."""
+def _listing(outcome: steps.CrawlOutcome) -> Listing:
+    """What a walk found, as the crawl's answer carries it to callers that summarise it."""
     first = outcome.first_error
-    return {
-        "portal": outcome.portal,
-        "report_ids": outcome.report_ids,
-        "new": outcome.new_reports,
-        "errors": outcome.errors,
-        "pages": outcome.pages,
-        "listed": outcome.listed,
-        "not_due": outcome.not_due,
-        "next_revisit": outcome.next_revisit.isoformat() if outcome.next_revisit else None,
-        "reached": outcome.reached,
-        "first_error": {"url": first.url, "error": first.args[0]} if first is not None else None,
-    }
+    return Listing(
+        report_ids=tuple(outcome.report_ids),
+        new=outcome.new_reports,
+        errors=outcome.errors,
+        pages=outcome.pages,
+        listed=outcome.listed,
+        not_due=outcome.not_due,
+        next_revisit=outcome.next_revisit,
+        reached=outcome.reached,
+        first_error=FirstError(first.url, first.args[0]) if first is not None else None,
+    )
 
 
 def _fetch_one(
@@ -234,17 +264,17 @@ def _fetch_one(
     where: dict[str, Any],
     row: steps.ReportRow | None,
     unchanged: list[steps.NotModified] | None = None,
-) -> dict[str, Any]:
+) -> FetchAnswer:
     """Fetch one report and queue its processing (the body of fetch_report and of each batch item)."""
     if row is None:
-        return {"report": report_id, "skipped": "no such report"}
+        return FetchAnswer(report_id, stopped=Stopped(Stop.SKIPPED, "no such report"))
     report, slug = row
     where["url"] = report.url
     event_id = steps.fetch(rt, report, rt.registry.get(slug), unchanged=unchanged)
     if event_id is None:
-        return {"report": report_id, "not_modified": True}
+        return FetchAnswer(report_id, not_modified=True)
     _send(process_report, event_id)
-    return {"report": report_id, "fetch_event": event_id}
+    return FetchAnswer(report_id, fetch_event=event_id)
 
 
 def _report_where(report_id: int) -> dict[str, Any]:
@@ -252,44 +282,50 @@ def _report_where(report_id: int) -> dict[str, Any]:
 
 
 @app.task(name="govreports.fetch_report", bind=True)
-def fetch_report(self: Task, report_id: int) -> dict[str, Any]:
-    """Fetch one report page (conditional GET) and its attachments, then queue its processing."""
+def fetch_report(self: Task, report_id: int) -> JSON:
+    """Fetch one report page (conditional GET) and its attachments, then queue its processing.
+
+    Answers a FetchAnswer (workers/outcomes.py)."""
     rt = runtime.current()
     where = _report_where(report_id)
     return _guarded(
-        self, where, lambda: _fetch_one(rt, report_id, where, steps.reports_to_fetch(rt, [report_id]).get(report_id))
-    )
+        self,
+        where,
+        lambda: _fetch_one(rt, report_id, where, steps.reports_to_fetch(rt, [report_id]).get(report_id)),
+        lambda stopped: FetchAnswer(report_id, stopped=stopped),
+    ).as_json()
 
 
 @app.task(name="govreports.fetch_reports", bind=True)
-def fetch_reports(self: Task, report_ids: list[int]) -> dict[str, Any]:
+def fetch_reports(self: Task, report_ids: list[int]) -> JSON:
     """Fetch a batch of reports of one portal, one after the other, each as fetch_report would.
 
     A report that fails transiently is handed off to its own fetch_report (recorded as retrying,
     sent after the first backoff) and the batch goes on; at the soft time limit the rest of the
     batch is sent on as a new batch. Running a batch twice leaves what running it once does.
+    Answers a FetchBatchAnswer (workers/outcomes.py).
     """
     rt = runtime.current()
     try:
         rows = steps.reports_to_fetch(rt, report_ids)
     except DATABASE_DOWN as exc:
-        return _retry_or_give_up(self, exc, url=f"batch of {len(report_ids)} reports", kind="article")
-    tally = dict.fromkeys(("fetched", "not_modified", "handed_off", "recorded"), 0)
+        gave_up = _retry_or_give_up(self, exc, url=f"batch of {len(report_ids)} reports", kind="article")
+        return FetchBatchAnswer(len(report_ids), stopped=gave_up).as_json()
+    answers: list[FetchAnswer] = []
     unchanged: list[steps.NotModified] = []  # the batch's 304s, written together at its end
     try:
         for n, report_id in enumerate(report_ids):
             try:
-                outcome = _fetch_in_batch(self, rt, report_id, rows.get(report_id), unchanged)
+                answers.append(_fetch_in_batch(self, rt, report_id, rows.get(report_id), unchanged))
             except SoftTimeLimitExceeded:
                 log.warning("batch.split", task=self.name, left=len(report_ids) - n, reason="soft time limit")
                 _send(fetch_reports, report_ids[n:])
                 break
-            tally[_batch_tally_key(outcome)] += 1
     except PublishFailed as exc:  # a hand-off or the rest of the batch could not be queued: all again
         raise _run_again(exc) from exc
     finally:
         _write_unchanged(rt, unchanged)
-    return {"reports": len(report_ids), **tally}
+    return FetchBatchAnswer.of(len(report_ids), answers).as_json()
 
 
 def _write_unchanged(rt: runtime.Runtime, unchanged: list[steps.NotModified]) -> None:
@@ -305,53 +341,52 @@ def _fetch_in_batch(
     report_id: int,
     row: steps.ReportRow | None,
     unchanged: list[steps.NotModified],
-) -> dict[str, Any]:
+) -> FetchAnswer:
     where = _report_where(report_id)
 
-    def hand_off(exc: Exception) -> dict[str, Any]:
+    def hand_off(exc: Exception) -> FetchAnswer:
         if isinstance(exc, SoftTimeLimitExceeded):
             raise exc  # the batch is out of time: the rest goes on as a new batch
         # The batch's attempt was the first: the hand-off is retry 1 of max_retries.
         countdown = _next_retry_in(rt, 0, exc)
         if countdown is None:
             record(error=exc, **where)
-            return {"error": str(exc), "gave_up_after": 0}
+            return FetchAnswer(report_id, stopped=Stopped(Stop.GAVE_UP, str(exc), 0))
         record(error=exc, outcome="retrying", **where)
         _send(fetch_report, report_id, countdown=countdown, retries=1)
-        return {"handed_off": str(exc)}
+        return FetchAnswer(report_id, stopped=Stopped(Stop.HANDED_OFF, str(exc)))
 
     return _guarded(
-        task, where, lambda: _fetch_one(rt, report_id, where, row, unchanged), on_transient=hand_off, reraise=False
+        task,
+        where,
+        lambda: _fetch_one(rt, report_id, where, row, unchanged),
+        lambda stopped: FetchAnswer(report_id, stopped=stopped),
+        on_transient=hand_off,
+        reraise=False,
     )
 
 
-def _batch_tally_key(outcome: dict[str, Any]) -> str:
-    for key, name in (("fetch_event", "fetched"), ("not_modified", "not_modified"), ("handed_off", "handed_off")):
-        if key in outcome:
-            return name
-    return "recorded"  # skipped by robots.txt, a permanent failure, or a crash: each in fetch_events
-
-
 @app.task(name="govreports.process_report", bind=True)
-def process_report(self: Task, fetch_event_id: int) -> dict[str, Any]:
-    """Clean, extract and store one fetched page; a new version only when its text changed."""
+def process_report(self: Task, fetch_event_id: int) -> JSON:
+    """Clean, extract and store one fetched page; a new version only when its text changed.
+
+    Answers a ProcessAnswer (workers/outcomes.py)."""
     rt = runtime.current()
 
-    def body() -> dict[str, Any]:
+    def body() -> ProcessAnswer:
         outcome = steps.process(rt, fetch_event_id)
-        return {
-            "fetch_event": fetch_event_id,
-            "version": outcome.version,
-            "created": outcome.created,
-            "metrics": outcome.metrics,
-            "reason": outcome.reason,
-        }
+        return ProcessAnswer(fetch_event_id, outcome.version, outcome.created, outcome.metrics, outcome.reason)
 
-    return _guarded(self, {"url": f"fetch_event:{fetch_event_id}", "kind": "process"}, body)
+    return _guarded(
+        self,
+        {"url": f"fetch_event:{fetch_event_id}", "kind": "process"},
+        body,
+        lambda stopped: ProcessAnswer(fetch_event_id, stopped=stopped),
+    ).as_json()
 
 
 @app.task(name="govreports.resend_stuck", bind=True)
-def resend_stuck(self: Task, *, older_than_minutes: int = 30) -> dict[str, Any]:
+def resend_stuck(self: Task, *, older_than_minutes: int = 30) -> JSON:
     """Queue again the fetched pages no process_report has consumed (lost between commit and enqueue).
 
     Beat runs it every few minutes, so it also writes the failures kept while the database was
@@ -359,18 +394,19 @@ def resend_stuck(self: Task, *, older_than_minutes: int = 30) -> dict[str, Any]:
     """
     rt = runtime.current()
 
-    def body() -> dict[str, Any]:
+    def body() -> ResendAnswer:
         flush_deferred()
         ids = steps.unprocessed_fetches(rt, older_than=timedelta(minutes=older_than_minutes))
         for event_id in ids:
             _send(process_report, event_id)
-        return {"resent": len(ids)}
+        return ResendAnswer(len(ids))
 
-    return _guarded(self, {"url": "resend_stuck", "kind": "process"}, body)
+    where = {"url": "resend_stuck", "kind": "process"}
+    return _guarded(self, where, body, lambda stopped: ResendAnswer(stopped=stopped)).as_json()
 
 
 @app.task(name="govreports.reprocess", bind=True)
-def reprocess(self: Task, *, portal: str | None = None, every: bool = False) -> dict[str, Any]:
+def reprocess(self: Task, *, portal: str | None = None, every: bool = False) -> JSON:
     """Queue the re-extraction of every stale version (`govreports reprocess` with a broker, and beat
     after a deploy), in batches of `reprocess_batch_size` on the process queue.
 
@@ -378,27 +414,29 @@ def reprocess(self: Task, *, portal: str | None = None, every: bool = False) -> 
     """
     rt = runtime.current()
 
-    def body() -> dict[str, Any]:
+    def body() -> ReprocessPlanAnswer:
         ids = reprocess_step.stale_versions(rt, portal=portal, every=every)
         size = rt.settings.reprocess_batch_size
         for start in range(0, len(ids), size):
             _send(reprocess_versions, ids[start : start + size])
         log.info("reprocess.queued", versions=len(ids), portal=portal, every=every)
-        return {"versions": len(ids), "batches": -(-len(ids) // size)}
+        return ReprocessPlanAnswer(len(ids), -(-len(ids) // size))
 
-    return _guarded(self, {"url": f"reprocess:{portal or 'all portals'}", "kind": "process"}, body)
+    where = {"url": f"reprocess:{portal or 'all portals'}", "kind": "process"}
+    return _guarded(self, where, body, lambda stopped: ReprocessPlanAnswer(stopped=stopped)).as_json()
 
 
 @app.task(name="govreports.reprocess_versions", bind=True)
-def reprocess_versions(self: Task, version_ids: list[int]) -> dict[str, Any]:
+def reprocess_versions(self: Task, version_ids: list[int]) -> JSON:
     """Clean and extract a batch of stored versions again, one after the other (workers/reprocess.py).
 
     Each version commits on its own: a batch stopped half-way is resumed by running it again (what
     is done is skipped). A version that fails is recorded and the batch goes on; the database going
     away retries the whole batch; at the soft time limit the rest goes on as a new batch.
+    Answers a ReprocessBatchAnswer (workers/outcomes.py).
     """
     rt = runtime.current()
-    tally = dict.fromkeys(reprocess_step.TALLY_KEYS, 0)
+    done_so_far: list[Redone] = []
     try:
         for n, version_id in enumerate(version_ids):
             where: dict[str, Any] = {"url": f"report_version:{version_id}", "kind": "process"}
@@ -409,19 +447,20 @@ def reprocess_versions(self: Task, version_ids: list[int]) -> dict[str, Any]:
                 _send(reprocess_versions, version_ids[n:])
                 break
             except DATABASE_DOWN as exc:
-                return {"versions": len(version_ids), **tally, **_retry_or_give_up(self, exc, **where)}
+                gave_up = _retry_or_give_up(self, exc, **where)
+                return ReprocessBatchAnswer.of(len(version_ids), done_so_far, gave_up).as_json()
             except Exception as exc:
                 # A poison version: recorded, left stale (the next run tries it again), the batch goes on.
                 record(error=exc, **where)
                 log.exception("reprocess.failed", version=version_id)
-                tally["failed"] += 1
+                done_so_far.append("failed")
                 continue
             if done.kept_text is not None:
                 record(error=done.kept_text, url=done.url or where["url"], kind="process", report_id=done.report_id)
-                tally["failed"] += 1
+                done_so_far.append("failed")
             else:
-                tally[done.outcome] += 1
+                done_so_far.append(done.outcome)
     except PublishFailed as exc:  # the rest of the batch could not be queued: all again
         raise _run_again(exc) from exc
     flush_deferred()
-    return {"versions": len(version_ids), **tally}
+    return ReprocessBatchAnswer.of(len(version_ids), done_so_far).as_json()

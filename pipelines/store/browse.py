@@ -23,12 +23,13 @@ from sqlalchemy.orm import Session
 from pipelines.store.diff import MetricFact, metric_changes_per_version
 from pipelines.store.models import FetchEvent, MetricRow, PortalRow, Report, ReportVersion, utcnow
 from pipelines.store.queries import MetricFilter, MetricRecord, metrics_query, record_of
+from scrapers.errors import PermanentError
 
 FAILURE_WINDOW = timedelta(hours=24)
 _NO_DATE = date(1, 1, 1)  # undated reports sort after every dated one (newest first)
 
 
-class BadCursor(ValueError):
+class BadCursor(ValueError, PermanentError):
     """A cursor this module did not write (edited, truncated, or from another listing)."""
 
 

@@ -19,11 +19,14 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
+from scrapers.errors import PermanentError
+
 _SQLITE_CHECK_EVERY = 10_000  # VM instructions between two looks at the clock (~0.1 ms)
 
 
-class QueryTooSlow(Exception):
-    """A statement ran past the deadline and was cancelled by the database."""
+class QueryTooSlow(PermanentError):
+    """A statement ran past the deadline and was cancelled by the database: the same query would be cut
+    again (the API answers 503 and says to narrow it), so it is not retried."""
 
     def __init__(self, seconds: float) -> None:
         super().__init__(f"the query ran longer than {seconds:g} s and was stopped")

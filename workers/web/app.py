@@ -38,6 +38,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from pipelines.store.browse import BadCursor
 from pipelines.store.limits import QueryTooSlow, statement_deadline
 from pipelines.store.session import make_engine, make_sessionmaker
+from scrapers.errors import PermanentError
 from workers.config import Settings
 
 HERE = Path(__file__).parent
@@ -76,7 +77,7 @@ def web(request: Request) -> Web:
     return state
 
 
-class NotAllowed(Exception):
+class NotAllowed(PermanentError):
     """The request carries no valid token; `why` says what to do."""
 
     def __init__(self, why: str, status: int = 401) -> None:
