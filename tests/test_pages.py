@@ -5,6 +5,7 @@ What a person sees in a real browser is tested in test_browser.py; these pin the
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import pytest
@@ -15,6 +16,7 @@ from tests.conftest import RuntimeFactory
 from tests.helpers import crawl_demo
 from workers.config import Settings
 from workers.web.app import COOKIE, create_app
+from workers.web.chart import nice_ticks
 from workers.web.pages import href
 
 TOKEN = "page-token-81d0"
@@ -107,3 +109,11 @@ def test_the_series_page_draws_a_chart_whose_points_link_to_their_evidence(page:
     shown = signed_in(page).get("/series", params={"indicator": "办结率"}).text
     assert '<svg id="series-chart"' in shown
     assert '<a href="/reports/' in shown and "#m" in shown
+
+
+@pytest.mark.parametrize(("low", "high"), [(98.75, 99.99), (0, 1234), (99.99, 99.99 + 1e-9), (-3, 7)])
+def test_chart_axes_are_round_numbers_covering_the_values(low: float, high: float) -> None:
+    ticks = nice_ticks(low, high)
+    assert ticks[0] <= low and ticks[-1] >= high and len(ticks) <= 8
+    steps = {round(b - a, 9) for a, b in itertools.pairwise(ticks)}
+    assert len(steps) == 1 and all(len(f"{t:g}") <= 6 for t in ticks)

@@ -8,6 +8,7 @@ every text in it is escaped by the template like any other portal text.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -66,8 +67,11 @@ def layout(points: Sequence[schemas.SeriesPoint]) -> Chart | None:
     low, high = min(0.0, min(values)), max(values)
     if min(values) > 0 and (high - min(values)) < 0.2 * high:  # a narrow band far from zero (99.1–99.9%)
         low = min(values) - (high - min(values)) * 0.25
-    if high == low:
-        high = low + 1
+    if high == low:  # one value everywhere: centre it, a band of 1% of it (or 1) around
+        pad = max(abs(high) * 0.01, 0.5)
+        low, high = high - pad, high + pad
+    ticks = nice_ticks(low, high)
+    low, high = ticks[0], ticks[-1]
     right, bottom = WIDTH - RIGHT, HEIGHT - BOTTOM
     step = (right - LEFT) / max(1, len(periods) - 1)
 
@@ -94,10 +98,21 @@ def layout(points: Sequence[schemas.SeriesPoint]) -> Chart | None:
         )
         for i, region in enumerate(regions)
     )
-    y_ticks = tuple(Tick(y_of(low + (high - low) * k / 4), plain_number(low + (high - low) * k / 4)) for k in range(5))
+    y_ticks = tuple(Tick(y_of(t), plain_number(t)) for t in ticks)
     x_ticks = tuple(Tick(x_of(p), p) for p in periods)
     units = {p.metric.unit for p in points}
     return Chart(WIDTH, HEIGHT, lines, x_ticks, y_ticks, " / ".join(sorted(units)), (LEFT, TOP, right, bottom))
+
+
+def nice_ticks(low: float, high: float, most: int = 6) -> list[float]:
+    """Round axis values covering [low, high]: steps of 1, 2, 2.5 or 5 times a power of ten, at most `most`
+    of them (99.0, 99.2 … 100.0, never 99.6806)."""
+    raw = (high - low) / (most - 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.floor(low / step) * step
+    count = math.ceil(round((high - first) / step, 9)) + 1
+    return [round(first + i * step, 10) for i in range(count)]
 
 
 def plain_number(value: float | int) -> str:

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import BeforeValidator
 from sqlalchemy.orm import Session
 
 from pipelines.store import browse
@@ -27,6 +28,10 @@ router = APIRouter(include_in_schema=False)
 SessionDep = Annotated[Session, Depends(read_session)]
 WebDep = Annotated[Web, Depends(web)]
 Allowed = Depends(allowed)
+# A filter form sends its empty Year box as `year=`: that means no year, not a bad one.
+FormYear = Annotated[
+    int | None, BeforeValidator(lambda v: None if isinstance(v, str) and not v.strip() else v), Query()
+]
 
 
 def href(url: str | None) -> str | None:
@@ -168,7 +173,7 @@ def reports_page(
     w: WebDep,
     portal: str | None = None,
     region: str | None = None,
-    year: Annotated[int | None, Query()] = None,
+    year: FormYear = None,
     q: str | None = None,
     cursor: str | None = None,
 ) -> Response:
@@ -214,7 +219,7 @@ def metrics_page(
     name: str | None = None,
     region: str | None = None,
     portal: str | None = None,
-    year: Annotated[int | None, Query()] = None,
+    year: FormYear = None,
     cursor: str | None = None,
 ) -> Response:
     filters = MetricFilter(name_contains=name or None, region=region or None, portal=portal or None, year=year)
