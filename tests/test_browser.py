@@ -451,3 +451,15 @@ def test_chinese_text_is_drawn_with_a_cjk_font(visit: Visit) -> None:
     assert cjk, f"the Chinese title was drawn with {drawn}, none of {CJK_FACES} (apt-get install fonts-noto-cjk)"
     assert sum(cjk.values()) >= len(re.findall(r"[\u4e00-\u9fff]", EDITED_TITLE))
     visit.step("12-cjk-title")
+
+
+def test_the_api_docs_render_from_vendored_files_without_errors(visit: Visit) -> None:
+    """/docs is the one page with JavaScript (Swagger UI, served from our own files under a CSP)."""
+    page = visit.page
+    page.goto("/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("govreports")
+    expect(page.locator(".opblock-summary-path", has_text="/api/metrics").first).to_be_visible()
+    problems, visit.problems = visit.problems, []
+    assert problems == [], "\n".join(problems)
+    page.screenshot(path=str(visit.screenshots / "13-api-docs.png"), full_page=False)
+    page.goto("/")  # back to a page without scripts for the visit's closing check

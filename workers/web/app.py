@@ -212,8 +212,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _install_headers(app)
     if settings.api_cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.api_cors_origins, allow_methods=["GET"])
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    # The longer prefix first: Starlette matches mounts in order, and /static would swallow /static/docs.
     app.mount("/static/docs", StaticFiles(directory=_swagger_dir()), name="docs-static")
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
 
