@@ -107,18 +107,25 @@ def write_registry(path: Path, max_list_pages: int = 50) -> Path:
 class Worker:
     """One `celery worker` process (its pool children included), killable at will."""
 
-    def __init__(self, env: dict[str, str], log: Path, concurrency: int) -> None:
+    def __init__(
+        self, env: dict[str, str], log: Path, concurrency: int, name: str | None = None, queues: str = "crawl,process"
+    ) -> None:
         self.log_path = log
         self._log = log.open("ab")
-        self._env = env
+        self.env = env
         self._concurrency = concurrency
+        self.name = name  # the node name is name@<host> (`-n`); unset: Celery's default celery@<host>
+        self._queues = queues
         self.restarts = 0
+        self.exit_codes: list[int] = []  # of each exit the supervisor saw
         self.process = self._spawn()
 
     def restart_if_dead(self) -> bool:
         """Start the worker again if it exited, as its supervisor (compose `restart:`) would."""
-        if self.process.poll() is None:
+        code = self.process.poll()
+        if code is None:
             return False
+        self.exit_codes.append(code)
         self.process = self._spawn()
         self.restarts += 1
         return True
@@ -133,15 +140,16 @@ class Worker:
                 "tests.reliability.stall_app",
                 "worker",
                 "-Q",
-                "crawl,process",
+                self._queues,
                 "-c",
                 str(self._concurrency),
+                *(["-n", f"{self.name}@%h"] if self.name else []),
                 "--without-gossip",
                 "--without-mingle",
                 "-l",
                 "warning",
             ],
-            env=self._env,
+            env=self.env,
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -174,7 +182,7 @@ def start_worker(tmp_path: Path, broker: str, store: str, demo: DemoServer) -> I
     started: list[Worker] = []
     registry = write_registry(tmp_path / "portals.yaml")
 
-    def start(concurrency: int = 2, **env: str) -> Worker:
+    def start(concurrency: int = 2, name: str | None = None, queues: str = "crawl,process", **env: str) -> Worker:
         full_env = {
             **os.environ,
             "GOVREPORTS_BROKER_URL": broker,
@@ -191,7 +199,7 @@ def start_worker(tmp_path: Path, broker: str, store: str, demo: DemoServer) -> I
             "GOVREPORTS_TEST_STALL_MARK": str(tmp_path / "stall.mark"),
             **env,
         }
-        worker = Worker(full_env, tmp_path / f"worker-{len(started)}.log", concurrency)
+        worker = Worker(full_env, tmp_path / f"worker-{len(started)}.log", concurrency, name, queues)
         started.append(worker)
         return worker
 
