@@ -37,11 +37,11 @@ _PREVIOUS_ITEM = re.compile(r".*(?:\d[\d.,]*[^\d、，,；;]{0,4}?[、]|[、])")
 _SHARED = re.compile(r"(?:均|都|全部)(?:已|达|达到|为|是|实现|超过|超|在)?$")
 _RESPECTIVELY = re.compile(r"分别(?:为|是|达|达到|超过|超|增长|下降|增加|减少|提高|有|占)?$")
 _LEADING_DIGITS = re.compile(r"^[\d.,%]+")
-_QUALIFIER_AFTER = re.compile(r"以上|以下|左右|以内|之内|多|余")
-_CONNECTOR_ONLY = re.compile(r"^[和与及、或至到,，\s]*$")
-_PREVIOUS_NUMBER = re.compile(r"\d[\d.,]*[^\d]{0,4}[和与及、或]\s*$")
+_QUALIFIER_AFTER = re.compile(r"及以上|及以下|以上|以下|左右|以内|之内|多|余")
+_CONNECTOR_ONLY = re.compile(r"^(?:[和与及、或至到,，\s]|以[上下内]|之内|左右)*$")  # 20岁及以上、40岁及以下
+_PREVIOUS_NUMBER = re.compile(r"\d[\d.,]*(?:[万亿千百]+\d[\d.,]*)*[^\d，,；;]{0,6}[和与及、或]\s*$")  # 1亿3,900万人次、
 _PARENTHESES = re.compile(r"[（(][^（()）]{0,40}[)）]")
-_OPEN_BREAK = re.compile(r"[，,；;：:。！？!?\n（(]")
+_OPEN_BREAK = re.compile(r"[，,；;：:。！？!?\n（()）│┃|]")  # a parenthesis left open or closed, a drawn cell wall
 # A quantity inside a clause: digits (not part of a name like L3 or 12345热线) with a unit or date word.
 _DIGIT_RUN = re.compile(r"(?<![A-Za-z\d.])\d+(?:[.,]\d+)*[万亿千百]*")
 _SUBJECT_VERB = re.compile(
@@ -56,6 +56,26 @@ _DATES = re.compile(
 )
 _AGGREGATES = re.compile(r"(?:合计|共计|总计|累计)将?")
 _MEASURE_NOUN = re.compile(r"[率额量数值比度费价]$")
+# 连续参保6个月的补贴, 年营业收入2000万元及以上的企业: a quantity before 的 is a condition of the noun;
+# 15年来新低: a span of time, not a quantity of its own. Neither ends the words naming the next number.
+_MODIFIER_AFTER = re.compile(r"(?:及?以[上下])?的|以?来")
+# 减按1.5%的税率征收房产税: a rate named by what it is levied on.
+_LEVIED_AFTER = re.compile(
+    r"的(?P<measure>[\u4e00-\u9fff]{0,2}(?:税率|费率|征收率|比例|标准))(?:全额|一次性|分期)?"
+    r"(?:征收|缴纳|计征|收取|计缴|返还|留存|缴存)"
+)
+_SHARE_OF_BASE = re.compile(
+    r"(?P<part>[^，,；;：:]{2,}?)(?:不得超过|不得高于|不得低于|不超过|不高于|不低于|不少于|不小于|低于|高于|超过|占)"
+    r"(?P<base>[^，,；;：:]{2,})的$"
+)
+# A duration within which something must happen (15个工作日内办结) or counted from a day
+# (自公告发布之日起5个工作日): a deadline.
+_WITHIN = re.compile(r"以内|之内|内")
+_DURATION_UNIT_END = re.compile(r"(?:工作日|个月|小时|年|天|日|周)$")
+_WEIGHED = re.compile(r"([\u4e00-\u9fff]{2,12})[×*]$")  # 笔试成绩×60%: a weight in a formula
+# 按800元/人的标准给予…补贴, 按300元/人的标准发放…: a rate named by what it pays for.
+_STANDARD_AFTER = re.compile(r"的?标准[，,]?(?:一次性)?(?:给予|发放|予以|拨付)")
+_TIME_NOUN = re.compile(r"(?:期限|时限|年限|期|时间|时长|周期)$")
 
 
 def _clean(name: str) -> str:
@@ -70,8 +90,10 @@ def _quantities(segment: str) -> list[tuple[int, int]]:
     word, or standing alone; digits that are part of a name (L3, 12345热线) are not quantities."""
     found: list[tuple[int, int]] = []
     for match in _DIGIT_RUN.finditer(segment):
+        if match.start() and segment[match.start() - 1] in "较比":
+            continue  # 较2019年底增加: the date a change is measured against belongs to its name
         end = match.end()
-        unit = vocab.UNIT_PATTERN.match(segment, end)
+        unit = vocab.UNIT_PATTERN.match(segment, end + (segment[end : end + 1] in ("余", "多")))  # 10余场
         if unit:
             found.append((match.start(), unit.end()))
         elif date := _DATES.match(segment, match.start()):
@@ -83,7 +105,7 @@ def _quantities(segment: str) -> list[tuple[int, int]]:
 
 def _cut_after_quantities(segment: str) -> str:
     """The words after the last quantity of a clause (扩大至16省65县市 → 县市 for 65)."""
-    found = _quantities(segment)
+    found = [q for q in _quantities(segment) if not _MODIFIER_AFTER.match(segment, q[1])]
     return segment[found[-1][1] :] if found else segment
 
 
@@ -96,6 +118,9 @@ def _clause_before(norm: str, s_start: int, start: int) -> str:
     breaks = list(_OPEN_BREAK.finditer(segment))
     if breaks:
         segment = segment[breaks[-1].end() :]
+    joined = segment.rfind("且")  # 具有资质且注册资本不低于…: of two joined requirements the number is the second's
+    if joined >= 0 and len(segment) - joined > 2:
+        segment = segment[joined + 1 :]
     if "、" in segment:
         last = segment[segment.rfind("、") + 1 :]
         listed = segment[: segment.rfind("、")]
@@ -143,6 +168,8 @@ def _borrowed_subjects(norm: str, s_start: int, start: int, local: str) -> list[
     sentence's first clause, then the sentence's subject."""
     clauses = _earlier_clauses(norm, s_start, start)
     out: list[str] = []
+    if intro := _list_intro(norm, s_start, start):
+        out.append(intro)
     if clauses and not _CHANGE_CLAUSE.match(clauses[-1]) and not _MEASURE_NOUN.search(local):
         words = _first_words(clauses[-1])
         if len(words) >= 2:
@@ -156,6 +183,26 @@ def _borrowed_subjects(norm: str, s_start: int, start: int, local: str) -> list[
                 out.append(_clean(words[: verb.start()])[-10:])
             break
     return [candidate for candidate in out if len(candidate) >= 2]
+
+
+def _list_intro(norm: str, s_start: int, start: int) -> str:
+    """按以下标准给予技能补贴：初级1000元、中级2000元: items listed after a colon are parts of what the
+    words before the colon name (what is given, after 给予)."""
+    window = norm[max(s_start, start - 120) : start]
+    if "：" not in window and ":" not in window:
+        return ""
+    text = _PARENTHESES.sub("", window)
+    colon = max(text.rfind("："), text.rfind(":"))
+    if colon < 0:
+        return ""
+    items = re.split(r"[、，,；;]", text[colon + 1 :])
+    if any(not _DIGIT_RUN.search(item) for item in items[:-1]):
+        return ""  # not a list of figures
+    intro = re.split(r"[，,；;。]", text[:colon])[-1]
+    given = intro.rfind("给予")
+    if given >= 0 and len(intro) - given > 3:
+        intro = intro[given + 2 :]
+    return _clean(intro)[-10:]
 
 
 def _total_broken_down(norm: str, s_start: int, start: int) -> str:
@@ -176,6 +223,8 @@ def _noun_after(norm: str, end: int, s_end: int) -> str:
     qualifier = _QUALIFIER_AFTER.match(norm, end, s_end)
     if qualifier:
         end = qualifier.end()
+    if norm.startswith("人民币", end):
+        end += 3  # 2亿元人民币: the currency, not the thing counted
     if norm.startswith("的", end):
         end += 1
     else:
@@ -254,6 +303,23 @@ def indicator_name(norm: str, s_start: int, start: int, end: int, s_end: int, ra
     if shared:
         return shared
     local = _clean(before)
+    if levied := _LEVIED_AFTER.match(norm, end):
+        # 减按1.5%的税率征收房产税: the rate of what is levied
+        what = _clean(_noun_after(norm, levied.end(), s_end))
+        if len(what) >= 2:
+            return [Named(what[:MAX_NAME] + levied.group("measure"), start)]
+    if norm[end - 1 : end] == "%" and (share := _SHARE_OF_BASE.match(before)):
+        # 办公用房面积不得超过总建筑面积的15%: the share of the part in the base
+        part, base = _clean(share.group("part")), _clean(share.group("base"))
+        if len(part) >= 2 and len(base) >= 2:
+            return [Named(part[-10:] + "占" + base[-10:] + "比例", start)]
+    standard = _STANDARD_AFTER.match(norm, end)
+    if standard and len(paid := _clean(_noun_after(norm, standard.end(), s_end))) >= 2:
+        return [Named(paid[:MAX_NAME] + "标准", start)]  # 按800元/人的标准给予一次性补贴: the subsidy's standard
+    if start and norm[start - 1] in "×*" and (weighed := _WEIGHED.search(norm, max(s_start, start - 20), start)):
+        return [Named(_clean(weighed.group(1)) + "权重", start)]  # 笔试成绩×60%: the weight of 笔试成绩
+    if deadline := _deadline(norm, before, local, start, end, s_end):
+        return [Named(deadline, start)]
     after = _clean(_noun_after(norm, end, s_end))
     name = local + after if after not in local else local
     if len(name) < 5 and (total := _total_broken_down(norm, s_start, start)):
@@ -267,6 +333,25 @@ def indicator_name(norm: str, s_start: int, start: int, end: int, s_end: int, ra
     if len(name) > MAX_NAME:
         name = name[len(name) - MAX_NAME :] if len(after) < MAX_NAME else after[:MAX_NAME]
     return [Named(name or "指标", start)]
+
+
+def _deadline(norm: str, before: str, local: str, start: int, end: int, s_end: int) -> str:
+    """合同签订后15个工作日内进场施工 → 合同签订后进场施工期限: a duration within which something must happen,
+    or counted from a day (自公告发布之日起5个工作日 → 公告发布期限), named as that deadline: the event (after
+    须在/自), what must be done, and 期限. Empty when the number is no such duration or the words are too few."""
+    within = _WITHIN.match(norm, end)
+    counted_from = before.endswith("起")
+    if not (within or counted_from) or not _DURATION_UNIT_END.search(norm, max(start, end - 4), end):
+        return ""
+    if counted_from:
+        local = _clean(local.removesuffix("起").removesuffix("之日"))
+        local = local[local.rfind("自") + 1 :]
+    if len(local) - local.rfind("在") > 2:
+        local = _clean(local[local.rfind("在") + 1 :])
+    name = _clean(local + _clean(_noun_after(norm, within.end() if within else end, s_end)))
+    if not _TIME_NOUN.search(name):
+        name += "期限"
+    return name[-MAX_NAME:] if len(name) > 4 else ""
 
 
 def _clean_keep_verbs(words: str) -> str:

@@ -16,14 +16,14 @@ from decimal import Decimal
 from typing import Literal
 
 from pipelines import metric_vocab as vocab
-from pipelines.metric_names import indicator_name
+from pipelines.metric_names import Named, indicator_name
 from pipelines.metric_tables import TableFigure, cell_names, table_figures
 from pipelines.numbers import parse_number, parse_range
 from pipelines.textnorm import shadow
 
 Qualifier = Literal["exact", "about", "over", "under"]
 
-EXTRACTOR_VERSION = "1.4.0"
+EXTRACTOR_VERSION = "1.5.0"
 MAX_EVIDENCE = 300
 
 # A numeral: Arabic (thousands groups, decimals) with optional Chinese magnitudes and a
@@ -101,6 +101,7 @@ def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
     previous: tuple[_Hit, Qualifier] | None = None
     tables = table_figures(norm, {hit.start for hit in hits})
     names_in_tables = cell_names(norm, [hit.start for hit in hits])
+    places = _places(norm) if hits else _Places([], [])
     for index, hit in enumerate(hits):
         sentence_start, sentence_end = _sentence_bounds(ends, hit.start, hit.end, len(norm))
         ev_start, ev_end = _evidence_window(norm, sentence_start, sentence_end, hit.start, hit.end)
@@ -122,7 +123,13 @@ def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
                 Metric(name, hit.value, hit.unit, qualifier, target, evidence, hit.start, hit.end, confidence)
             )
             continue
+        place = places.at(hit.start)
         for rank, named in enumerate(indicator_name(norm, sentence_start, hit.start, hit.end, sentence_end)):
+            if place and place not in named.name:
+                named = Named(place + named.name, named.at)
+            if target and qualifier != "exact" and _imposed_bound(norm, hit) and not _BOUND_NOUN.search(named.name):
+                # 贷款额度不超过50万元 sets the cap of 贷款额度: 贷款额度上限 (a floor: 下限)
+                named = Named(named.name + ("下限" if qualifier == "over" else "上限"), named.at)
             if rank:
                 # 参与率、合格率均达100%: a later indicator's evidence begins at its own words.
                 ev_start, ev_end = _evidence_window(norm, named.at, sentence_end, hit.start, hit.end)
@@ -156,6 +163,49 @@ def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
 # after a label): right less often.
 _DEFAULTED_UNITS = frozenset({"", "个"})
 _JUNK_NAME = re.compile(r"^[^\u4e00-\u9fffA-Za-z]|[不得须可按在至于以为]$|\d{3,}")
+
+
+# An identifier of a thing a notice is about (a lot, a parcel, a section): letters and digits ending in 号.
+_PLACE_CODE = re.compile(r"(?<![A-Za-z\d])[A-Z]{1,4}\d{4,}(?:-\d+)?号")
+_ITEM_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])", re.M)
+
+
+@dataclass(frozen=True, slots=True)
+class _Places:
+    """Coded things a text names (offset, code) and where its numbered items (一、 （二） 3、) begin."""
+
+    codes: list[tuple[int, str]]
+    items: list[int]
+
+    def at(self, start: int) -> str:
+        """The code named last before `start` inside the same numbered item: a lot's clauses follow its code."""
+        i = bisect_left(self.codes, (start,))
+        if not i:
+            return ""
+        at, code = self.codes[i - 1]
+        return code if self._item(at) == self._item(start) else ""
+
+    def _item(self, offset: int) -> int:
+        return bisect_left(self.items, offset + 1)
+
+
+def _places(norm: str) -> _Places:
+    """The coded things of a text when it names at least two different ones: then one indicator is
+    stated for several places, and the guideline's levels rule asks each name to carry its place."""
+    codes = [(m.start(), m.group(0)) for m in _PLACE_CODE.finditer(norm)]
+    if len({code for _, code in codes}) < 2:
+        return _Places([], [])
+    return _Places(codes, [m.start() for m in _ITEM_START.finditer(norm)])
+
+
+_BOUND_NOUN = re.compile(r"上限|下限|最高|最低|最多|最少|门槛|期限|时限|年限")
+_IMPOSED_BEFORE = re.compile(r"(?:不得?(?:低于|少于|小于|超过|高于|多于|大于)|至少|最多|最少)[^，。；,;\d]{0,4}$")
+_IMPOSED_AFTER = re.compile(r"及以[上下]|以内|之内")
+
+
+def _imposed_bound(norm: str, hit: _Hit) -> bool:
+    """A floor or cap a rule sets (不低于, 不得超过, 至少, 及以上, 以内), not an approximate figure (超过90家)."""
+    return bool(_IMPOSED_BEFORE.search(norm, max(0, hit.start - 10), hit.start) or _IMPOSED_AFTER.match(norm, hit.end))
 
 
 def _confidence(norm: str, name: str, hit: _Hit, evidence: str, source: str) -> float:
@@ -425,34 +475,41 @@ def _qualifier(norm: str, hit: _Hit, sentence_start: int) -> Qualifier:
     return "exact"
 
 
-def _is_target(norm: str, s_start: int, s_end: int, hit: _Hit, zones: list[tuple[int, int]]) -> bool:
+def _is_target(norm: str, s_start: int, s_end: int, hit: _Hit, zones: list[tuple[int, int, bool]]) -> bool:
     """A goal, plan or requirement: a cue in the sentence up to just past the number, or any
-    sentence of a plan section that does not report a result."""
+    sentence of a plan section that does not report a result. In a policy document or notice the
+    size of the land or building it concerns is a fact about it, not a figure it imposes."""
     window = norm[s_start : min(s_end, hit.end + 12)]
+    if hit.unit in vocab.SIZE_OF_THING_UNITS and any(policy for a, b, policy in zones if a <= hit.start < b):
+        # a notice's 土地面积45.5亩 describes what it concerns; only a requirement word sets it
+        return vocab.REQUIREMENT_CUES.search(window) is not None
     for cue in vocab.TARGET_CUES.finditer(window):
         if cue.group(0) == "要求" and vocab.CITED_REQUIREMENT.search(window[: cue.end()]):
             continue
         return True
-    in_plan = any(a <= hit.start < b for a, b in zones)
+    in_plan = any(a <= hit.start < b for a, b, _ in zones)
     return in_plan and not vocab.RESULT_CUES.search(norm[s_start:s_end])
 
 
-def _plan_zones(norm: str, title: str = "") -> list[tuple[int, int]]:
+def _plan_zones(norm: str, title: str = "") -> list[tuple[int, int, bool]]:
     """Spans of the text that state plans: the whole text when one of its first lines is a
-    title naming a plan (工作方案, 行动计划, 预算案 …); else from a plan heading (下一步工作计划)
-    or a plan announcement ending in a colon (将努力办好十件实事：) until a results heading."""
+    title naming a plan (工作方案, 行动计划, 预算案 …) or a policy (通知, 办法, 公告 …); else from a plan
+    heading (下一步工作计划) or a plan announcement ending in a colon (将努力办好十件实事：) until a
+    results heading. Each span says whether it is a policy document's (rules it sets) or a plan's."""
     lines = norm.split("\n")
     titles = [
         line.strip()
         for line in [title, *lines[:4]]
         if 0 < len(line.strip()) <= 80 and not _NUMBERED_HEADING.match(line.strip())
     ]
-    if any(
-        (vocab.PLAN_TITLE.search(t) or vocab.POLICY_TITLE.search(t)) and not re.search(r"总结|报告|情况", t)
+    kinds = [
+        (vocab.PLAN_TITLE.search(t) is not None, vocab.POLICY_TITLE.search(t) is not None)
         for t in titles
-    ):
-        return [(0, len(norm))]
-    zones: list[tuple[int, int]] = []
+        if not re.search(r"总结|报告|情况", t)
+    ]
+    if any(plan or policy for plan, policy in kinds):
+        return [(0, len(norm), any(policy and not plan for plan, policy in kinds))]
+    zones: list[tuple[int, int, bool]] = []
     offset = 0
     opened: int | None = None
     for line in lines:
@@ -466,9 +523,9 @@ def _plan_zones(norm: str, title: str = "") -> list[tuple[int, int]]:
         if opened is None and ((heading and vocab.PLAN_HEADING.search(stripped)) or announces):
             opened = offset
         elif opened is not None and heading and vocab.RESULT_HEADING.search(stripped):
-            zones.append((opened, offset))
+            zones.append((opened, offset, False))
             opened = None
         offset += len(line) + 1
     if opened is not None:
-        zones.append((opened, len(norm)))
+        zones.append((opened, len(norm), False))
     return zones

@@ -256,3 +256,35 @@ def test_a_parenthesis_restating_a_duration_within_is_one_record() -> None:
     assert [(m.value, m.unit) for m in extract_metrics("季节性从业人员从业6个月内（含6个月）。")] == [
         (Decimal(6), "个月")
     ]
+
+
+def test_the_size_of_the_land_a_notice_offers_is_a_fact_not_a_figure_it_imposes() -> None:
+    text = "一、出让地块\n东区AB202201号地块，土地面积45.5亩，竞买保证金3000万元。\n竞得人须同步修建约20亩公共绿地。"
+    metrics = extract_metrics(text, title="某市国有建设用地使用权出让公告")
+    assert [(m.unit, m.target) for m in metrics] == [("亩", False), ("元", True), ("亩", True)]
+
+
+def test_the_land_a_work_plan_means_to_plant_is_still_a_target() -> None:
+    metrics = extract_metrics("全年新增造林面积1200亩。", title="某县2025年林业工作方案")
+    assert [(m.unit, m.target) for m in metrics] == [("亩", True)]
+
+
+def test_a_planned_road_bounding_a_lot_does_not_make_the_lots_size_a_target() -> None:
+    metrics = extract_metrics("东至规划支路，土地面积45.5亩。", title="某市国有建设用地使用权出让公告")
+    assert [(m.unit, m.target) for m in metrics] == [("亩", False)]
+
+
+def test_a_rate_raised_from_old_to_new_gives_the_old_as_result_and_the_new_as_target() -> None:
+    old, new = extract_metrics("培训补贴比例从40%最高提至70%。", title="关于印发某某区稳就业若干措施的通知")
+    assert (old.value, old.target) == (Decimal(40), False)
+    assert (new.value, new.target) == (Decimal(70), True)
+
+
+def test_an_already_done_quantity_that_a_rule_is_based_on_does_not_make_the_rule_a_result() -> None:
+    text = "对信用良好的企业，按已售出面积应缴存的保证金60%缴存。"
+    assert [m.target for m in extract_metrics(text, title="某市商品房预售资金监管办法")] == [True]
+
+
+def test_a_page_titled_as_a_policy_sets_its_figures() -> None:
+    metrics = extract_metrics("生育三孩的家庭，公积金贷款额度上浮15%。", title="某市住房公积金贷款优惠政策")
+    assert [m.target for m in metrics] == [True]

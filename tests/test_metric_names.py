@@ -1,0 +1,124 @@
+"""Indicator names on whole pages: the noun phrase the number measures, by the guideline's rules
+(subject + measure, no verbs of achievement; each level or place carried in the name), on invented sentences."""
+
+from __future__ import annotations
+
+from pipelines.metrics import extract_metrics
+
+POLICY = "关于印发某某区稳就业若干措施的通知"
+
+
+def names(text: str, title: str = "") -> list[str]:
+    return [m.name for m in extract_metrics(text, title=title)]
+
+
+def test_a_bound_after_the_number_is_not_the_counted_noun() -> None:
+    first, second = names("报名人员年龄在20周岁及以上、40周岁及以下。")
+    assert "以上" not in first and "以下" not in first and "年龄" in first
+    assert "以上" not in second and "以下" not in second
+
+
+def test_a_duration_within_which_something_must_happen_is_named_as_that_deadline() -> None:
+    [name] = names("承包人须在合同签订后15个工作日内进场施工。", POLICY)
+    assert name.endswith("期限") and "进场施工" in name and "内" not in name
+
+
+def test_of_two_joined_requirements_the_number_belongs_to_the_second() -> None:
+    [name] = names("申请单位须具有相应资质且注册资本不低于2亿元人民币。", POLICY)
+    assert name.startswith("注册资本") and "资质" not in name and "人民币" not in name
+
+
+def test_a_rate_paid_by_a_standard_is_named_by_what_is_paid() -> None:
+    [name] = names("对吸纳就业的企业，按800元/人的标准给予一次性吸纳就业补贴。", POLICY)
+    assert name == "一次性吸纳就业补贴标准"
+
+
+def test_a_condition_stated_with_a_number_stays_in_the_name_it_qualifies() -> None:
+    metrics = extract_metrics("连续参保6个月的补贴300元/人，连续参保12个月的补贴600元/人。", title=POLICY)
+    assert [m.name for m in metrics if m.unit == "元/人"] == ["连续参保6个月的补贴", "连续参保12个月的补贴"]
+
+
+def test_a_running_total_word_is_not_part_of_the_name() -> None:
+    assert names("新登记求职者计1,234人。") == ["新登记求职者"]
+
+
+def test_each_coded_lot_of_a_notice_carries_its_code_in_the_name() -> None:
+    text = (
+        "一、出让地块的要求\n"
+        "1、东区AB202201号地块竞得人须在签订合同后6个月内开工建设。\n"
+        "2、西区CD202202号地块竞得人须在签订合同后9个月内开工建设。"
+    )
+    first, second = names(text, "某市国有建设用地使用权出让公告")
+    assert "AB202201号" in first and "CD202202号" in second
+
+
+def test_a_comparison_or_adjustment_verb_before_the_number_is_not_part_of_the_name() -> None:
+    assert names("上传照片大小应小于200KB。", POLICY) == ["上传照片大小"]
+    assert names("首套房贷款首付款比例下调至25%。", POLICY) == ["首套房贷款首付款比例"]
+
+
+def test_items_listed_after_a_colon_borrow_the_words_that_introduce_the_list() -> None:
+    got = names("取得等级证书的，按以下标准给予技能补贴：初级1000元、中级2000元，高级3000元。", POLICY)
+    assert got == ["技能补贴初级", "技能补贴中级", "技能补贴高级"]
+
+
+def test_a_rate_by_which_something_is_levied_is_named_by_what_is_levied() -> None:
+    assert names("对符合条件的个人，减按1.5%的税率征收房产税。", POLICY) == ["房产税税率"]
+
+
+def test_a_share_bounded_against_a_base_is_named_share_of_base() -> None:
+    [name] = names("办公用房面积不得超过总建筑面积的15%。", POLICY)
+    assert name == "办公用房面积占总建筑面积比例"
+
+
+def test_an_approximate_quantity_earlier_in_the_clause_is_not_part_of_the_next_name() -> None:
+    assert names("开展普法讲座20余场覆盖群众3000余人次。")[1] == "覆盖群众"
+
+
+def test_a_source_phrase_or_a_preposition_opening_the_clause_is_not_part_of_the_name() -> None:
+    assert names("据统计，投诉办结率98%。") == ["投诉办结率"]
+    [name] = names("在新登记人员中，以青年480人居首。")
+    assert "青年" in name and "以" not in name
+
+
+def test_an_increase_keeps_its_verb_whole() -> None:
+    assert names("全市登记人数较上年底增加1200人。") == ["全市登记人数较上年底增加"]
+
+
+def test_a_period_counted_from_a_day_is_named_as_that_period() -> None:
+    [name] = names("公示期为自本公告发布之日起5个工作日。", "某单位招聘公告")
+    assert name.endswith("期限") or name.endswith("期")
+    assert "之日起" not in name
+
+
+def test_a_weight_in_a_formula_is_named_by_what_it_weighs() -> None:
+    text = "综合成绩=笔试成绩×60%+面试成绩×40%。"
+    assert names(text, "某单位招聘公告") == ["笔试成绩权重", "面试成绩权重"]
+
+
+def test_a_closing_parenthesis_ends_the_words_before_the_name() -> None:
+    text = "考生须在报名系统（系统网址及操作说明见本单位门户网站首页通知公告栏目近日发布的报名系统使用指南及常见问题解答）缴纳200元报名费。"
+    assert names(text, "某单位招聘公告") == ["缴纳报名费"]
+
+
+def test_a_second_figure_after_a_compound_numeral_shares_the_first_ones_words() -> None:
+    got = names("全年发放交通补助2亿1,500万人次、9亿4,210万元。")
+    assert got[0] == got[1] and "交通补助" in got[1]
+
+
+def test_a_span_of_years_before_a_superlative_does_not_cut_the_name() -> None:
+    [rate] = [m for m in extract_metrics("去年物价指数涨幅为1.2%，登记失业率为15年来新低之2.8%。") if m.unit == "%"][1:]
+    assert "登记失业率" in rate.name and not rate.name.endswith("之")
+
+
+def test_the_date_a_change_is_measured_against_stays_in_the_name() -> None:
+    assert names("持证残疾人7.4千人，较2019年底增加0.8千人。")[1] == "较2019年底增加"
+
+
+def test_a_floor_or_cap_a_rule_sets_is_named_as_the_indicators_bound() -> None:
+    assert names("单笔贷款金额不超过50万元。", POLICY) == ["单笔贷款金额上限"]
+    assert names("每个社区网格员不少于3名。", POLICY) == ["每个社区网格员下限"]
+
+
+def test_an_approximate_goal_is_not_named_as_a_bound() -> None:
+    assert names("力争全区科技型企业超过900家。") == ["全区科技型企业"]
