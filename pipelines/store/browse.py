@@ -15,14 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Date, and_, func, literal, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Date, Select, and_, func, literal, or_, select
+from sqlalchemy.orm import Session, defer
 
 from pipelines.store.diff import MetricFact, metric_changes_per_version
 from pipelines.store.models import FetchEvent, MetricRow, PortalRow, Report, ReportVersion, utcnow
-from pipelines.store.queries import MetricFilter, MetricRecord, metrics_query, record_of
+from pipelines.store.queries import MetricFilter, MetricRecord, metrics_query
 from scrapers.errors import PermanentError
 
 FAILURE_WINDOW = timedelta(hours=24)
@@ -153,6 +153,7 @@ def _report_items(session: Session, query: object) -> list[ReportItem]:
 
 
 def _reports_with_current() -> object:
+    # A list row shows the version's title and period: its text and page (kilobytes a row) stay in the database.
     return (
         select(Report, PortalRow, ReportVersion)
         .join(PortalRow, Report.portal_id == PortalRow.id)
@@ -160,12 +161,14 @@ def _reports_with_current() -> object:
             ReportVersion,
             and_(ReportVersion.report_id == Report.id, ReportVersion.version == Report.current_version),
         )
+        .options(defer(ReportVersion.clean_text), defer(ReportVersion.raw_html_z))
     )
 
 
 def report_page(session: Session, filters: ReportFilter, *, limit: int, cursor: str | None = None) -> Page[ReportItem]:
     """Reports newest published first (undated last), `limit` a page, after `cursor`."""
-    published = func.coalesce(Report.published_at, literal(_NO_DATE, Date))
+    # Inline (not a bound parameter), so the expression is the one ix_reports_list_order (migration 0010) has.
+    published = func.coalesce(Report.published_at, literal(_NO_DATE, Date, literal_execute=True))
     query = _reports_with_current().order_by(published.desc(), Report.id.desc()).limit(limit + 1)  # type: ignore[attr-defined]
     if filters.portal:
         query = query.where(PortalRow.slug == filters.portal)
@@ -311,13 +314,13 @@ class MetricHit:
 
 def metric_page(session: Session, filters: MetricFilter, *, limit: int, cursor: str | None = None) -> Page[MetricHit]:
     """Metrics in storage order, `limit` a page, after `cursor`."""
-    query = metrics_query(filters).order_by(None).order_by(MetricRow.id).limit(limit + 1)
+    query = _hit_columns(metrics_query(filters)).order_by(None).order_by(MetricRow.id).limit(limit + 1)
     if cursor is not None:
         (last_id,) = decode_cursor(cursor, 1)
         if not isinstance(last_id, int):
             raise BadCursor(cursor)
         query = query.where(MetricRow.id > last_id)
-    hits = [MetricHit(m.id, r.id, m.seq, record_of(m, v, r, p)) for m, v, r, p in session.execute(query)]
+    hits = _hits(session, query)
     if len(hits) <= limit:
         return Page(hits, None)
     return Page(hits[:limit], encode_cursor(hits[limit - 1].id))
@@ -325,5 +328,50 @@ def metric_page(session: Session, filters: MetricFilter, *, limit: int, cursor: 
 
 def metric_hits(session: Session, filters: MetricFilter, *, limit: int) -> list[MetricHit]:
     """At most `limit` metrics matching `filters` (a series reads its candidates through this)."""
-    query = metrics_query(filters).limit(limit)
-    return [MetricHit(m.id, r.id, m.seq, record_of(m, v, r, p)) for m, v, r, p in session.execute(query)]
+    return _hits(session, _hit_columns(metrics_query(filters)).limit(limit))
+
+
+# The columns a MetricHit is made of. Read as plain rows, not as the four ORM entities `metrics_query`
+# selects: a version entity would carry its whole clean_text and raw_html_z on every metric row (the
+# database detoasting, sending and the driver decoding them), and building and identity-mapping four
+# objects a row costs more than the query on a series of a few thousand candidates.
+_HIT_COLUMNS = (
+    MetricRow.id,
+    Report.id,
+    MetricRow.seq,
+    PortalRow.slug,
+    PortalRow.region,
+    PortalRow.agency,
+    Report.url,
+    ReportVersion.title,
+    Report.title,
+    Report.published_at,
+    ReportVersion.period,
+    ReportVersion.version,
+    MetricRow.name,
+    MetricRow.value,
+    MetricRow.unit,
+    MetricRow.qualifier,
+    MetricRow.target,
+    MetricRow.confidence,
+    MetricRow.evidence,
+)
+
+
+def _hit_columns(query: Select[MetricRow, ReportVersion, Report, PortalRow]) -> Select[*tuple[Any, ...]]:
+    """`query` (a `metrics_query`: its joins, filters and order kept) selecting `_HIT_COLUMNS` only."""
+    return query.with_only_columns(*_HIT_COLUMNS, maintain_column_froms=False)
+
+
+def _hits(session: Session, query: Select[*tuple[Any, ...]]) -> list[MetricHit]:
+    """What `record_of` makes of the entities, from the plain columns of `_hit_columns`."""
+    hits = []
+    for row in session.execute(query).tuples():
+        (mid, rid, seq, slug, region, agency, url, v_title, r_title, published, period, version) = row[:12]
+        name, value, unit, qualifier, target, confidence, evidence = row[12:]
+        record = MetricRecord(
+            slug, region, agency, url, v_title or r_title, published, period, version,
+            name, value, unit, qualifier, target, confidence, evidence,
+        )  # fmt: skip
+        hits.append(MetricHit(mid, rid, seq, record))
+    return hits

@@ -135,6 +135,13 @@ class MetricRow(Base):
     __tablename__ = "metrics"
     __table_args__ = (
         UniqueConstraint("version_id", "extractor_version", "seq", name="uq_metrics_version_extractor_seq"),
+        # name LIKE '%…%' and name_key LIKE '%…%' (metric search, series): pg_trgm, PostgreSQL only (migration 0010).
+        Index("ix_metrics_name_trgm", "name", postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"}).ddl_if(
+            dialect="postgresql"
+        ),
+        Index(
+            "ix_metrics_name_key_trgm", "name_key", postgresql_using="gin", postgresql_ops={"name_key": "gin_trgm_ops"}
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
