@@ -366,7 +366,7 @@ def _hit_columns(query: Select[MetricRow, ReportVersion, Report, PortalRow]) -> 
 def _hits(session: Session, query: Select[*tuple[Any, ...]]) -> list[MetricHit]:
     """What `record_of` makes of the entities, from the plain columns of `_hit_columns`."""
     hits = []
-    for row in session.execute(query).tuples():
+    for row in session.execute(query):
         (mid, rid, seq, slug, region, agency, url, v_title, r_title, published, period, version) = row[:12]
         name, value, unit, qualifier, target, confidence, evidence = row[12:]
         record = MetricRecord(
