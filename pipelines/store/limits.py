@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from scrapers.errors import PermanentError
 
-_SQLITE_CHECK_EVERY = 10_000  # VM instructions between two looks at the clock (~0.1 ms)
+_SQLITE_CHECK_EVERY = 1_000  # VM instructions between two looks at the clock (~10 µs)
 
 
 class QueryTooSlow(PermanentError):
