@@ -135,21 +135,29 @@ class Page(Generic[T]):
     next_cursor: str | None  # None: this is the last page
 
 
+def _item(r: Report, p: PortalRow, v: ReportVersion | None) -> ReportItem:
+    return ReportItem(
+        r.id,
+        p.slug,
+        p.region,
+        r.url,
+        v.title if v and v.title else r.title,
+        r.published_at,
+        v.period if v else None,
+        r.current_version,
+        r.last_seen_at,
+    )
+
+
 def _report_items(session: Session, query: object) -> list[ReportItem]:
-    return [
-        ReportItem(
-            r.id,
-            p.slug,
-            p.region,
-            r.url,
-            v.title if v and v.title else r.title,
-            r.published_at,
-            v.period if v else None,
-            r.current_version,
-            r.last_seen_at,
-        )
-        for r, p, v in session.execute(query)  # type: ignore[call-overload]
-    ]
+    return [_item(r, p, v) for r, p, v in session.execute(query)]  # type: ignore[call-overload]
+
+
+def _one_report(session: Session, report_id: int) -> tuple[ReportItem, str] | None:
+    """The report as a list shows it, and its portal's agency; None when no report has this id."""
+    query = _reports_with_current().where(Report.id == report_id)  # type: ignore[attr-defined]
+    row = session.execute(query).first()
+    return None if row is None else (_item(*row), row[1].agency)
 
 
 def _reports_with_current() -> object:
@@ -218,12 +226,15 @@ class ReportDetail:
 
 def report_detail(session: Session, report_id: int) -> ReportDetail | None:
     """The report with every version, oldest first; None when no report has this id."""
-    rows = _report_items(session, _reports_with_current().where(Report.id == report_id))  # type: ignore[attr-defined]
-    if not rows:
+    found = _one_report(session, report_id)
+    if found is None:
         return None
-    agency = session.scalar(select(PortalRow.agency).join(Report).where(Report.id == report_id)) or ""
+    item, agency = found
     stored = session.scalars(
-        select(ReportVersion).where(ReportVersion.report_id == report_id).order_by(ReportVersion.version)
+        select(ReportVersion)
+        .where(ReportVersion.report_id == report_id)
+        .order_by(ReportVersion.version)
+        .options(defer(ReportVersion.raw_html_z))  # the listing shows sizes and counts, never the page
     ).all()
     facts = _metric_facts(session, [v.id for v in stored])
     changes = metric_changes_per_version({v.version: facts.get(v.id, ()) for v in stored})
@@ -243,7 +254,7 @@ def report_detail(session: Session, report_id: int) -> ReportDetail | None:
         )
         for v in stored
     ]
-    return ReportDetail(rows[0], agency, versions)
+    return ReportDetail(item, agency, versions)
 
 
 def _metric_facts(session: Session, version_ids: Sequence[int]) -> dict[int, tuple[MetricFact, ...]]:
@@ -286,17 +297,17 @@ class VersionContent:
 
 def version_content(session: Session, report_id: int, number: int) -> VersionContent | None:
     """One version's cleaned text and its current metrics in reading order; None when there is no such version."""
-    reports = _report_items(session, _reports_with_current().where(Report.id == report_id))  # type: ignore[attr-defined]
+    found = _one_report(session, report_id)
     stored = session.scalar(
         select(ReportVersion).where(ReportVersion.report_id == report_id, ReportVersion.version == number)
     )
-    if not reports or stored is None:
+    if found is None or stored is None:
         return None
     placed = [
         PlacedMetric(m.seq, m.name, m.value, m.unit, m.qualifier, m.target, m.confidence, m.evidence, m.start, m.end)
         for m in stored.metrics
     ]
-    return VersionContent(reports[0], stored.version, stored.fetched_at, stored.origin, stored.clean_text, placed)
+    return VersionContent(found[0], stored.version, stored.fetched_at, stored.origin, stored.clean_text, placed)
 
 
 # --- metrics -----------------------------------------------------------------------------------
