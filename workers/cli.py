@@ -266,7 +266,13 @@ def demo(
             slugs = [p.slug for p in rt.registry if p.is_demo or not p.needs_network]
             rows = _print_summary(rt, run_in_process(rt, slugs, out))
     _exit_if_unreachable(rows)
-    where = f" --data-dir {data_dir}" if data_dir else ""
+    # The database the demo wrote, whichever way it was chosen (demo --data-dir, the global options, the
+    # environment); said only when `serve` would not find it by default.
+    from workers.config import _default_data_dir
+
+    url = settings.effective_database_url
+    default = _settings(data_dir=_default_data_dir(), database_url=None).effective_database_url
+    where = "" if url == default else f" --database-url {url}"
     out.print(
         f"browse it: govreports{where} serve --token <any secret>, then open http://127.0.0.1:8000", soft_wrap=True
     )
