@@ -12,10 +12,23 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("sqlalchemy", "alembic", "celery", "kombu", "httpx", "redis", "pydantic_settings", "structlog", "fastapi")
+HEAVY = (
+    "sqlalchemy",
+    "alembic",
+    "celery",
+    "kombu",
+    "httpx",
+    "redis",
+    "pydantic_settings",
+    "structlog",
+    "fastapi",
+    "typer",
+    "rich",
+    "pydantic",
+)
 PROBE = (
     "import sys\n"
-    "from workers.cli import main\n"
+    "from workers.entry import main\n"
     "sys.argv = ['govreports', *sys.argv[1:]]\n"
     "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
     f"print(sorted(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)\n"

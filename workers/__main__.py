@@ -1,5 +1,5 @@
 """`python -m workers` is the `govreports` command."""
 
-from workers.cli import main
+from workers.entry import main
 
 main()

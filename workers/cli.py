@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,14 +19,14 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from scrapers.errors import GovreportsError, PermanentError
+from scrapers.errors import GovreportsError
+from workers.file_commands import FILE_COMMANDS, CliError, log_json_from_environment
 
 # Each command imports what it needs when it runs: `extract` and `clean` never load SQLAlchemy, Alembic,
 # Celery or the fetcher, so they start in a fraction of the time (bench/startup.py measures it).
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from pipelines.article import Article
     from pipelines.store import diff as store_diff
     from pipelines.store.queries import MetricFilter, MetricRecord
     from workers import runtime
@@ -51,14 +50,8 @@ out = Console(markup=False, highlight=False)
 err = Console(stderr=True, highlight=False)
 
 
-class CliError(PermanentError):
-    """An error for the user: one line naming the input and what to do."""
-
-
 # Commands that never open the database: a PostgreSQL URL without its driver does not stop them.
 _WITHOUT_DATABASE = frozenset({"extract", "clean", "links", "portals", "flower"})
-# Commands that read a file and print: no settings, no database, no network.
-_OFFLINE = frozenset({"extract", "clean", "links"})
 
 
 @app.callback()
@@ -84,11 +77,11 @@ def _main(
     ] = None,
 ) -> None:
     _use_database(ctx, data_dir, database_url)
-    if ctx.invoked_subcommand in _OFFLINE:
+    if ctx.invoked_subcommand in FILE_COMMANDS:
         # A file in, text out: the settings (pydantic-settings, the fetcher) are not loaded for that,
         # so these start fast; GOVREPORTS_LOG_JSON is read from the environment alone.
         # The readers log nothing of their own: structlog is loaded only when logs are asked for.
-        json_logs = json_logs or os.environ.get("GOVREPORTS_LOG_JSON", "").lower() in ("1", "true", "yes", "on")
+        json_logs = json_logs or log_json_from_environment()
         if verbose or json_logs:
             from workers.logging import configure_logging
 
@@ -157,73 +150,6 @@ def _runtime(settings: Settings | None = None) -> Iterator[runtime.Runtime]:
         yield rt
     finally:
         runtime.install(None)
-
-
-def _offline_max_bytes() -> int:
-    """GOVREPORTS_MAX_BODY_BYTES for a file given on the command line, read from the environment alone
-    (as GOVREPORTS_LOG_JSON is for these commands), so that `extract` and `clean` need no settings."""
-    from scrapers.limits import DEFAULT_MAX_BODY_BYTES
-
-    raw = os.environ.get("GOVREPORTS_MAX_BODY_BYTES", "").strip()
-    if not raw:
-        return DEFAULT_MAX_BODY_BYTES
-    try:
-        return max(1, int(raw))
-    except ValueError as exc:
-        raise CliError(f"GOVREPORTS_MAX_BODY_BYTES={raw!r} is not a whole number of bytes") from exc
-
-
-def _read_input(path: Path, what: str) -> str:
-    """The decoded text of a file a command was given, or a CliError naming the file and the fix.
-
-    A directory, an unreadable, empty, binary, undecodable or oversized file gets one line each,
-    never an empty answer that looks like a page without a report.
-    """
-    from scrapers.encoding import decode_body
-    from scrapers.errors import UndecodableBody
-
-    if path.is_dir():
-        raise CliError(f"{path} is a directory; give one file: {what}")
-    try:
-        size = path.stat().st_size
-        limit = _offline_max_bytes()
-        if size > limit:
-            raise CliError(
-                f"{path} is {_size(size)}, over the {_size(limit)} limit; "
-                "raise GOVREPORTS_MAX_BODY_BYTES if it really is one page"
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CliError(f"cannot read {path}: {exc.strerror}; check the path") from exc
-    if not raw.strip():
-        raise CliError(f"{path} is empty; give {what}")
-    if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise CliError(f"{path} is a binary file (a PDF, an office document or an image?), not {what}")
-    try:
-        text, _ = decode_body(raw)
-    except UndecodableBody as exc:
-        raise CliError(f"{path} is not text in any known encoding; give {what}") from exc
-    return text
-
-
-def _size(n: int) -> str:
-    return f"{n / 1048576:.1f} MiB" if n >= 1048576 else f"{n:,} bytes"
-
-
-def _read_article(path: Path) -> Article:
-    """A .txt or .html report read as an Article (a text page has a body only)."""
-    from pipelines.article import Article, extract_article
-    from pipelines.clean import clean_text
-
-    text = _read_input(path, "a saved page (.html) or a report's text (.txt)")
-    if path.suffix.lower() in {".html", ".htm", ".shtml", ".xhtml"}:
-        return extract_article(text)
-    return Article("", None, None, clean_text(text))
-
-
-def _read_document(path: Path) -> str:
-    """Text of a .txt or .html report, cleaned of site furniture."""
-    return _read_article(path).body
 
 
 @app.command()
@@ -392,15 +318,15 @@ def extract(
     Example: govreports extract report.txt --format jsonl
     """
     from pipelines.metrics import extract_metrics
+    from workers.file_commands import read_article, write_metrics_jsonl
 
     if format not in ("jsonl", "table"):
         raise CliError(f"--format {format!r}: use jsonl or table")
-    article = _read_article(file)
-    metrics = extract_metrics(article.body, title=article.title)
     if format == "jsonl":
-        for metric in metrics:
-            sys.stdout.write(json.dumps(metric.as_json(), ensure_ascii=False) + "\n")
+        write_metrics_jsonl(file, sys.stdout)
         return
+    article = read_article(file)
+    metrics = extract_metrics(article.body, title=article.title)
     table = Table(title=f"{len(metrics)} metrics in {file.name}")
     for column in ("name", "value", "unit", "qualifier", "target", "conf.", "evidence"):
         table.add_column(column, overflow="fold")
@@ -425,27 +351,9 @@ def clean(
 
     Example: govreports clean page.html --format json
     """
-    if format not in ("text", "json"):
-        raise CliError(f"--format {format!r}: use text or json")
-    article = _read_article(file)
-    if format == "json":
-        payload = {
-            "title": article.title,
-            "published": article.published.isoformat() if article.published else None,
-            "source": article.source,
-            "text": article.body,
-            "warnings": list(article.warnings),
-        }
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
-        return
-    header = [
-        f"title: {article.title}" if article.title else "",
-        f"published: {article.published.isoformat()}" if article.published else "",
-        f"source: {article.source}" if article.source else "",
-        *(f"warning: {w}" for w in article.warnings),
-    ]
-    head = "\n".join(line for line in header if line)
-    sys.stdout.write((head + "\n\n" if head else "") + article.body + "\n")
+    from workers.file_commands import write_cleaned
+
+    write_cleaned(file, format, sys.stdout)
 
 
 @app.command()
@@ -464,27 +372,10 @@ def links(
 
     Example: govreports links list.html --base-url https://www.example.gov.cn/zwgk/tzgg/
     """
-    from scrapers.discover import article_links
+    from workers.file_commands import no_links_message, write_links
 
-    html = _read_list_page(file)
-    if not base_url:
-        raise CliError(f"links of {file} need --base-url: the address the page was saved from")
-    if not re.match(r"https?://[^/\s]+", base_url):
-        raise CliError(f"--base-url {base_url!r} is not an http(s) URL; give the address the page was saved from")
-    found = article_links(html, base_url)
-    for link in found:
-        sys.stdout.write(link.url + "\n")
-    if not found:
-        err.print(f"no article links found in {escape(str(file))}")
-
-
-def _read_list_page(path: Path) -> str:
-    """The text of a saved list page; a missing, empty, undecodable or non-HTML file is a CliError
-    naming it, never an empty answer that looks like a page without articles."""
-    text = _read_input(path, f"the list page's saved HTML (e.g. curl -o {path.name} URL)")
-    if not re.search(r"<(?:!doctype|html|head|body|a|div|ul|table|li|p)\b", text, re.IGNORECASE):
-        raise CliError(f"{path} is not HTML (no tags found); give the list page as saved by a browser or curl")
-    return text
+    if not write_links(file, base_url, sys.stdout):
+        err.print(escape(no_links_message(file)))
 
 
 def _warnings_text(warnings: tuple[str, ...]) -> str:
