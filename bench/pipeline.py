@@ -29,6 +29,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +47,7 @@ from pipelines.store.models import Base
 from seeds.demo import DemoServer, DemoSite, build_demo_site, serve
 from seeds.demo.server import _Handler
 from seeds.demo.templates import render_article
+from workers import stage_clock
 
 POSTGRES = os.environ.get(
     "GOVREPORTS_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/govreports_bench"
@@ -115,6 +117,8 @@ class EventCounter:
         self.names: dict[str, str] = {}
         self.runtime: Counter[str] = Counter()  # µs spent in each task name (succeeded runs)
         self.runs: Counter[str] = Counter()
+        self.sent_at: dict[str, float] = {}
+        self.waited: Counter[str] = Counter()  # µs from task-sent to task-started, by task name
         self.lock = threading.Lock()
         self.ready = threading.Event()
         self._receiver: Any = None
@@ -125,6 +129,11 @@ class EventCounter:
     def _on_event(self, event: dict[str, Any]) -> None:
         with self.lock:
             self.counts[event["type"]] += 1
+            if event["type"] == "task-sent":
+                self.sent_at[event["uuid"]] = float(event["timestamp"])
+            elif event["type"] == "task-started" and event["uuid"] in self.sent_at:
+                waited = float(event["timestamp"]) - self.sent_at.pop(event["uuid"])
+                self.waited[self.names.get(event["uuid"], "?")] += round(1_000_000 * max(0.0, waited))
             if event["type"] == "task-received":
                 self.names[event["uuid"]] = event["name"]
             elif event["type"] == "task-succeeded":
@@ -135,6 +144,10 @@ class EventCounter:
     def timings(self) -> tuple[Counter[str], Counter[str]]:
         with self.lock:
             return Counter(self.runtime), Counter(self.runs)
+
+    def queue_waits(self) -> Counter[str]:
+        with self.lock:
+            return Counter(self.waited)
 
     def _run(self) -> None:
         with self.app.connection() as conn:
@@ -179,6 +192,67 @@ def children_of(pid: int) -> list[int]:
         if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
             out.append(int(entry.name))
     return out
+
+
+def cpu_ticks(pid: int, *, children: bool = True) -> int:
+    """Clock ticks of CPU a process used (user + system), with its reaped children's when `children`."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    own = int(fields[11]) + int(fields[12])
+    return own + (int(fields[13]) + int(fields[14]) if children else 0)
+
+
+def tree_ticks(root: int) -> int:
+    """CPU ticks of a process and every descendant, alive or reaped."""
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += cpu_ticks(pid)
+        stack.extend(children_of(pid))
+    return total
+
+
+def server_pid(name: str) -> int | None:
+    """The root process of a local server by its command name (postgres: the postmaster)."""
+    found: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == name:
+                    found[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+    roots = [pid for pid, parent in found.items() if parent not in found]
+    return min(roots) if roots else None
+
+
+class CpuShares:
+    """The share of the machine's cores each part used between `start` and `stop`: the workers (all
+    their processes), this process (the demo portal's server threads, the event listener), Redis and
+    PostgreSQL (every backend), from /proc."""
+
+    def __init__(self, worker_pids: list[int]) -> None:
+        self.groups: dict[str, Callable[[], int]] = {
+            "workers": lambda: sum(tree_ticks(pid) for pid in worker_pids),
+            "portal server + bench": lambda: cpu_ticks(os.getpid(), children=False),
+        }
+        for label, name in (("Redis", "redis-server"), ("PostgreSQL", "postgres")):
+            pid = server_pid(name)
+            if pid is not None:
+                self.groups[label] = lambda pid=pid: tree_ticks(pid)  # type: ignore[misc]
+        self.before: dict[str, int] = {}
+        self.began = 0.0
+
+    def start(self) -> None:
+        self.before = {label: read() for label, read in self.groups.items()}
+        self.began = time.perf_counter()
+
+    def stop(self) -> dict[str, float]:
+        seconds = time.perf_counter() - self.began
+        hz, cores = os.sysconf("SC_CLK_TCK"), os.cpu_count() or 1
+        return {label: (read() - self.before[label]) / hz / (seconds * cores) for label, read in self.groups.items()}
 
 
 @dataclass
@@ -262,12 +336,14 @@ def db_footprint(engine: sa.Engine) -> tuple[int, int]:
 
 def crawl_and_wait(
     app: Celery, events: EventCounter, engine: sa.Engine, *, full: bool, want_versions: int | None, timeout: float
-) -> tuple[float, Counter[str], dict[str, float]]:
+) -> tuple[float, Counter[str], dict[str, float], dict[str, float]]:
     """Send one crawl; wait until every task it caused has finished (and the versions are stored).
 
-    Returns the seconds, the events it caused, and the mean run time in ms of each task name."""
+    Returns the seconds, the events it caused, the mean run time in ms of each task name, and the
+    mean ms each task name waited in the queue (from sent to started)."""
     before = events.snapshot()
     runtime_before, runs_before = events.timings()
+    waits_before = events.queue_waits()
     started = time.perf_counter()
     app.send_task("govreports.crawl_portal", args=[SLUG], kwargs={"full": full}, queue="crawl")
     deadline = time.monotonic() + timeout
@@ -280,7 +356,9 @@ def crawl_and_wait(
             runtime_after, runs_after = events.timings()
             spent, runs = runtime_after - runtime_before, runs_after - runs_before
             mean_ms = {name: spent[name] / 1000 / max(1, runs[name]) for name in spent}
-            return time.perf_counter() - started, delta, mean_ms
+            waited = events.queue_waits() - waits_before
+            wait_ms = {name: waited[name] / 1000 / max(1, runs[name]) for name in waited}
+            return time.perf_counter() - started, delta, mean_ms, wait_ms
         time.sleep(0.05)
     raise SystemExit(f"the crawl did not finish within {timeout:.0f} s: events {dict(events.snapshot() - before)}")
 
@@ -299,9 +377,20 @@ class Result:
     failures: int
     task_ms: dict[str, float]
     recrawls: list[dict[str, Any]]
+    queue_wait_ms: dict[str, float] = field(default_factory=dict)
+    stages: dict[str, tuple[float, float, int]] = field(default_factory=dict)  # name: wall s, CPU s, count
+    cpu_share: dict[str, float] = field(default_factory=dict)
 
 
-def run(reports: int, workers: int, tmp: Path, concurrency: int = 1, batch_size: int | None = None) -> Result:
+def run(
+    reports: int,
+    workers: int,
+    tmp: Path,
+    concurrency: int = 1,
+    batch_size: int | None = None,
+    *,
+    stages: bool = True,
+) -> Result:
     site: DemoSite = build_demo_site(extra_reports=reports + 2)  # 4 go to the other portal, 2 real ones here
     hy = site.portals["hy"]
     hy.articles = hy.articles[:reports]
@@ -321,6 +410,7 @@ def run(reports: int, workers: int, tmp: Path, concurrency: int = 1, batch_size:
             "GOVREPORTS_REGISTRY_PATH": str(registry),
             "GOVREPORTS_REQUESTS_PER_SECOND": "100000",
             **({"GOVREPORTS_FETCH_BATCH_SIZE": str(batch_size)} if batch_size else {}),
+            "GOVREPORTS_STAGE_TIMINGS": "1" if stages else "",
         }
         started = start_workers(workers, env, tmp, concurrency)
         events = EventCounter(REDIS)
@@ -330,9 +420,15 @@ def run(reports: int, workers: int, tmp: Path, concurrency: int = 1, batch_size:
             wait_for_ping(REDIS, workers)
             sampler = RssSampler([p.pid for p, _ in started])
             sampler.start()
-            seconds, delta, task_ms = crawl_and_wait(
+            shares = CpuShares([p.pid for p, _ in started])
+            shares.start()
+            seconds, delta, task_ms, wait_ms = crawl_and_wait(
                 app, events, engine, full=False, want_versions=reports, timeout=1800
             )
+            cpu_share = shares.stop()
+            time.sleep(0.5)  # the last task's stage timings are published after its answer
+            with redis.Redis.from_url(REDIS) as client:
+                stage_totals = stage_clock.read(client)
             rows, size = db_footprint(engine)
             failures = db_scalar(engine, "SELECT count(*) FROM fetch_events WHERE outcome = 'failed'")
             recrawls = []
@@ -340,7 +436,7 @@ def run(reports: int, workers: int, tmp: Path, concurrency: int = 1, batch_size:
                 site.requests.clear()
                 event_max = db_scalar(engine, "SELECT coalesce(max(id), 0) FROM fetch_events")
                 versions = db_scalar(engine, "SELECT count(*) FROM report_versions")
-                again, _, again_ms = crawl_and_wait(app, events, engine, full=full, want_versions=None, timeout=600)
+                again, _, again_ms, _ = crawl_and_wait(app, events, engine, full=full, want_versions=None, timeout=600)
                 recrawls.append(
                     {
                         "label": label,
@@ -372,6 +468,9 @@ def run(reports: int, workers: int, tmp: Path, concurrency: int = 1, batch_size:
         failures=failures,
         task_ms=task_ms,
         recrawls=recrawls,
+        queue_wait_ms=wait_ms,
+        stages=stage_totals,
+        cpu_share=cpu_share,
     )
 
 
@@ -381,13 +480,18 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="`celery worker` processes")
     parser.add_argument("--concurrency", type=int, default=1, help="pool processes of each worker")
     parser.add_argument("--batch-size", type=int, default=None, help="GOVREPORTS_FETCH_BATCH_SIZE (default: 50)")
+    parser.add_argument(
+        "--no-stages", action="store_true", help="do not time the stages (one Redis round trip a task less)"
+    )
     args = parser.parse_args()
     console = Console()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.reports:
             console.print(f"ingesting {n} reports with {args.workers} workers …")
-            results.append(run(n, args.workers, Path(tmp), args.concurrency, args.batch_size))
+            results.append(
+                run(n, args.workers, Path(tmp), args.concurrency, args.batch_size, stages=not args.no_stages)
+            )
     batches = f"fetch batches of {args.batch_size}" if args.batch_size else "default fetch batches"
     table = Table(title=f"pipeline on Redis + PostgreSQL, {args.workers} worker processes, {batches}")
     table.add_column("measure")
@@ -420,6 +524,67 @@ def main() -> None:
         for task in ("crawl_portal", "fetch_reports"):
             row(f"  {task}: mean ms", [ms(r.recrawls[i]["task_ms"], f"govreports.{task}") for r in results])
     console.print(table)
+    if any(r.stages for r in results):
+        console.print(stage_table(results))
+
+
+STAGE_ORDER = (
+    "fetch.get",
+    "fetch.store",
+    "fetch.attachments",
+    "fetch.store_unchanged",
+    "queue.send",
+    "process.load",
+    "process.clean",
+    "process.extract",
+    "process.store",
+)
+
+
+def stage_table(results: list[Result]) -> Table:
+    """Where a report's time goes in the first crawl: CPU and wall ms a report of each stage, as the
+    workers timed it (workers/stage_clock.py); each task's whole run (what its stages leave over is
+    the task's own overhead: Celery, the answer, the monitoring events it sends); the mean wait of a
+    task message in the queue; and the share of the machine's cores each part used."""
+    table = Table(title="where the time goes: first crawl, per report (CPU ms / wall ms)")
+    table.add_column("stage")
+    for r in results:
+        table.add_column(f"N = {r.reports:,}", justify="right")
+
+    def per_report(r: Result, key: str) -> str:
+        wall, cpu, _ = r.stages.get(key, (0.0, 0.0, 0))
+        return f"{1000 * cpu / r.reports:.2f} / {1000 * wall / r.reports:.2f}" if key in r.stages else "-"
+
+    names = [n for n in STAGE_ORDER if any(n in r.stages for r in results)]
+    names += sorted({n for r in results for n in r.stages if n not in STAGE_ORDER and not n.startswith("task:")})
+    for name in names:
+        table.add_row(name, *(per_report(r, name) for r in results))
+    for r in results:
+        stage_cpu = sum(cpu for n, (_, cpu, _) in r.stages.items() if not n.startswith("task:"))
+        stage_wall = sum(wall for n, (wall, _, _) in r.stages.items() if not n.startswith("task:"))
+        r.stages["stages, summed"] = (stage_wall, stage_cpu, 0)
+        task_wall = sum(wall for n, (wall, _, _) in r.stages.items() if n.startswith("task:"))
+        task_cpu = sum(cpu for n, (_, cpu, _) in r.stages.items() if n.startswith("task:"))
+        r.stages["tasks, summed"] = (task_wall, task_cpu, 0)
+        r.stages["task overhead (tasks − stages)"] = (task_wall - stage_wall, task_cpu - stage_cpu, 0)
+    for name in ("stages, summed", "tasks, summed", "task overhead (tasks − stages)"):
+        table.add_row(name, *(per_report(r, name) for r in results))
+    tasks = sorted({n for r in results for n in r.stages if n.startswith("task:")})
+    for name in tasks:
+        table.add_row(f"  {name.removeprefix('task:')}", *(per_report(r, name) for r in results))
+    waits = sorted({n for r in results for n in r.queue_wait_ms})
+    for name in waits:
+        table.add_row(
+            f"queue wait, {name.removeprefix('govreports.')} (mean ms a message)",
+            *(f"{r.queue_wait_ms[name]:,.1f}" if name in r.queue_wait_ms else "-" for r in results),
+        )
+    parts = sorted({n for r in results for n in r.cpu_share})
+    for name in parts:
+        table.add_row(
+            f"share of the cores: {name}",
+            *(f"{100 * r.cpu_share[name]:.0f}%" if name in r.cpu_share else "-" for r in results),
+        )
+    return table
 
 
 if __name__ == "__main__":

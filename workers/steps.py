@@ -41,6 +41,7 @@ from scrapers.fetcher import FetchResult
 from scrapers.registry import Portal
 from workers import revisit
 from workers.runtime import Runtime
+from workers.stage_clock import stage
 
 
 @dataclass(frozen=True)
@@ -199,12 +200,13 @@ def fetch(rt: Runtime, report: Report, portal: Portal, *, unchanged: list[NotMod
     `write_unchanged`), else is written at once. Raises CrawlError for the task to retry or record.
     """
     conditional = report.current_version > 0
-    result = rt.fetcher.get(
-        report.url,
-        portal,
-        etag=report.etag if conditional else None,
-        last_modified=report.last_modified if conditional else None,
-    )
+    with stage("fetch.get"):
+        result = rt.fetcher.get(
+            report.url,
+            portal,
+            etag=report.etag if conditional else None,
+            last_modified=report.last_modified if conditional else None,
+        )
     now = utcnow()
     changes: dict[str, Any] = {"last_fetched_at": now}
     if result.url != report.url:
@@ -222,10 +224,12 @@ def fetch(rt: Runtime, report: Report, portal: Portal, *, unchanged: list[NotMod
         else:
             unchanged.append(seen)
         return None
-    body_z = zlib.compress(result.text.encode("utf-8"), 6)
-    with rt.transaction() as session:
-        page_event_id = record_page_fetch(session, report.id, changes, {**event, "body_z": body_z})
-    _fetch_attachments(rt, report, portal, result, page_event_id)
+    with stage("fetch.store"):
+        body_z = zlib.compress(result.text.encode("utf-8"), 6)
+        with rt.transaction() as session:
+            page_event_id = record_page_fetch(session, report.id, changes, {**event, "body_z": body_z})
+    with stage("fetch.attachments"):
+        _fetch_attachments(rt, report, portal, result, page_event_id)
     return page_event_id
 
 
@@ -236,7 +240,7 @@ def write_unchanged(rt: Runtime, unchanged: list[NotModified]) -> None:
     """
     if not unchanged:
         return
-    with rt.transaction() as session:
+    with stage("fetch.store_unchanged", len(unchanged)), rt.transaction() as session:
         record_not_modified(session, unchanged)
     unchanged.clear()
 
@@ -314,12 +318,12 @@ def process(rt: Runtime, fetch_event_id: int) -> ProcessOutcome:
     and stored in a second one. The write claims the page first: a page another run processed
     meanwhile (two deliveries of one task) is "already processed" and stores nothing.
     """
-    with rt.sessions() as session:
+    with stage("process.load"), rt.sessions() as session:
         page = load_fetched_page(session, fetch_event_id)
     if page is None:
         return ALREADY_PROCESSED
     processed = _clean_and_extract(rt, page)
-    with rt.transaction() as session:
+    with stage("process.store"), rt.transaction() as session:
         if processed is None:
             recorded = record_no_body(session, page)
             return ProcessOutcome(None, False, 0, "no body found") if recorded else ALREADY_PROCESSED
@@ -342,23 +346,27 @@ def _clean_and_extract(rt: Runtime, page: FetchedPage) -> ProcessedPage | None:
     Runs outside any transaction: it reads nothing from the database and writes nothing.
     """
     selectors = rt.registry.get(page.portal).selectors
-    article = extract_article(
-        page.html,
-        body_selector=selectors.body,
-        title_selector=selectors.title,
-        date_selector=selectors.date,
-        base_url=page.url,
-    )
-    if not article.body.strip():
-        return None
-    body, attachments, used = _with_attachment_texts(page, article.body)
+    with stage("process.clean"):
+        article = extract_article(
+            page.html,
+            body_selector=selectors.body,
+            title_selector=selectors.title,
+            date_selector=selectors.date,
+            base_url=page.url,
+        )
+        if not article.body.strip():
+            return None
+        body, attachments, used = _with_attachment_texts(page, article.body)
     title = article.title or page.report_title
+    with stage("process.extract"):
+        metrics = extract_metrics(body, title=article.title)
+        period = period_of(title, body)
     return ProcessedPage(
         title=title,
         clean_text=body,
         attachments=attachments,
-        metrics=extract_metrics(body, title=article.title),
-        period=period_of(title, body),
+        metrics=metrics,
+        period=period,
         warnings=article.warnings,
         published=article.published,
         used_attachments=used,

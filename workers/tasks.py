@@ -24,10 +24,11 @@ from typing import Any, TypeVar
 import structlog
 from celery import Task
 from celery.exceptions import Reject, SoftTimeLimitExceeded
+from celery.signals import task_postrun, task_prerun
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from scrapers.errors import PermanentError, RegistryError, RobotsDisallowed, TransientError, TransientFetchError
-from workers import failures, runtime, steps
+from workers import failures, runtime, stage_clock, steps
 from workers import reprocess as reprocess_step
 from workers.app import app
 from workers.outcomes import (
@@ -74,6 +75,20 @@ class PublishFailed(TransientError):
     """The next step could not be queued: the task is run again (all steps are idempotent), never dropped."""
 
 
+if stage_clock.ENABLED:  # GOVREPORTS_STAGE_TIMINGS: bench/pipeline.py's cost of each stage
+
+    @task_prerun.connect(weak=False)
+    def _clock_task(**_: Any) -> None:
+        stage_clock.task_started()
+
+    @task_postrun.connect(weak=False)
+    def _publish_stage_timings(task: Task | None = None, **_: Any) -> None:
+        stage_clock.task_finished(task.name if task is not None else "?")
+        rt = runtime.current()
+        if isinstance(rt, runtime.ClusterRuntime):
+            stage_clock.publish(rt.redis)
+
+
 def _send(task: Task, *args: Any, **options: Any) -> None:
     """Queue `task`; any failure to publish becomes PublishFailed.
 
@@ -82,7 +97,8 @@ def _send(task: Task, *args: Any, **options: Any) -> None:
     Redis transport, kombu 5.7), which would otherwise crash the task and lose the step.
     """
     try:
-        task.apply_async(args, **options)
+        with stage_clock.stage("queue.send"):
+            task.apply_async(args, **options)
     except Exception as exc:
         raise PublishFailed(f"could not queue {task.name}: {type(exc).__name__}: {exc}") from exc
 
