@@ -18,6 +18,11 @@ ATTACHMENT_KINDS: frozenset[str] = frozenset(
 )
 READABLE_KINDS: frozenset[str] = frozenset({"pdf", "docx", "xlsx"})
 _EXTENSION = re.compile(r"\.([a-z0-9]{2,4})$", re.IGNORECASE)
+# Every attachment link names its kind after a dot (in the path, or in a query value, where the dot
+# may be percent-encoded): a page without one anywhere has none, and need not be parsed to say so.
+_ANY_KIND = re.compile(
+    r"(?:\.|%2e)(?:" + "|".join(sorted(ATTACHMENT_KINDS, key=len, reverse=True)) + r")(?![a-z0-9])", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ def attachment_kind(url: str) -> str | None:
 
 def find_attachment_links(html: str, base_url: str) -> list[AttachmentLink]:
     """Every distinct attachment link of a page, in page order."""
-    if not html.strip():
+    if not html.strip() or not _ANY_KIND.search(html):
         return []
     try:
         doc = lxml.html.fromstring(html)

@@ -51,6 +51,25 @@ def test_attachment_kinds_are_known_by_extension(url: str, kind: str | None) -> 
     assert attachment_kind(url) == kind
 
 
+@pytest.mark.parametrize(
+    "href",
+    [
+        "/files/REPORT.PDF",
+        "/download.jsp?filename=%E8%A1%A8%2Exlsx",  # the dot itself percent-encoded
+        "/download.jsp?filename=%E8%A1%A8.docx&id=7",
+        "/a/b.7z",
+    ],
+)
+def test_an_attachment_link_is_found_however_its_kind_is_spelled(href: str) -> None:
+    html = f'<p>正文</p><a href="{href}">附件</a>'
+    assert [a.name for a in find_attachment_links(html, "https://x.gov.cn/zwgk/t1.html")] == ["附件"]
+
+
+def test_a_page_that_names_no_attachment_kind_has_no_attachment_links() -> None:
+    html = '<a href="/a/t20230105_1.html">下一篇</a><a href="https://x.gov.cn/etc/pdfs/">pdf 下载中心</a>'
+    assert find_attachment_links(html, "https://x.gov.cn/zwgk/t1.html") == []
+
+
 def test_attachment_links_are_found_with_their_names() -> None:
     html = '<div><a href="/f/a.pdf">2023年统计表</a><a href="/f/a.pdf">again</a><a href="b.ofd"></a></div>'
     links = find_attachment_links(html, "https://x.gov.cn/zwgk/t1.html")
