@@ -283,12 +283,14 @@ class RssSampler:
 
 
 def start_workers(
-    count: int, env: dict[str, str], logdir: Path, concurrency: int = 1
+    count: int, env: dict[str, str], logdir: Path, concurrency: int = 1, queues: list[str] | None = None
 ) -> list[tuple[subprocess.Popen[bytes], Any]]:
+    """`count` workers; worker n consumes `queues[n]` (default: both queues, as one process each)."""
     started = []
     for n in range(count):
         log = (logdir / f"worker-{n}.log").open("wb")
-        argv = [sys.executable, "-m", "celery", "-A", "workers.app", "worker", "-Q", "crawl,process"]
+        queue = queues[n] if queues else "crawl,process"
+        argv = [sys.executable, "-m", "celery", "-A", "workers.app", "worker", "-Q", queue]
         argv += ["-n", f"bench{n}@%h", "-c", str(concurrency), "--without-gossip", "--without-mingle", "-l", "warning"]
         process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         started.append((process, log))
@@ -390,7 +392,10 @@ def run(
     batch_size: int | None = None,
     *,
     stages: bool = True,
+    split: tuple[int, int] | None = None,
 ) -> Result:
+    """Ingest N reports, then recrawl twice. `split=(c, p)`: c workers on the crawl queue and p on the
+    process queue, as docker-compose runs them (instead of `workers` consuming both)."""
     site: DemoSite = build_demo_site(extra_reports=reports + 2)  # 4 go to the other portal, 2 real ones here
     hy = site.portals["hy"]
     hy.articles = hy.articles[:reports]
@@ -412,12 +417,13 @@ def run(
             **({"GOVREPORTS_FETCH_BATCH_SIZE": str(batch_size)} if batch_size else {}),
             "GOVREPORTS_STAGE_TIMINGS": "1" if stages else "",
         }
-        started = start_workers(workers, env, tmp, concurrency)
+        queues = ["crawl"] * split[0] + ["process"] * split[1] if split else None
+        started = start_workers(len(queues) if queues else workers, env, tmp, concurrency, queues)
         events = EventCounter(REDIS)
         app = Celery(broker=REDIS, set_as_current=False)
         app.conf.task_send_sent_event = True  # the crawl's own message is counted like the rest
         try:
-            wait_for_ping(REDIS, workers)
+            wait_for_ping(REDIS, len(started))
             sampler = RssSampler([p.pid for p, _ in started])
             sampler.start()
             shares = CpuShares([p.pid for p, _ in started])
@@ -483,8 +489,17 @@ def main() -> None:
     parser.add_argument(
         "--no-stages", action="store_true", help="do not time the stages (one Redis round trip a task less)"
     )
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="scale-out instead: 1, 2 and 4 workers on both queues, then crawl and process workers split "
+        "(1 + 1, 1 + 3), at the first --reports",
+    )
     args = parser.parse_args()
     console = Console()
+    if args.scale:
+        console.print(scale_table(args.reports[0], args.batch_size, console))
+        return
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.reports:
@@ -526,6 +541,31 @@ def main() -> None:
     console.print(table)
     if any(r.stages for r in results):
         console.print(stage_table(results))
+
+
+SCALE_LAYOUTS: list[tuple[str, int, tuple[int, int] | None]] = [
+    ("1 worker, both queues", 1, None),
+    ("2 workers, both queues", 2, None),
+    ("4 workers, both queues", 4, None),
+    ("split: 1 crawl + 1 process", 2, (1, 1)),
+    ("split: 1 crawl + 3 process", 4, (1, 3)),
+]
+
+
+def scale_table(reports: int, batch_size: int | None, console: Console) -> Table:
+    """The first crawl's reports/s with more worker processes (one pool process each) on the 2-core
+    machine, and with the queues split between crawl and process workers as in docker-compose."""
+    table = Table(title=f"scale-out: first crawl of {reports:,} reports, one pool process a worker")
+    for column in ("layout", "processes", "reports / s", "per process", "peak RSS a worker (MiB)"):
+        table.add_column(column, justify="right" if column != "layout" else "left")
+    for label, processes, split in SCALE_LAYOUTS:
+        console.print(f"{label} …")
+        with tempfile.TemporaryDirectory() as tmp:
+            r = run(reports, processes, Path(tmp), 1, batch_size, stages=False, split=split)
+        table.add_row(
+            label, str(processes), f"{r.per_second:.1f}", f"{r.per_second / processes:.1f}", f"{r.peak_worker_mib:.0f}"
+        )
+    return table
 
 
 STAGE_ORDER = (

@@ -121,7 +121,7 @@ def test_flower_lists_the_finished_tasks_of_a_crawl_to_basic_auth_only(cluster: 
         def names() -> set[str]:
             return {task["name"] for task in finished(client, base).values()}
 
-        wanted = {"govreports.crawl_portal", "govreports.fetch_reports", "govreports.process_report"}
+        wanted = {"govreports.crawl_portal", "govreports.fetch_reports", "govreports.process_pages"}
         assert wait_until(lambda: wanted <= names(), 60, every=0.5), names()
         assert client.get(f"{base}/api/tasks").status_code == 401
         assert client.get(f"{base}/api/tasks", auth=(USER, "wrong")).status_code == 401

@@ -84,7 +84,7 @@ def test_messages_sent_to_the_broker_carry_ids_and_urls_never_page_text(
         app.conf.task_always_eager = True
     articles = demo_site.portals["yj"].articles
     assert versions(runtime.current()) == len(articles), "every message was run: the crawl is complete"
-    assert {name for name, _ in sent} >= {"govreports.fetch_reports", "govreports.process_report"}
+    assert {name for name, _ in sent} >= {"govreports.fetch_reports", "govreports.process_pages"}
     page_text = [line for article in articles for line in (article.title, *article.body_lines) if len(line) >= 8]
     assert [(name, line) for name, message in sent for line in page_text if line in message] == []
     assert max(len(message.encode("utf-8")) for _, message in sent) < 4096

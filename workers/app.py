@@ -142,6 +142,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             "govreports.fetch_report": {"queue": CRAWL_QUEUE},
             "govreports.fetch_reports": {"queue": CRAWL_QUEUE},
             "govreports.process_report": {"queue": PROCESS_QUEUE},
+            "govreports.process_pages": {"queue": PROCESS_QUEUE},
             "govreports.resend_stuck": {"queue": PROCESS_QUEUE},
             "govreports.reprocess": {"queue": PROCESS_QUEUE},
             "govreports.reprocess_versions": {"queue": PROCESS_QUEUE},

@@ -72,6 +72,12 @@ class Settings(BaseSettings):
         description="Reports one fetch_reports task fetches in a row (fewer for slow portals, so a batch "
         "ends well within task_time_limit); one broker message a batch instead of one a report",
     )
+    process_batch_size: int = Field(
+        10,
+        ge=1,
+        description="Fetched pages one process_pages task cleans, extracts and stores together (one "
+        "message, two transactions); a fetch batch sends its pages on in groups of this many",
+    )
     max_attachments: int = Field(10, ge=0, description="Attachments (PDF/DOCX/XLSX) fetched per report page")
     max_retries: int = Field(
         8, ge=0, description="Retries of a task on transient faults (with the backoff: rides out ~4 min of outage)"

@@ -310,6 +310,55 @@ class ProcessAnswer:
 
 
 @dataclass(frozen=True)
+class ProcessBatchAnswer:
+    """process_pages' answer: its pages counted by how each ended (`failed`: the page's own error,
+    recorded, its body kept), or, when the database is down past the retries, why none was."""
+
+    pages: int
+    created: int = 0
+    unchanged: int = 0
+    skipped: int = 0  # already processed, or no body found
+    failed: int = 0
+    metrics: int = 0
+    stopped: Stopped | None = None
+
+    @classmethod
+    def of(cls, pages: int, answers: Iterable[ProcessAnswer]) -> ProcessBatchAnswer:
+        done = list(answers)
+        return cls(
+            pages,
+            created=sum(1 for a in done if a.created),
+            unchanged=sum(1 for a in done if a.stopped is None and a.version is not None and not a.created),
+            skipped=sum(1 for a in done if a.stopped is None and a.version is None),
+            failed=sum(1 for a in done if a.stopped is not None),
+            metrics=sum(a.metrics for a in done),
+        )
+
+    def as_json(self) -> JSON:
+        return {
+            "pages": self.pages,
+            "created": self.created,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "metrics": self.metrics,
+            **_stopped_json(self.stopped),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ProcessBatchAnswer:
+        return cls(
+            int(data["pages"]),
+            int(data.get("created", 0)),
+            int(data.get("unchanged", 0)),
+            int(data.get("skipped", 0)),
+            int(data.get("failed", 0)),
+            int(data.get("metrics", 0)),
+            Stopped.from_json(data),
+        )
+
+
+@dataclass(frozen=True)
 class ResendAnswer:
     """resend_stuck's answer: fetched pages queued again for processing."""
 

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import structlog
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm import Session
+
 from pipelines.article import READER_VERSION, extract_article
 from pipelines.attachments import AttachmentUnreadable, extract_attachment_text
 from pipelines.metrics import EXTRACTOR_VERSION, extract_metrics
@@ -21,7 +25,7 @@ from pipelines.store.ingestion import (
     FetchedPage,
     ProcessedPage,
     known_reports,
-    load_fetched_page,
+    load_fetched_pages,
     mark_crawled,
     record_list_pages,
     record_no_body,
@@ -32,6 +36,7 @@ from pipelines.store.ingestion import (
     unprocessed_fetch_ids,
 )
 from pipelines.store.models import Report, utcnow
+from pipelines.store.page_batch import PageStored, batch_storable, store_pages
 from pipelines.store.queries import ListedReport, record_event, upsert_portal, upsert_reports
 from pipelines.store.versioning import AttachmentRecord
 from scrapers.attachments import find_attachment_links
@@ -180,6 +185,11 @@ def _event_fields(*, url: str, kind: str, result: FetchResult | None, error: Cra
     }
 
 
+log = structlog.get_logger("govreports.steps")
+
+# The database going away: no page's fault, so a batch is retried whole (workers/tasks.py retries it).
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
 ReportRow = tuple[Report, str]  # a report and its portal's slug
 
 
@@ -310,31 +320,113 @@ ALREADY_PROCESSED = ProcessOutcome(None, False, 0, "already processed")
 
 
 def process(rt: Runtime, fetch_event_id: int) -> ProcessOutcome:
-    """Clean, extract and store one fetched page as a version (or none, when unchanged).
+    """Clean, extract and store one fetched page as a version (or none, when unchanged): a batch of
+    one (`process_batch`), with the page's own error raised."""
+    outcome = process_batch(rt, [fetch_event_id])[fetch_event_id]
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
 
-    Three phases, so no transaction is open while the page is cleaned and extracted (seconds of CPU
-    on a long page, during which a transaction would hold SQLite's write lock or a PostgreSQL
-    connection and snapshot): the page is read in one short transaction, processed outside any,
-    and stored in a second one. The write claims the page first: a page another run processed
+
+def process_batch(
+    rt: Runtime,
+    fetch_event_ids: Sequence[int],
+    *,
+    not_the_pages: tuple[type[Exception], ...] = (),
+) -> dict[int, ProcessOutcome | Exception]:
+    """Clean, extract and store fetched pages as versions (or none, when unchanged), by event id.
+
+    Three phases, so no transaction is open while pages are cleaned and extracted (seconds of CPU on
+    a long page, during which a transaction would hold SQLite's write lock or a PostgreSQL
+    connection and snapshot): the pages are read in one short transaction, processed outside any,
+    and stored in a second one that commits them together, in a few statements for all of them
+    (pipelines/store/page_batch.py). Every write claims its page first: a page another run processed
     meanwhile (two deliveries of one task) is "already processed" and stores nothing.
+
+    A page's failure stays its own: an error while reading it is that page's answer, and when the
+    batch write fails the pages are stored one by one, each in a savepoint, so a page whose write
+    fails is rolled back alone (its body kept for `resend_stuck`). The database going away (and
+    whatever else the caller names in `not_the_pages`, such as its time limit) is no page's fault: it
+    is raised, and the task retries the whole batch, which stores each page once however often it runs.
     """
-    with stage("process.load"), rt.sessions() as session:
-        page = load_fetched_page(session, fetch_event_id)
-    if page is None:
+    raised: tuple[type[Exception], ...] = (*DATABASE_DOWN, *not_the_pages)
+    with stage("process.load", len(fetch_event_ids)), rt.sessions() as session:
+        pages = load_fetched_pages(session, fetch_event_ids)
+    answers: dict[int, ProcessOutcome | Exception] = {i: ALREADY_PROCESSED for i in fetch_event_ids if i not in pages}
+    processed: dict[int, ProcessedPage | None] = {}
+    for event_id, page in pages.items():
+        try:
+            processed[event_id] = _clean_and_extract(rt, page)
+        except raised:
+            raise
+        except Exception as exc:  # a poison page: its own answer; the others are stored
+            answers[event_id] = exc
+    items = [(pages[event_id], page_processed) for event_id, page_processed in processed.items()]
+    with stage("process.store", len(items)), rt.transaction() as session:
+        stored = _store_together(rt, session, items, raised) if batch_storable(items) else None
+        if stored is not None:
+            answers.update(stored)
+            return answers
+        for page, page_processed in items:
+            try:
+                with session.begin_nested():
+                    answers[page.event_id] = _store(rt, session, page, page_processed)
+            except raised:
+                raise
+            except Exception as exc:
+                answers[page.event_id] = exc
+    return answers
+
+
+def _store_together(
+    rt: Runtime,
+    session: Session,
+    items: list[tuple[FetchedPage, ProcessedPage | None]],
+    raised: tuple[type[Exception], ...],
+) -> dict[int, ProcessOutcome] | None:
+    """The batch written in one go (in a savepoint); None when that failed and was rolled back, so
+    that the caller stores the pages one by one and finds which one fails."""
+    if not items:
+        return {}
+    try:
+        with session.begin_nested():
+            stored = store_pages(
+                session,
+                items,
+                extractor_version=EXTRACTOR_VERSION,
+                reader_version=READER_VERSION,
+                revisit=lambda hours, edited: revisit.after_visit(rt.settings, hours, changed=edited),
+            )
+    except raised:
+        raise
+    except Exception as exc:
+        log.warning("process.batch_write_failed", pages=len(items), error=f"{type(exc).__name__}: {exc}")
+        return None
+    metrics = {page.event_id: len(p.metrics) if p is not None else 0 for page, p in items}
+    return {event_id: _stored_outcome(result, metrics[event_id]) for event_id, result in stored.items()}
+
+
+def _stored_outcome(result: PageStored, metrics: int) -> ProcessOutcome:
+    if result.no_body:
+        return ProcessOutcome(None, False, 0, "no body found")
+    if result.outcome is None:
         return ALREADY_PROCESSED
-    processed = _clean_and_extract(rt, page)
-    with stage("process.store"), rt.transaction() as session:
-        if processed is None:
-            recorded = record_no_body(session, page)
-            return ProcessOutcome(None, False, 0, "no body found") if recorded else ALREADY_PROCESSED
-        outcome = store_processed(
-            session,
-            page,
-            processed,
-            extractor_version=EXTRACTOR_VERSION,
-            reader_version=READER_VERSION,
-            revisit=lambda hours, edited: revisit.after_visit(rt.settings, hours, changed=edited),
-        )
+    return ProcessOutcome(result.outcome.version, result.outcome.created, metrics)
+
+
+def _store(rt: Runtime, session: Session, page: FetchedPage, processed: ProcessedPage | None) -> ProcessOutcome:
+    """Write what processing made of a page, inside the caller's transaction."""
+    if processed is None:
+        recorded = record_no_body(session, page)
+        return ProcessOutcome(None, False, 0, "no body found") if recorded else ALREADY_PROCESSED
+    outcome = store_processed(
+        session,
+        page,
+        processed,
+        extractor_version=EXTRACTOR_VERSION,
+        reader_version=READER_VERSION,
+        revisit=lambda hours, edited: revisit.after_visit(rt.settings, hours, changed=edited),
+    )
     if outcome is None:
         return ALREADY_PROCESSED
     return ProcessOutcome(outcome.version, outcome.created, len(processed.metrics))

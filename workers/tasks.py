@@ -39,6 +39,7 @@ from workers.outcomes import (
     FirstError,
     Listing,
     ProcessAnswer,
+    ProcessBatchAnswer,
     Redone,
     ReprocessBatchAnswer,
     ReprocessPlanAnswer,
@@ -280,8 +281,10 @@ def _fetch_one(
     where: dict[str, Any],
     row: steps.ReportRow | None,
     unchanged: list[steps.NotModified] | None = None,
+    fetched: list[int] | None = None,
 ) -> FetchAnswer:
-    """Fetch one report and queue its processing (the body of fetch_report and of each batch item)."""
+    """Fetch one report and queue its processing (the body of fetch_report and of each batch item);
+    a batch passes `fetched` and sends its pages on together (`_send_fetched`)."""
     if row is None:
         return FetchAnswer(report_id, stopped=Stopped(Stop.SKIPPED, "no such report"))
     report, slug = row
@@ -289,8 +292,20 @@ def _fetch_one(
     event_id = steps.fetch(rt, report, rt.registry.get(slug), unchanged=unchanged)
     if event_id is None:
         return FetchAnswer(report_id, not_modified=True)
-    _send(process_report, event_id)
+    if fetched is None:
+        _send(process_report, event_id)
+    else:
+        fetched.append(event_id)
     return FetchAnswer(report_id, fetch_event=event_id)
+
+
+def _send_fetched(fetched: list[int], *, at_least: int) -> None:
+    """Queue the batch's fetched pages for processing, in messages of `process_batch_size`, once at
+    least `at_least` wait (so the processing of a long batch starts while it still fetches)."""
+    size = runtime.current().settings.process_batch_size
+    while fetched and len(fetched) >= min(at_least, size):
+        _send(process_pages, fetched[:size])
+        del fetched[:size]
 
 
 def _report_where(report_id: int) -> dict[str, Any]:
@@ -329,14 +344,18 @@ def fetch_reports(self: Task, report_ids: list[int]) -> JSON:
         return FetchBatchAnswer(len(report_ids), stopped=gave_up).as_json()
     answers: list[FetchAnswer] = []
     unchanged: list[steps.NotModified] = []  # the batch's 304s, written together at its end
+    fetched: list[int] = []  # pages stored and not yet sent on for processing
+    size = rt.settings.process_batch_size
     try:
         for n, report_id in enumerate(report_ids):
             try:
-                answers.append(_fetch_in_batch(self, rt, report_id, rows.get(report_id), unchanged))
+                answers.append(_fetch_in_batch(self, rt, report_id, rows.get(report_id), unchanged, fetched))
             except SoftTimeLimitExceeded:
                 log.warning("batch.split", task=self.name, left=len(report_ids) - n, reason="soft time limit")
                 _send(fetch_reports, report_ids[n:])
                 break
+            _send_fetched(fetched, at_least=size)
+        _send_fetched(fetched, at_least=1)
     except PublishFailed as exc:  # a hand-off or the rest of the batch could not be queued: all again
         raise _run_again(exc) from exc
     finally:
@@ -357,6 +376,7 @@ def _fetch_in_batch(
     report_id: int,
     row: steps.ReportRow | None,
     unchanged: list[steps.NotModified],
+    fetched: list[int],
 ) -> FetchAnswer:
     where = _report_where(report_id)
 
@@ -375,7 +395,7 @@ def _fetch_in_batch(
     return _guarded(
         task,
         where,
-        lambda: _fetch_one(rt, report_id, where, row, unchanged),
+        lambda: _fetch_one(rt, report_id, where, row, unchanged, fetched),
         lambda stopped: FetchAnswer(report_id, stopped=stopped),
         on_transient=hand_off,
         reraise=False,
@@ -401,6 +421,37 @@ def process_report(self: Task, fetch_event_id: int) -> JSON:
     ).as_json()
 
 
+@app.task(name="govreports.process_pages", bind=True)
+def process_pages(self: Task, fetch_event_ids: list[int]) -> JSON:
+    """Clean, extract and store a batch of fetched pages: one message, one read and one write for
+    all (workers/steps.py: process_batch). A page that fails is recorded and the others are stored;
+    the database going away (or the time limit) retries the whole batch, which stores each page
+    once. Answers a ProcessBatchAnswer (workers/outcomes.py)."""
+    rt = runtime.current()
+
+    def body() -> ProcessBatchAnswer:
+        outcomes = steps.process_batch(rt, fetch_event_ids, not_the_pages=TRANSIENT)
+        answers = [_page_answer(event_id, outcomes[event_id]) for event_id in fetch_event_ids]
+        return ProcessBatchAnswer.of(len(fetch_event_ids), answers)
+
+    where = {"url": f"batch of {len(fetch_event_ids)} fetched pages", "kind": "process"}
+    return _guarded(
+        self, where, body, lambda stopped: ProcessBatchAnswer(len(fetch_event_ids), stopped=stopped)
+    ).as_json()
+
+
+def _page_answer(event_id: int, outcome: steps.ProcessOutcome | Exception) -> ProcessAnswer:
+    """One page's part of a batch's answer; a page's own error is recorded here, as process_report
+    records it (a PermanentError as failed, anything else as a crash, logged with its trace)."""
+    if not isinstance(outcome, Exception):
+        return ProcessAnswer(event_id, outcome.version, outcome.created, outcome.metrics, outcome.reason)
+    record(error=outcome, url=f"fetch_event:{event_id}", kind="process")
+    if isinstance(outcome, PermanentError):
+        return ProcessAnswer(event_id, stopped=Stopped(Stop.FAILED, str(outcome)))
+    log.error("task.crashed", task="govreports.process_pages", fetch_event=event_id, exc_info=outcome)
+    return ProcessAnswer(event_id, stopped=Stopped(Stop.CRASHED, f"{type(outcome).__name__}: {outcome}"))
+
+
 @app.task(name="govreports.resend_stuck", bind=True)
 def resend_stuck(self: Task, *, older_than_minutes: int = 30) -> JSON:
     """Queue again the fetched pages no process_report has consumed (lost between commit and enqueue).
@@ -413,8 +464,9 @@ def resend_stuck(self: Task, *, older_than_minutes: int = 30) -> JSON:
     def body() -> ResendAnswer:
         flush_deferred()
         ids = steps.unprocessed_fetches(rt, older_than=timedelta(minutes=older_than_minutes))
-        for event_id in ids:
-            _send(process_report, event_id)
+        size = rt.settings.process_batch_size
+        for start in range(0, len(ids), size):
+            _send(process_pages, ids[start : start + size])
         return ResendAnswer(len(ids))
 
     where = {"url": "resend_stuck", "kind": "process"}

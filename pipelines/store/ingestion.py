@@ -2,7 +2,7 @@
 crawl summary). Functions take a Session and never commit; the worker opens short transactions
 around them and does its network and CPU work between them.
 
-Processing shows why: a page is read in one transaction (`load_fetched_page`), cleaned and extracted
+Processing shows why: pages are read in one transaction (`load_fetched_pages`), cleaned and extracted
 outside any (seconds of CPU on a long page, while a transaction would hold SQLite's write lock and
 PostgreSQL's snapshot), and stored in a second one (`store_processed`, `record_no_body`). The write
 claims the fetched page under its row lock first, so two deliveries of one page store what one does.
@@ -24,6 +24,8 @@ from pipelines.period import Period
 from pipelines.store.models import FetchEvent, PortalRow, Report, ReportVersion, utcnow
 from pipelines.store.queries import ListedReport, record_event, without_waiting_for_disk
 from pipelines.store.versioning import AttachmentRecord, VersionOutcome, store_version
+
+NO_BODY = "no body found: the page holds only site furniture"
 
 # --- crawl -------------------------------------------------------------------
 
@@ -126,38 +128,44 @@ class FetchedPage:
     attachments: Mapping[str, tuple[int, bytes]]
 
 
-def load_fetched_page(session: Session, event_id: int) -> FetchedPage | None:
-    """The page fetch event `event_id` keeps, with its report and attachments; None once processed."""
+def load_fetched_pages(session: Session, event_ids: Sequence[int]) -> dict[int, FetchedPage]:
+    """The pages the fetch events `event_ids` keep, by event id, in two queries for the whole batch
+    (pages, then their attachments); an event already processed (its body dropped) is left out."""
+    if not event_ids:
+        return {}
     found = session.execute(
         select(FetchEvent, Report, PortalRow.slug)
         .join(Report, FetchEvent.report_id == Report.id)
         .join(PortalRow, Report.portal_id == PortalRow.id)
-        .where(FetchEvent.id == event_id)
-    ).one_or_none()
-    if found is None:
-        return None
-    event, report, slug = found
-    if event.body_z is None:
-        return None
+        .where(FetchEvent.id.in_(list(event_ids)), FetchEvent.body_z.is_not(None))
+    ).all()
+    if not found:
+        return {}
+    attachments: dict[int, dict[str, tuple[int, bytes]]] = {event.id: {} for event, _, _ in found}
     children = session.execute(
-        select(FetchEvent.id, FetchEvent.url, FetchEvent.body_z).where(
-            FetchEvent.parent_id == event_id, FetchEvent.body_z.is_not(None)
+        select(FetchEvent.parent_id, FetchEvent.id, FetchEvent.url, FetchEvent.body_z).where(
+            FetchEvent.parent_id.in_(list(attachments)), FetchEvent.body_z.is_not(None)
         )
     )
-    return FetchedPage(
-        event_id=event.id,
-        report_id=report.id,
-        portal_id=report.portal_id,
-        portal=slug,
-        report_url=report.url,
-        report_title=report.title,
-        url=event.url,
-        html=zlib.decompress(event.body_z).decode("utf-8"),
-        fetched_at=event.created_at,
-        etag=event.etag,
-        last_modified=event.last_modified,
-        attachments={child.url: (child.id, child.body_z) for child in children},
-    )
+    for child in children:
+        attachments[child.parent_id][child.url] = (child.id, child.body_z)
+    return {
+        event.id: FetchedPage(
+            event_id=event.id,
+            report_id=report.id,
+            portal_id=report.portal_id,
+            portal=slug,
+            report_url=report.url,
+            report_title=report.title,
+            url=event.url,
+            html=zlib.decompress(event.body_z or b"").decode("utf-8"),  # never None: filtered above
+            fetched_at=event.created_at,
+            etag=event.etag,
+            last_modified=event.last_modified,
+            attachments=attachments[event.id],
+        )
+        for event, report, slug in found
+    }
 
 
 @dataclass(frozen=True)
@@ -250,7 +258,7 @@ def record_no_body(session: Session, page: FetchedPage) -> bool:
         url=page.report_url,
         kind="process",
         outcome="failed",
-        error="no body found: the page holds only site furniture",
+        error=NO_BODY,
     )
     return True
 

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 from pipelines.metrics import Metric
 from pipelines.period import Period
 from pipelines.store.models import MetricRow, PortalRow, Report, ReportVersion, utcnow
-from pipelines.store.versioning import AttachmentRecord, metric_rows, raw_html_of, store_version
+from pipelines.store.versioning import AttachmentRecord, insert_metrics, raw_html_of, store_version
 
 Outcome = Literal["re_extracted", "new_version", "unchanged", "skipped"]
 
@@ -288,8 +288,4 @@ def _replace_metrics(session: Session, version_id: int, metrics: Sequence[Metric
         .where(MetricRow.version_id == version_id, MetricRow.superseded_at.is_(None))
         .values(superseded_at=utcnow())
     )
-    rows = metric_rows(metrics, extractor_version)
-    for metric in rows:
-        metric.version_id = version_id
-    session.add_all(rows)
-    session.flush()
+    insert_metrics(session, version_id, metrics, extractor_version)

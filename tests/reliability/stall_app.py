@@ -1,6 +1,6 @@
 """The govreports Celery app with fault hooks, for worker processes the fault tests start.
 
-GOVREPORTS_TEST_STALL=prerun|postrun: the first process_report stalls (before it runs, or after
+GOVREPORTS_TEST_STALL=prerun|postrun: the first processing task (process_pages or process_report) stalls (before it runs, or after
 it committed but before the ack) and writes its pid to GOVREPORTS_TEST_STALL_MARK, so the test
 can kill it there. GOVREPORTS_TEST_POISON=TEXT: pages containing TEXT crash the article parser.
 GOVREPORTS_TEST_BROKEN_PUBLISH=K: every K-th task a process sends fails to publish with the
@@ -40,7 +40,8 @@ _DIE_IN_FLUSH = os.environ.get("GOVREPORTS_TEST_DIE_IN_FLUSH", "") == "1"
 
 
 def _stall_once(stage: str, task: Any) -> None:
-    if stage == _STALL and getattr(task, "name", "") == "govreports.process_report" and not _MARK.exists():
+    processing = getattr(task, "name", "") in ("govreports.process_pages", "govreports.process_report")
+    if stage == _STALL and processing and not _MARK.exists():
         _MARK.write_text(str(os.getpid()))
         time.sleep(600)
 

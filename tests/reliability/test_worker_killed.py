@@ -1,4 +1,5 @@
-"""kill -9 of the process running process_report: redelivered, exactly one version with its metrics."""
+"""kill -9 of the process running a processing task (a batch of fetched pages, process_pages):
+redelivered, exactly one version a report with its metrics."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from tests.reliability.servers import wait_until
     ("stage", "label"),
     [("prerun", "before it wrote anything"), ("postrun", "after it committed the version, before the ack")],
 )
-def test_a_worker_killed_mid_process_report_leaves_exactly_one_version(
+def test_a_worker_killed_mid_processing_leaves_exactly_one_version(
     stage: str,
     label: str,
     start_worker: WorkerFactory,
@@ -31,7 +32,7 @@ def test_a_worker_killed_mid_process_report_leaves_exactly_one_version(
     worker = start_worker(concurrency=1, GOVREPORTS_TEST_STALL=stage)
     send(broker, "govreports.crawl_portal", "demo-yangjiang")
     mark = tmp_path / "stall.mark"
-    wait_until(mark.exists, 60, "a stalled process_report")
+    wait_until(mark.exists, 60, "a stalled processing task")
     wait_until(lambda: mark.read_text().strip().isdigit(), 5, "the stalled pid")
     pid = int(mark.read_text())
     os.kill(pid, signal.SIGKILL)
@@ -41,7 +42,7 @@ def test_a_worker_killed_mid_process_report_leaves_exactly_one_version(
     wait_idle(broker)
     census = ingest_census(store)
     reliability_result(
-        f"worker killed (kill -9) in process_report {label}",
+        f"worker killed (kill -9) in process_pages {label}",
         "SIGKILL to the pool process at a task signal",
         1,
         expected,

@@ -1,0 +1,229 @@
+"""process_pages: a batch of fetched pages is read once, cleaned and extracted, and stored in one
+transaction; each page's failure stays its own, and the database going away retries the batch whole."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, func, select, update
+from sqlalchemy.exc import OperationalError
+
+from pipelines.store import migrate
+from pipelines.store.models import FetchEvent, MetricRow, Report, ReportVersion
+from seeds.demo import DemoServer, DemoSite
+from tests.conftest import RuntimeFactory
+from tests.helpers import versions
+from workers import runtime, steps, tasks
+from workers.outcomes import FetchBatchAnswer, ProcessBatchAnswer
+
+PORTAL = "demo-heyuan"
+
+
+@pytest.fixture
+def fetched(database_url: str, demo_server: DemoServer, make_runtime: RuntimeFactory) -> Iterator[list[int]]:
+    """Every report of one demo portal fetched (stored for processing), none processed yet."""
+    rt = make_runtime(database_url, demo_server.base_url, max_retries=2)
+    tasks.crawl_portal.apply(args=(PORTAL,), kwargs={"follow": False})
+    with rt.sessions() as session:
+        rows = session.scalars(select(Report).order_by(Report.id)).all()
+    ids = [steps.fetch(rt, report, rt.registry.get(PORTAL)) for report in rows]
+    assert len(ids) >= 4 and all(i is not None for i in ids)
+    yield [i for i in ids if i is not None]
+
+
+def process(ids: list[int]) -> ProcessBatchAnswer:
+    result = tasks.process_pages.apply(args=(ids,))
+    assert result.successful(), result.traceback
+    return ProcessBatchAnswer.from_json(result.result)
+
+
+def bodies_kept(ids: list[int]) -> set[int]:
+    with runtime.current().sessions() as session:
+        return set(session.scalars(select(FetchEvent.id).where(FetchEvent.id.in_(ids), FetchEvent.body_z.is_not(None))))
+
+
+def test_a_batch_stores_one_version_a_page_in_one_commit(fetched: list[int]) -> None:
+    commits: list[int] = []
+    event.listen(runtime.current().engine, "commit", lambda conn: commits.append(1))
+    answer = process(fetched)
+    assert (answer.pages, answer.created, answer.failed) == (len(fetched), len(fetched), 0)
+    assert versions(runtime.current()) == len(fetched)
+    assert len(commits) == 1
+    assert bodies_kept(fetched) == set()
+
+
+def test_the_same_batch_twice_stores_nothing_more(fetched: list[int]) -> None:
+    process(fetched)
+    again = process(fetched)
+    assert (again.created, again.skipped) == (0, len(fetched))
+    assert versions(runtime.current()) == len(fetched)
+
+
+def test_a_page_that_breaks_the_reader_is_recorded_and_the_others_are_stored(
+    fetched: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    poison = fetched[1]
+    clean_and_extract = steps._clean_and_extract
+
+    def breaks_on_one(rt: runtime.Runtime, page: Any) -> Any:
+        if page.event_id == poison:
+            raise KeyError("a reader bug")
+        return clean_and_extract(rt, page)
+
+    monkeypatch.setattr(steps, "_clean_and_extract", breaks_on_one)
+    answer = process(fetched)
+    assert (answer.created, answer.failed) == (len(fetched) - 1, 1)
+    assert bodies_kept(fetched) == {poison}  # resend_stuck tries it again
+    with runtime.current().sessions() as session:
+        recorded = session.scalars(select(FetchEvent.error).where(FetchEvent.url == f"fetch_event:{poison}")).all()
+    assert recorded == ["KeyError: a reader bug"]
+
+
+def test_a_page_whose_write_fails_is_rolled_back_alone(fetched: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    # The batch write fails (a constraint one page breaks): the pages are stored one by one, and
+    # only the page whose own write fails is left unstored.
+    broken = fetched[2]
+    store = steps.store_processed
+
+    def batch_write_fails(*args: Any, **kwargs: Any) -> Any:
+        raise ValueError("a constraint one page breaks")
+
+    def fails_on_one(session: Any, page: Any, processed: Any, **kwargs: Any) -> Any:
+        outcome = store(session, page, processed, **kwargs)  # written, then the page's write fails
+        if page.event_id == broken:
+            raise ValueError("a constraint the page breaks")
+        return outcome
+
+    monkeypatch.setattr(steps, "store_pages", batch_write_fails)
+    monkeypatch.setattr(steps, "store_processed", fails_on_one)
+    answer = process(fetched)
+    assert (answer.created, answer.failed) == (len(fetched) - 1, 1)
+    assert bodies_kept(fetched) == {broken}
+    with runtime.current().sessions() as session:
+        stored = set(session.scalars(select(ReportVersion.report_id)))
+        broken_report = session.scalar(select(FetchEvent.report_id).where(FetchEvent.id == broken))
+    assert broken_report not in stored and len(stored) == len(fetched) - 1
+
+
+def test_the_database_going_away_retries_the_batch_whole(fetched: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    store_pages = steps.store_pages
+    calls: list[int] = []
+
+    def database_goes_away_once(session: Any, items: Any, **kwargs: Any) -> Any:
+        calls.append(len(items))
+        if len(calls) == 1:
+            store_pages(session, items[:2], **kwargs)  # half written when the connection drops
+            raise OperationalError("INSERT", {}, Exception("server closed the connection unexpectedly"))
+        return store_pages(session, items, **kwargs)
+
+    monkeypatch.setattr(steps, "store_pages", database_goes_away_once)
+    monkeypatch.setattr(tasks, "backoff_seconds", lambda retries, cap: 0.0)
+    answer = process(fetched)
+    assert calls == [len(fetched), len(fetched)]
+    assert (answer.created, answer.failed) == (len(fetched), 0)
+    assert versions(runtime.current()) == len(fetched)
+
+
+def snapshot(rt: runtime.Runtime) -> dict[str, Any]:
+    """Everything the versioning rule writes, without ids and clocks."""
+    with rt.sessions() as session:
+        reports = session.execute(
+            select(
+                Report.url,
+                Report.title,
+                Report.published_at,
+                Report.current_version,
+                Report.revisit_hours,
+                Report.etag,
+                Report.last_modified,
+            ).order_by(Report.url)
+        ).all()
+        stored = session.execute(
+            select(
+                Report.url,
+                ReportVersion.version,
+                ReportVersion.content_sha256,
+                ReportVersion.title,
+                ReportVersion.period,
+                ReportVersion.cleaning_warnings,
+                ReportVersion.origin,
+                ReportVersion.reader_version,
+                func.count(MetricRow.id),
+            )
+            .join(Report)
+            .outerjoin(MetricRow)
+            .group_by(ReportVersion.id, Report.url)
+            .order_by(Report.url, ReportVersion.version)
+        ).all()
+        kept = session.scalar(select(func.count()).where(FetchEvent.body_z.is_not(None)))
+    return {"reports": [tuple(r) for r in reports], "versions": [tuple(v) for v in stored], "kept": kept}
+
+
+def three_visits(rt: runtime.Runtime, site: DemoSite) -> dict[str, Any]:
+    """A first visit, a visit of the same content (validators dropped, so every page answers 200)
+    and a visit after one report was edited upstream, each fetched and processed in one batch."""
+    portal = rt.registry.get(PORTAL)
+    tasks.crawl_portal.apply(args=(PORTAL,), kwargs={"follow": False})
+    for visit in range(3):
+        if visit == 2:
+            site.edit("hy", site.portals["hy"].articles[0].id)
+        with rt.transaction() as session:
+            session.execute(update(Report).values(etag=None, last_modified=None, current_version=0))
+            rows = session.scalars(select(Report).order_by(Report.id)).all()
+            for report in rows:
+                session.expunge(report)
+        with rt.transaction() as session:  # the conditional GET is off: put the versions back
+            session.execute(
+                update(Report).values(
+                    current_version=select(func.coalesce(func.max(ReportVersion.version), 0))
+                    .where(ReportVersion.report_id == Report.id)
+                    .scalar_subquery()
+                )
+            )
+        ids = [steps.fetch(rt, report, portal) for report in rows]
+        process([i for i in ids if i is not None])
+    return snapshot(rt)
+
+
+def test_the_batch_write_stores_what_the_page_by_page_write_stores(
+    sqlite_url: str,
+    tmp_path: Path,
+    demo_site: DemoSite,
+    demo_server: DemoServer,
+    make_runtime: RuntimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    together = three_visits(make_runtime(sqlite_url, demo_server.base_url), demo_site)
+    for article in demo_site.portals["hy"].articles[:1]:
+        article.paragraphs.pop()  # the edit undone: the second run meets the same site
+        article.revision -= 1
+    monkeypatch.setattr(steps, "batch_storable", lambda items: False)
+    second = f"sqlite:///{tmp_path / 'second.sqlite3'}"
+    migrate.upgrade(second)
+    one_by_one = three_visits(make_runtime(second, demo_server.base_url), demo_site)
+    assert together == one_by_one
+    assert together["kept"] == 0
+    assert [v[1] for v in together["versions"]].count(2) == 1  # the edit, and only it, made a version 2
+
+
+def test_a_fetch_batch_sends_its_pages_on_in_groups_of_process_batch_size(
+    database_url: str, demo_server: DemoServer, make_runtime: RuntimeFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rt = make_runtime(database_url, demo_server.base_url, process_batch_size=3)
+    crawl = tasks.crawl_portal.apply(args=(PORTAL,), kwargs={"follow": False}).get()
+    report_ids = crawl["report_ids"]
+    sizes: list[int] = []
+    process_batch = steps.process_batch
+
+    def spy(rt: runtime.Runtime, ids: list[int], **kwargs: Any) -> Any:
+        sizes.append(len(ids))
+        return process_batch(rt, ids, **kwargs)
+
+    monkeypatch.setattr(steps, "process_batch", spy)
+    answer = FetchBatchAnswer.from_json(tasks.fetch_reports.apply(args=(report_ids,)).get())
+    assert answer.fetched == len(report_ids) >= 4
+    assert sizes == [3] * (len(report_ids) // 3) + ([len(report_ids) % 3] if len(report_ids) % 3 else [])
+    assert versions(rt) == len(report_ids)
