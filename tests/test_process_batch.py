@@ -227,3 +227,43 @@ def test_a_fetch_batch_sends_its_pages_on_in_groups_of_process_batch_size(
     assert answer.fetched == len(report_ids) >= 4
     assert sizes == [3] * (len(report_ids) // 3) + ([len(report_ids) % 3] if len(report_ids) % 3 else [])
     assert versions(rt) == len(report_ids)
+
+
+def test_a_fetch_batch_writes_its_pages_a_group_at_a_time(
+    database_url: str, demo_server: DemoServer, make_runtime: RuntimeFactory
+) -> None:
+    rt = make_runtime(database_url, demo_server.base_url, process_batch_size=3)
+    report_ids = tasks.crawl_portal.apply(args=(PORTAL,), kwargs={"follow": False}).get()["report_ids"]
+    commits = [0]
+    transactions_writing_pages: set[int] = set()
+
+    def page_written(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO FETCH_EVENTS"):
+            transactions_writing_pages.add(commits[0])
+
+    event.listen(rt.engine, "before_cursor_execute", page_written)
+    event.listen(rt.engine, "commit", lambda conn: commits.__setitem__(0, commits[0] + 1))
+    answer = FetchBatchAnswer.from_json(tasks.fetch_reports.apply(args=(report_ids,)).get())
+    assert answer.fetched == len(report_ids)
+    assert len(transactions_writing_pages) == -(-len(report_ids) // 3)  # a transaction a group, not a page
+    assert versions(rt) == len(report_ids)
+
+
+def test_the_database_going_away_when_a_group_is_written_hands_its_reports_off(
+    sqlite_url: str, demo_server: DemoServer, make_runtime: RuntimeFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rt = make_runtime(sqlite_url, demo_server.base_url, process_batch_size=3)
+    report_ids = tasks.crawl_portal.apply(args=(PORTAL,), kwargs={"follow": False}).get()["report_ids"]
+    store_fetched = steps.store_fetched
+    groups: list[int] = []
+
+    def down_for_the_first_group(rt: runtime.Runtime, pages: Any) -> list[int]:
+        groups.append(len(pages))
+        if len(groups) == 1:
+            raise OperationalError("INSERT", {}, Exception("server closed the connection unexpectedly"))
+        return store_fetched(rt, pages)
+
+    monkeypatch.setattr(steps, "store_fetched", down_for_the_first_group)
+    answer = FetchBatchAnswer.from_json(tasks.fetch_reports.apply(args=(report_ids,)).get())
+    assert (answer.handed_off, answer.fetched) == (3, len(report_ids) - 3)
+    assert versions(rt) == len(report_ids)  # the hand-offs (run at once here) fetched and stored them

@@ -30,7 +30,7 @@ from pipelines.store.ingestion import (
     record_list_pages,
     record_no_body,
     record_not_modified,
-    record_page_fetch,
+    record_page_fetches,
     reports_with_portal,
     store_processed,
     unprocessed_fetch_ids,
@@ -39,7 +39,7 @@ from pipelines.store.models import Report, utcnow
 from pipelines.store.page_batch import PageStored, batch_storable, store_pages
 from pipelines.store.queries import ListedReport, record_event, upsert_portal, upsert_reports
 from pipelines.store.versioning import AttachmentRecord
-from scrapers.attachments import find_attachment_links
+from scrapers.attachments import AttachmentLink, find_attachment_links
 from scrapers.crawl import discover
 from scrapers.errors import CrawlError, TransientFetchError
 from scrapers.fetcher import FetchResult
@@ -203,11 +203,31 @@ def reports_to_fetch(rt: Runtime, report_ids: Sequence[int]) -> dict[int, Report
 NotModified = tuple[dict[str, Any], dict[str, Any]]  # a 304's report changes (with its id) and fetch event
 
 
-def fetch(rt: Runtime, report: Report, portal: Portal, *, unchanged: list[NotModified] | None = None) -> int | None:
+@dataclass(frozen=True)
+class PageToStore:
+    """A page answered with a body, waiting to be written with the others of its batch
+    (`store_fetched`): the report's fetch bookkeeping and the fetch event, body included."""
+
+    report_id: int
+    changes: dict[str, Any]
+    event: dict[str, Any]
+
+
+def fetch(
+    rt: Runtime,
+    report: Report,
+    portal: Portal,
+    *,
+    unchanged: list[NotModified] | None = None,
+    to_store: list[PageToStore] | None = None,
+) -> int | PageToStore | None:
     """GET the report (conditionally once it has a version); the fetch event id to process, or None.
 
     A 304's bookkeeping goes to `unchanged` when given (a batch writes them together, see
-    `write_unchanged`), else is written at once. Raises CrawlError for the task to retry or record.
+    `write_unchanged`), else is written at once. A page with a body goes to `to_store` when given
+    (a batch writes them together, see `store_fetched`) and is returned, unless it links readable
+    attachments: those are fetched as children of its event, so it is written at once.
+    Raises CrawlError for the task to retry or record.
     """
     conditional = report.current_version > 0
     with stage("fetch.get"):
@@ -218,9 +238,7 @@ def fetch(rt: Runtime, report: Report, portal: Portal, *, unchanged: list[NotMod
             last_modified=report.last_modified if conditional else None,
         )
     now = utcnow()
-    changes: dict[str, Any] = {"last_fetched_at": now}
-    if result.url != report.url:
-        changes["final_url"] = result.url
+    changes: dict[str, Any] = {"last_fetched_at": now, "final_url": result.url if result.url != report.url else None}
     event = {
         "portal_id": report.portal_id,
         "report_id": report.id,
@@ -234,13 +252,25 @@ def fetch(rt: Runtime, report: Report, portal: Portal, *, unchanged: list[NotMod
         else:
             unchanged.append(seen)
         return None
-    with stage("fetch.store"):
-        body_z = zlib.compress(result.text.encode("utf-8"), 6)
-        with rt.transaction() as session:
-            page_event_id = record_page_fetch(session, report.id, changes, {**event, "body_z": body_z})
     with stage("fetch.attachments"):
-        _fetch_attachments(rt, report, portal, result, page_event_id)
+        attachments = [a for a in find_attachment_links(result.text, result.url) if a.readable]
+    with stage("fetch.compress"):
+        page = PageToStore(report.id, changes, {**event, "body_z": zlib.compress(result.text.encode("utf-8"), 6)})
+    if to_store is not None and not attachments:
+        to_store.append(page)
+        return page
+    page_event_id = store_fetched(rt, [page])[0]
+    with stage("fetch.attachments"):
+        _fetch_attachments(rt, report, portal, attachments, page_event_id)
     return page_event_id
+
+
+def store_fetched(rt: Runtime, pages: Sequence[PageToStore]) -> list[int]:
+    """Write fetched pages in one transaction (two statements for all); their event ids, in order."""
+    if not pages:
+        return []
+    with stage("fetch.store", len(pages)), rt.transaction() as session:
+        return record_page_fetches(session, [(page.report_id, page.changes, page.event) for page in pages])
 
 
 def write_unchanged(rt: Runtime, unchanged: list[NotModified]) -> None:
@@ -255,12 +285,13 @@ def write_unchanged(rt: Runtime, unchanged: list[NotModified]) -> None:
     unchanged.clear()
 
 
-def _fetch_attachments(rt: Runtime, report: Report, portal: Portal, page: FetchResult, parent_id: int) -> None:
+def _fetch_attachments(
+    rt: Runtime, report: Report, portal: Portal, links: Sequence[AttachmentLink], parent_id: int
+) -> None:
     """Fetch the readable attachments of a page (bounded), each stored as a child fetch event.
 
     An attachment that fails is recorded and skipped: the report itself is still processed.
     """
-    links = [a for a in find_attachment_links(page.text, page.url) if a.readable]
     for link in links[: rt.settings.max_attachments]:
         result: FetchResult | None = None
         error: CrawlError | None = None

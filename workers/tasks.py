@@ -280,23 +280,66 @@ def _fetch_one(
     report_id: int,
     where: dict[str, Any],
     row: steps.ReportRow | None,
-    unchanged: list[steps.NotModified] | None = None,
-    fetched: list[int] | None = None,
+    batch: FetchBatch | None = None,
 ) -> FetchAnswer:
     """Fetch one report and queue its processing (the body of fetch_report and of each batch item);
-    a batch passes `fetched` and sends its pages on together (`_send_fetched`)."""
+    in a batch, its page is written and sent on with the batch's others (`FetchBatch`), and its
+    answer until then says nothing (`FetchBatch.store` fills it in)."""
     if row is None:
         return FetchAnswer(report_id, stopped=Stopped(Stop.SKIPPED, "no such report"))
     report, slug = row
     where["url"] = report.url
-    event_id = steps.fetch(rt, report, rt.registry.get(slug), unchanged=unchanged)
+    portal = rt.registry.get(slug)
+    if batch is None:
+        event_id = steps.fetch(rt, report, portal)
+    else:
+        event_id = steps.fetch(rt, report, portal, unchanged=batch.unchanged, to_store=batch.to_store)
     if event_id is None:
         return FetchAnswer(report_id, not_modified=True)
-    if fetched is None:
+    if isinstance(event_id, steps.PageToStore):
+        return FetchAnswer(report_id)
+    if batch is None:
         _send(process_report, event_id)
     else:
-        fetched.append(event_id)
+        batch.fetched.append(event_id)
     return FetchAnswer(report_id, fetch_event=event_id)
+
+
+class FetchBatch:
+    """What a fetch_reports task holds between its reports: the answers so far, the 304s and the
+    fetched pages not yet written (each written together, a group at a time), and the written
+    pages not yet sent on for processing (sent in process_pages messages of process_batch_size)."""
+
+    def __init__(self, rt: runtime.Runtime) -> None:
+        self.rt = rt
+        self.size = rt.settings.process_batch_size
+        self.answers: list[FetchAnswer] = []
+        self.unchanged: list[steps.NotModified] = []
+        self.to_store: list[steps.PageToStore] = []
+        self.fetched: list[int] = []
+
+    def store(self, *, at_least: int) -> None:
+        """Write the waiting pages once at least `at_least` wait (one transaction), fill in their
+        answers and send them on. The database going away hands each of them off to its own
+        fetch_report (retried after the backoff), as a report whose fetch failed is."""
+        if not self.to_store or len(self.to_store) < min(at_least, self.size):
+            return
+        pages, self.to_store = self.to_store, []
+        try:
+            ids = steps.store_fetched(self.rt, pages)
+        except DATABASE_DOWN as exc:
+            stored = {
+                page.report_id: _hand_off(self.rt, page.report_id, _report_where(page.report_id), exc) for page in pages
+            }
+        else:
+            stored = {
+                page.report_id: FetchAnswer(page.report_id, fetch_event=i) for page, i in zip(pages, ids, strict=True)
+            }
+            self.fetched.extend(ids)
+        self.answers = [
+            stored.get(a.report, a) if a.tally == "recorded" and a.stopped is None else a for a in self.answers
+        ]
+        _send_fetched(self.fetched, at_least=at_least)
 
 
 def _send_fetched(fetched: list[int], *, at_least: int) -> None:
@@ -342,25 +385,34 @@ def fetch_reports(self: Task, report_ids: list[int]) -> JSON:
     except DATABASE_DOWN as exc:
         gave_up = _retry_or_give_up(self, exc, url=f"batch of {len(report_ids)} reports", kind="article")
         return FetchBatchAnswer(len(report_ids), stopped=gave_up).as_json()
-    answers: list[FetchAnswer] = []
-    unchanged: list[steps.NotModified] = []  # the batch's 304s, written together at its end
-    fetched: list[int] = []  # pages stored and not yet sent on for processing
-    size = rt.settings.process_batch_size
+    batch = FetchBatch(rt)
     try:
         for n, report_id in enumerate(report_ids):
             try:
-                answers.append(_fetch_in_batch(self, rt, report_id, rows.get(report_id), unchanged, fetched))
+                batch.answers.append(_fetch_in_batch(self, rt, report_id, rows.get(report_id), batch))
             except SoftTimeLimitExceeded:
                 log.warning("batch.split", task=self.name, left=len(report_ids) - n, reason="soft time limit")
                 _send(fetch_reports, report_ids[n:])
                 break
-            _send_fetched(fetched, at_least=size)
-        _send_fetched(fetched, at_least=1)
+            batch.store(at_least=batch.size)
+        batch.store(at_least=1)
     except PublishFailed as exc:  # a hand-off or the rest of the batch could not be queued: all again
         raise _run_again(exc) from exc
     finally:
-        _write_unchanged(rt, unchanged)
-    return FetchBatchAnswer.of(len(report_ids), answers).as_json()
+        _write_unchanged(rt, batch.unchanged)
+    return FetchBatchAnswer.of(len(report_ids), batch.answers).as_json()
+
+
+def _hand_off(rt: runtime.Runtime, report_id: int, where: dict[str, Any], exc: Exception) -> FetchAnswer:
+    """A report of a batch that failed transiently goes on alone as a fetch_report after the backoff
+    (the batch's attempt was the first: the hand-off is retry 1 of max_retries)."""
+    countdown = _next_retry_in(rt, 0, exc)
+    if countdown is None:
+        record(error=exc, **where)
+        return FetchAnswer(report_id, stopped=Stopped(Stop.GAVE_UP, str(exc), 0))
+    record(error=exc, outcome="retrying", **where)
+    _send(fetch_report, report_id, countdown=countdown, retries=1)
+    return FetchAnswer(report_id, stopped=Stopped(Stop.HANDED_OFF, str(exc)))
 
 
 def _write_unchanged(rt: runtime.Runtime, unchanged: list[steps.NotModified]) -> None:
@@ -375,27 +427,19 @@ def _fetch_in_batch(
     rt: runtime.Runtime,
     report_id: int,
     row: steps.ReportRow | None,
-    unchanged: list[steps.NotModified],
-    fetched: list[int],
+    batch: FetchBatch,
 ) -> FetchAnswer:
     where = _report_where(report_id)
 
     def hand_off(exc: Exception) -> FetchAnswer:
         if isinstance(exc, SoftTimeLimitExceeded):
             raise exc  # the batch is out of time: the rest goes on as a new batch
-        # The batch's attempt was the first: the hand-off is retry 1 of max_retries.
-        countdown = _next_retry_in(rt, 0, exc)
-        if countdown is None:
-            record(error=exc, **where)
-            return FetchAnswer(report_id, stopped=Stopped(Stop.GAVE_UP, str(exc), 0))
-        record(error=exc, outcome="retrying", **where)
-        _send(fetch_report, report_id, countdown=countdown, retries=1)
-        return FetchAnswer(report_id, stopped=Stopped(Stop.HANDED_OFF, str(exc)))
+        return _hand_off(rt, report_id, where, exc)
 
     return _guarded(
         task,
         where,
-        lambda: _fetch_one(rt, report_id, where, row, unchanged, fetched),
+        lambda: _fetch_one(rt, report_id, where, row, batch),
         lambda stopped: FetchAnswer(report_id, stopped=stopped),
         on_transient=hand_off,
         reraise=False,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from pipelines.metrics import Metric
@@ -77,16 +77,27 @@ def reports_with_portal(session: Session, report_ids: Sequence[int]) -> list[tup
     return [(report, slug) for report, slug in rows]
 
 
-def record_page_fetch(session: Session, report_id: int, changes: Mapping[str, Any], event: Mapping[str, Any]) -> int:
-    """A page answered with a body: the report's fetch bookkeeping and the event keeping the body
-    for processing (`body_z` in `event`); the event's id, which the process task is sent.
+def record_page_fetches(
+    session: Session, pages: Sequence[tuple[int, Mapping[str, Any], Mapping[str, Any]]]
+) -> list[int]:
+    """Pages answered with a body, as (report id, its fetch bookkeeping, the event keeping the body
+    for processing with `body_z`): the events' ids, in order, which the process task is sent.
 
-    Two Core statements on the session's connection: the ORM's unit of work cost more than the
-    statements themselves for a row nothing reads back (bench/pipeline.py, fetch.store)."""
+    Two Core statements for all the pages (an executemany UPDATE of the reports, an INSERT of the
+    events with their ids read back in order): the ORM's unit of work cost more than the
+    statements themselves for rows nothing reads back (bench/pipeline.py, fetch.store).
+    """
+    if not pages:
+        return []
     connection = session.connection()
-    connection.execute(update(REPORTS).where(REPORTS.c.id == report_id).values(**changes))
-    created = {"created_at": utcnow(), "size_bytes": 0, "elapsed_ms": 0, **event}
-    return int(connection.execute(insert(FETCH_EVENTS).values(created).returning(FETCH_EVENTS.c.id)).scalar_one())
+    connection.execute(
+        update(REPORTS).where(REPORTS.c.id == bindparam("report")),
+        [{"report": report_id, **changes} for report_id, changes, _ in pages],
+    )
+    now = utcnow()
+    events = [{"created_at": now, "size_bytes": 0, "elapsed_ms": 0, **event} for _, _, event in pages]
+    ids = connection.execute(insert(FETCH_EVENTS).returning(FETCH_EVENTS.c.id, sort_by_parameter_order=True), events)
+    return [int(event_id) for event_id in ids.scalars()]
 
 
 def record_not_modified(session: Session, unchanged: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]]) -> None:
