@@ -11,6 +11,7 @@ from scrapers.fetcher import Fetcher, FetchResult
 from scrapers.registry import Portal
 
 PageCallback = Callable[[str, FetchResult | None, CrawlError | None], None]
+LinksCallback = Callable[[list[ArticleLink]], None]
 
 
 @dataclass
@@ -28,6 +29,7 @@ def discover(
     owed: Collection[str] = frozenset(),
     full: bool = False,
     on_page: PageCallback | None = None,
+    on_links: LinksCallback | None = None,
 ) -> Discovery:
     """Article links of every seed of `portal`.
 
@@ -44,7 +46,9 @@ def discover(
     `max_list_pages`, the pages a `--full` walk reads. `owed` is shared by the seeds: one listed by
     any seed is owed no more.
 
-    A failed list page is reported and ends that seed's walk; other seeds go on.
+    A failed list page is reported and ends that seed's walk; other seeds go on. `on_links` hears
+    each page's new links as soon as the page is read, so that a caller can start on them while the
+    walk goes on.
     """
     found = Discovery()
     seen: set[str] = set()
@@ -68,6 +72,8 @@ def discover(
             new = [link for link in page.articles if link.url not in seen]
             seen.update(link.url for link in new)
             found.links.extend(new)
+            if on_links and new:
+                on_links(new)
             unlisted.difference_update(link.url for link in page.articles)
             if not full and not unlisted and page.articles and all(link.url in known for link in page.articles):
                 break

@@ -267,3 +267,24 @@ def test_the_database_going_away_when_a_group_is_written_hands_its_reports_off(
     answer = FetchBatchAnswer.from_json(tasks.fetch_reports.apply(args=(report_ids,)).get())
     assert (answer.handed_off, answer.fetched) == (3, len(report_ids) - 3)
     assert versions(rt) == len(report_ids)  # the hand-offs (run at once here) fetched and stored them
+
+
+def test_a_crawl_hands_over_fetch_batches_while_it_still_walks_the_list_pages(
+    sqlite_url: str, demo_site: DemoSite, demo_server: DemoServer, make_runtime: RuntimeFactory
+) -> None:
+    rt = make_runtime(sqlite_url, demo_server.base_url, fetch_batch_size=5)
+    asked: list[str] = []
+    get = rt.fetcher.get
+
+    def logged(url: str, *args: Any, **kwargs: Any) -> Any:
+        asked.append(url)
+        return get(url, *args, **kwargs)
+
+    rt.fetcher.get = logged  # type: ignore[method-assign]
+    tasks.crawl_portal.apply(args=(PORTAL,))  # eager: a batch sent runs at once, inside the walk
+    portal = demo_site.portals["hy"]
+    list_pages = [i for i, url in enumerate(asked) if "/index" in url]
+    articles = [i for i, url in enumerate(asked) if url.endswith(".html") and "/index" not in url]
+    assert portal.page_count >= 2 and len(list_pages) == portal.page_count
+    assert articles and articles[0] < list_pages[-1]  # fetching began before the last list page was read
+    assert versions(rt) == len(portal.articles)

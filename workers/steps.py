@@ -8,7 +8,7 @@ the network or cleans and extracts a page.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -41,6 +41,7 @@ from pipelines.store.queries import ListedReport, record_event, upsert_portal, u
 from pipelines.store.versioning import AttachmentRecord
 from scrapers.attachments import AttachmentLink, find_attachment_links
 from scrapers.crawl import discover
+from scrapers.discover import ArticleLink
 from scrapers.errors import CrawlError, TransientFetchError
 from scrapers.fetcher import FetchResult
 from scrapers.registry import Portal
@@ -75,12 +76,23 @@ class CrawlOutcome:
         return self.pages > 0 or self.errors == 0
 
 
-def crawl(rt: Runtime, portal: Portal, *, full: bool = False) -> CrawlOutcome:
+def crawl(
+    rt: Runtime,
+    portal: Portal,
+    *,
+    full: bool = False,
+    on_due: Callable[[list[int]], None] | None = None,
+) -> CrawlOutcome:
     """Discover a portal's article links and make sure each has a report row.
 
     An incremental walk (not `full`) must list the reports due for a revisit before it may stop at a
     page of known links: a report that has slid to list page 2 or later is revisited like one on
     page 1 (scrapers.crawl.discover says why the walk goes by that and what it costs).
+
+    With `on_due`, the walk hands over the reports to fetch while it goes on: every
+    `fetch_batch_size` links read are stored and their due reports given to `on_due`, so the
+    fetching of a long portal starts with its first list pages instead of after its last. The
+    outcome's `report_ids` still names every due report, those handed over included.
     """
     with rt.transaction() as session:
         portal_id = upsert_portal(
@@ -91,38 +103,61 @@ def crawl(rt: Runtime, portal: Portal, *, full: bool = False) -> CrawlOutcome:
     known = {report.url for report in stored}
     owed = {report.url for report in stored if _revisit_due(rt, report, began)}
 
-    pages: list[dict[str, Any]] = []  # the list pages' fetch events, written with the links
+    pages: list[dict[str, Any]] = []  # the list pages' fetch events, written with the last links
+    waiting: list[ArticleLink] = []  # links read and not yet stored
+    listed: list[ListedReport] = []
+    due: list[int] = []
+    not_due: list[ListedReport] = []
+    hand_over_every = fetch_batch_size(rt, portal)
 
     def on_page(url: str, result: FetchResult | None, error: CrawlError | None) -> None:
         if isinstance(error, TransientFetchError):
             return  # the crawl task records it when it retries or gives up
         pages.append({"portal_id": portal_id, **_event_fields(url=url, kind="list", result=result, error=error)})
 
-    found = discover(rt.fetcher, portal, known=known, owed=owed, full=full, on_page=on_page)
-    now = utcnow()
+    def store_links(session: Session) -> list[int]:
+        """Store the links waiting; the due reports among them (handed over only once committed)."""
+        links, waiting[:] = list(waiting), []
+        now = utcnow()
+        stored_now = upsert_reports(session, portal_id=portal_id, links=[(link.url, link.title) for link in links])
+        listed.extend(stored_now)
+        fresh = [report.id for report in stored_now if full or _due(rt, report, now)]
+        not_due.extend(report for report in stored_now if not (full or _due(rt, report, now)))
+        due.extend(fresh)
+        return fresh
+
+    def on_links(links: list[ArticleLink]) -> None:
+        waiting.extend(links)
+        if on_due is not None and len(waiting) >= hand_over_every:
+            with rt.transaction() as session:
+                fresh = store_links(session)
+            if fresh:
+                on_due(fresh)
+
+    found = discover(rt.fetcher, portal, known=known, owed=owed, full=full, on_page=on_page, on_links=on_links)
     with rt.transaction() as session:
         record_list_pages(session, pages)
-        listed = upsert_reports(session, portal_id=portal_id, links=[(link.url, link.title) for link in found.links])
+        last = store_links(session)
         new = sum(report.created for report in listed)
-        ids = [report.id for report in listed if full or _due(rt, report, now)]
-        waiting = [report for report in listed if not (full or _due(rt, report, now))]
         mark_crawled(
             session,
             portal_id,
-            f"{len(found.links)} links, {new} new, {len(ids)} to fetch, {found.pages_fetched} pages, "
+            f"{len(found.links)} links, {new} new, {len(due)} to fetch, {found.pages_fetched} pages, "
             f"{len(found.errors)} errors",
         )
+    if on_due is not None and last:
+        on_due(last)
     transient = next((e for e in found.errors if isinstance(e, TransientFetchError)), None)
     return CrawlOutcome(
         portal.slug,
-        ids,
+        due,
         new,
         found.pages_fetched,
         len(found.errors),
         transient,
         listed=len(listed),
-        not_due=len(waiting),
-        next_revisit=min((_next_visit(rt, r) for r in waiting if r.last_fetched_at), default=None),
+        not_due=len(not_due),
+        next_revisit=min((_next_visit(rt, r) for r in not_due if r.last_fetched_at), default=None),
         first_error=found.errors[0] if found.errors else None,
     )
 

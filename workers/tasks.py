@@ -235,11 +235,8 @@ def crawl_portal(self: Task, slug: str, *, full: bool = False, follow: bool = Tr
             if not acquired:
                 log.info("crawl.skipped", portal=slug, reason="a crawl of this portal is running")
                 return CrawlAnswer(slug, stopped=Stopped(Stop.SKIPPED, "a crawl of this portal is running"))
-            outcome = steps.crawl(rt, portal, full=full)
-        if follow:
-            size = steps.fetch_batch_size(rt, portal)
-            for start in range(0, len(outcome.report_ids), size):
-                _send(fetch_reports, outcome.report_ids[start : start + size])
+            # Batches go out while the walk goes on (follow=False: the caller fetches them itself).
+            outcome = steps.crawl(rt, portal, full=full, on_due=_send_fetch_batches(rt, portal) if follow else None)
         answer = CrawlAnswer(slug, _listing(outcome))
         if outcome.transient_error is not None:
             raise ListPagesFailed(outcome.transient_error, answer)
@@ -257,6 +254,16 @@ def crawl_portal(self: Task, slug: str, *, full: bool = False, follow: bool = Tr
         gave_up = _retry_or_give_up(self, exc.cause, retry_kwargs={"full": True}, **{**where, "url": exc.cause.url})
         answer = replace(exc.found, stopped=gave_up)
     return answer.as_json()
+
+
+def _send_fetch_batches(rt: runtime.Runtime, portal: Any) -> Callable[[list[int]], None]:
+    size = steps.fetch_batch_size(rt, portal)
+
+    def send(report_ids: list[int]) -> None:
+        for start in range(0, len(report_ids), size):
+            _send(fetch_reports, report_ids[start : start + size])
+
+    return send
 
 
 def _listing(outcome: steps.CrawlOutcome) -> Listing:

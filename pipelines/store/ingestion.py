@@ -140,6 +140,7 @@ class FetchedPage:
     report_title: str
     url: str  # the URL answered (after redirects): links on the page are relative to it
     html: str
+    html_z: bytes  # the page as fetched, compressed: stored as the version's raw page as it is
     fetched_at: datetime
     etag: str | None
     last_modified: str | None
@@ -177,6 +178,7 @@ def load_fetched_pages(session: Session, event_ids: Sequence[int]) -> dict[int, 
             report_title=report.title,
             url=event.url,
             html=zlib.decompress(event.body_z or b"").decode("utf-8"),  # never None: filtered above
+            html_z=event.body_z or b"",
             fetched_at=event.created_at,
             etag=event.etag,
             last_modified=event.last_modified,

@@ -14,7 +14,6 @@ each in its own savepoint, so one page's failure stays its own.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -197,7 +196,7 @@ def _insert_versions(
             "content_sha256": shas[page.event_id],
             "title": processed.title,
             "clean_text": processed.clean_text,
-            "raw_html_z": zlib.compress(page.html.encode("utf-8"), 6),
+            "raw_html_z": page.html_z,  # compressed once, when it was fetched
             "fetched_at": page.fetched_at,
             "created_at": now,
             "extractor_version": extractor_version,
