@@ -91,7 +91,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="govreports `celery worker` processes")
     parser.add_argument("--concurrency", type=int, default=1, help="pool processes of each worker")
     args = parser.parse_args()
-    console = Console()
+    console = Console(width=max(140, Console().width))  # the table's columns unwrapped, in a log too
     if not PEER.exists():
         raise SystemExit(f"no peer pipeline at {PEER}: set GOVREPORTS_PEER_PIPELINE to its path")
     try:
