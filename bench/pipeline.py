@@ -496,7 +496,7 @@ def main() -> None:
         "(1 + 1, 1 + 3), at the first --reports",
     )
     args = parser.parse_args()
-    console = Console()
+    console = Console(width=max(120, Console().width))  # tables unwrapped, in a log too
     if args.scale:
         console.print(scale_table(args.reports[0], args.batch_size, console))
         return
