@@ -288,3 +288,16 @@ def test_a_crawl_hands_over_fetch_batches_while_it_still_walks_the_list_pages(
     assert portal.page_count >= 2 and len(list_pages) == portal.page_count
     assert articles and articles[0] < list_pages[-1]  # fetching began before the last list page was read
     assert versions(rt) == len(portal.articles)
+
+
+def test_a_fetch_batch_writes_the_kept_failures_once_at_its_end_not_once_a_report(
+    sqlite_url: str, demo_server: DemoServer, make_runtime: RuntimeFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each flush asks Redis how many failures wait: once a report was a round trip a report.
+    make_runtime(sqlite_url, demo_server.base_url)
+    report_ids = tasks.crawl_portal.apply(args=(PORTAL,), kwargs={"follow": False}).get()["report_ids"]
+    flushes: list[str] = []
+    monkeypatch.setattr(tasks.failures, "flush", lambda rt: flushes.append("flush") or 0)
+    tasks.fetch_reports.apply(args=(report_ids,))  # eager: each process_pages it sends runs inline
+    process_tasks = -(-len(report_ids) // runtime.current().settings.process_batch_size)
+    assert len(flushes) == 1 + process_tasks  # the batch's one, and each process_pages'

@@ -186,11 +186,13 @@ def _guarded(
     *,
     on_transient: Callable[[Exception], Answer] | None = None,
     reraise: bool = True,
+    flush: bool = True,
 ) -> Answer:
     """Run a task body, deciding by the error's branch (scrapers/errors.py): a TransientError (or the
     database down) retries (or goes to `on_transient`), a PermanentError is recorded, anything else
     is a crash, recorded and raised (unless not `reraise`: one report of a batch). `stopped` makes
-    the task's answer of how the body stopped."""
+    the task's answer of how the body stopped. A body that got through writes the failures kept
+    while the database was down (`flush`; a batch does it once, at its end, not once a report)."""
     try:
         result = body()
     except RobotsDisallowed as exc:
@@ -214,7 +216,8 @@ def _guarded(
         if reraise:
             raise
         return stopped(Stopped(Stop.CRASHED, f"{type(exc).__name__}: {exc}"))
-    flush_deferred()
+    if flush:
+        flush_deferred()
     return result
 
 
@@ -407,6 +410,7 @@ def fetch_reports(self: Task, report_ids: list[int]) -> JSON:
         raise _run_again(exc) from exc
     finally:
         _write_unchanged(rt, batch.unchanged)
+    flush_deferred()  # once a batch, not once a report (it never raises: what fails waits for the next)
     return FetchBatchAnswer.of(len(report_ids), batch.answers).as_json()
 
 
@@ -450,6 +454,7 @@ def _fetch_in_batch(
         lambda stopped: FetchAnswer(report_id, stopped=stopped),
         on_transient=hand_off,
         reraise=False,
+        flush=False,
     )
 
 
