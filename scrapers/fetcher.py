@@ -9,6 +9,7 @@ re-checked by the guard → decode.
 from __future__ import annotations
 
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -170,16 +171,14 @@ class Fetcher:
         bunch the host's requests closer than its rate (bench/load.py saw 35 ms gaps at 5/s).
         """
         host = urlsplit(url).hostname or ""
-        with (
-            self.limiter.in_flight(host, self.policy.max_connections_per_host),
-            connect_policy(portal.private_networks, portal.slug),
-        ):
+        with ExitStack() as held:
             try:
-                self.limiter.wait(host, rate)
-            except TransientFetchError as exc:  # the host is paused: name the URL handed back
+                held.enter_context(self.limiter.turn(host, self.policy.max_connections_per_host, rate))
+            except TransientFetchError as exc:  # the host is paused, or no slot came: name the URL handed back
                 raise TransientFetchError(
                     str(exc.args[0]), url=url, portal=portal.slug, retry_after=exc.retry_after
                 ) from exc
+            held.enter_context(connect_policy(portal.private_networks, portal.slug))
             try:
                 return self._stream_unbounded(url, headers, portal, limit or self.policy.max_body_bytes)
             except BlockedURL as exc:  # refused at connect: name the URL, not only the host

@@ -33,6 +33,16 @@ class RateLimiter(Protocol):
         """Hold one of `limit` slots for a request to `host` while the block runs."""
         ...
 
+    def turn(self, host: str, limit: int, per_second: float) -> AbstractContextManager[float]:
+        """`in_flight` then `wait`, as one step: hold one of `limit` slots for `host`, then wait for the
+        request's turn of the host's rate, and yield the seconds waited.
+
+        The slot comes first: a request that took its rate turn and then queued for a slot would go
+        out late, right beside the next request's own turn, bunching the host's requests closer than
+        its rate. A paused host raises as `wait` does, with no slot kept.
+        """
+        ...
+
 
 # A pause up to this long is slept through; a longer one hands the request back (retry later).
 MAX_PAUSE_SLEEP = 30.0
@@ -78,3 +88,8 @@ class HostRateLimiter:
                 slot = self._slots[(host, limit)] = threading.BoundedSemaphore(limit)
         with slot:
             yield
+
+    @contextmanager
+    def turn(self, host: str, limit: int, per_second: float) -> Iterator[float]:
+        with self.in_flight(host, limit):
+            yield self.wait(host, per_second)

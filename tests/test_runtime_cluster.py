@@ -4,6 +4,7 @@ expiring when the worker holding it dies)."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 import time
@@ -150,6 +151,47 @@ def test_the_in_flight_cap_holds_across_separate_clients(redis_url: str) -> None
         c.close()
     assert peak == 2
     assert time.monotonic() - started >= 0.4  # two rounds of two
+
+
+def test_a_turn_holds_the_cap_and_the_rate_across_separate_clients(redis_url: str) -> None:
+    # One round trip takes both the in-flight slot and the rate turn (the fetcher's path).
+    clients = [redis.Redis.from_url(redis_url) for _ in range(4)]
+    in_flight = peak = 0
+    sent: list[float] = []
+    lock = threading.Lock()
+
+    def request(limiter: RedisRateLimiter) -> None:
+        nonlocal in_flight, peak
+        for _ in range(3):
+            with limiter.turn("portal.example", 2, 20):
+                with lock:
+                    sent.append(time.monotonic())
+                    in_flight += 1
+                    peak = max(peak, in_flight)
+                time.sleep(0.15)
+                with lock:
+                    in_flight -= 1
+
+    threads = [threading.Thread(target=request, args=(RedisRateLimiter(c),)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for c in clients:
+        c.close()
+    assert peak == 2
+    gaps = [b - a for a, b in itertools.pairwise(sorted(sent))]
+    assert len(sent) == 12 and min(gaps) >= 0.045  # 20/s: 50 ms apart, less the clock's jitter
+
+
+def test_a_turn_on_a_long_paused_host_is_handed_back_without_a_slot_or_a_turn(client: redis.Redis) -> None:
+    limiter = RedisRateLimiter(client)
+    limiter.pause("portal.example", 120)
+    with pytest.raises(TransientFetchError) as handed_back, limiter.turn("portal.example", 1, 1):
+        pass
+    assert 100 < (handed_back.value.retry_after or 0) <= 120
+    assert not client.exists("govreports:rate:portal.example")
+    assert client.zcard("govreports:in-flight:portal.example") == 0
 
 
 def test_an_in_flight_slot_a_dead_worker_held_is_free_again_after_its_lease(client: redis.Redis) -> None:

@@ -70,6 +70,27 @@ redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]))
 return 1
 """
 
+# _ACQUIRE then _RESERVE in one round trip (the fetcher's `turn`, a request's slot and rate turn).
+# KEYS[1]: in-flight leases, KEYS[2]: next free slot, KEYS[3]: pause; ARGV[1]: token, ARGV[2]: cap,
+# ARGV[3]: lease in ms, ARGV[4]: interval in µs, ARGV[5]: longest pause worth waiting out, in µs.
+# Returns {0, 0} when no in-flight slot is free (nothing taken); {2, µs of pause left} when the host is
+# paused longer than that (nothing taken); else {1, µs to wait before the request}, slot and turn taken.
+_TURN = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local now_ms = math.floor(now / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now_ms)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return {0, 0} end
+local paused = redis.call('PTTL', KEYS[3]) * 1000
+if paused > tonumber(ARGV[5]) then return {2, paused} end
+redis.call('ZADD', KEYS[1], now_ms + tonumber(ARGV[3]), ARGV[1])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]))
+local slot = math.max(now, now + paused, tonumber(redis.call('GET', KEYS[2]) or '0'))
+local nxt = slot + tonumber(ARGV[4])
+redis.call('SET', KEYS[2], string.format('%d', nxt), 'PX', math.floor((nxt - now) / 1000) + 1000)
+return {1, math.floor(slot - now)}
+"""
+
 # Delete the lock only if it is still ours (it may have expired and been taken by another crawl).
 _RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -104,6 +125,7 @@ class RedisRateLimiter:
         self._reserve = client.register_script(_RESERVE)
         self._pause = client.register_script(_PAUSE)
         self._acquire = client.register_script(_ACQUIRE)
+        self._turn = client.register_script(_TURN)
         self.lease_seconds = lease_seconds
         self._poll = poll_seconds
 
@@ -143,6 +165,36 @@ class RedisRateLimiter:
         finally:
             try:
                 self._client.zrem(key, token)
+            except redis.RedisError as exc:  # the lease expires on its own
+                log.warning("in_flight.release_failed", host=host, error=str(exc))
+
+    @contextmanager
+    def turn(self, host: str, limit: int, per_second: float) -> Iterator[float]:
+        """`in_flight` then `wait` in one Redis round trip a try (scrapers.ratelimit.RateLimiter.turn)."""
+        keys = [IN_FLIGHT_KEY.format(host=host), RATE_KEY.format(host=host), PAUSE_KEY.format(host=host)]
+        token = uuid.uuid4().hex
+        interval_us = max(1, round(1_000_000 / per_second))
+        args: list[str | int] = [token, limit, round(self.lease_seconds * 1000), interval_us]
+        args.append(round(MAX_PAUSE_SLEEP * 1_000_000))
+        deadline = time.monotonic() + self.lease_seconds
+        while True:
+            with _unavailable_as_transient("rate limiter", host):
+                taken, micros = (int(x) for x in self._turn(keys=keys, args=args))
+            if taken == 1:
+                break
+            if taken == 2:
+                raise paused_error(host, micros / 1_000_000)
+            if time.monotonic() > deadline:
+                raise TransientFetchError(f"no in-flight slot for the host in {self.lease_seconds:.0f} s", url=host)
+            time.sleep(self._poll)
+        try:
+            delay = max(0.0, micros / 1_000_000)
+            if delay > 0:
+                time.sleep(delay)
+            yield delay
+        finally:
+            try:
+                self._client.zrem(keys[0], token)
             except redis.RedisError as exc:  # the lease expires on its own
                 log.warning("in_flight.release_failed", host=host, error=str(exc))
 
