@@ -59,7 +59,10 @@ def main() -> None:
         cli = [sys.executable, "-m", "workers"]
         cases = {
             "python -c pass (floor)": ([sys.executable, "-c", "pass"], None),
-            "govreports extract FILE": ([*cli, "extract", str(text), "--format", "jsonl"], ["extract", str(text)]),
+            "govreports extract FILE": (
+                [*cli, "extract", str(text), "--format", "jsonl"],
+                ["extract", str(text), "--format", "jsonl"],
+            ),
             "govreports clean PAGE": ([*cli, "clean", str(page)], ["clean", str(page)]),
             "govreports --help": ([*cli, "--help"], None),
         }
