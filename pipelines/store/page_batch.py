@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from pipelines.store.ingestion import NO_BODY, FetchedPage, ProcessedPage
 from pipelines.store.models import AttachmentRow, FetchEvent, MetricRow, Report, ReportVersion, utcnow
-from pipelines.store.versioning import VersionOutcome, content_hash, metric_row
+from pipelines.store.versioning import VersionOutcome, attachment_row, content_hash, metric_row
 
 # Core tables: the rows are plain dicts, so the ORM's bulk machinery has nothing to do.
 METRICS = cast(Table, MetricRow.__table__)
@@ -122,7 +122,7 @@ def store_pages(
     if metric_rows:
         session.execute(insert(METRICS), metric_rows)
     attachment_rows = [
-        {"version_id": version_ids[page.event_id], "seq": i, **_attachment(a)}
+        {"version_id": version_ids[page.event_id], **attachment_row(i, a)}
         for page, processed in new
         for i, a in enumerate(processed.attachments)
     ]
@@ -213,14 +213,3 @@ def _insert_versions(
         insert(ReportVersion).returning(ReportVersion.id, sort_by_parameter_order=True), rows
     ).scalars()
     return {page.event_id: version_id for (page, _), version_id in zip(new, ids, strict=True)}
-
-
-def _attachment(a: Any) -> dict[str, Any]:
-    return {
-        "name": a.name,
-        "url": a.url,
-        "kind": a.kind,
-        "size_bytes": a.size_bytes,
-        "text_chars": a.text_chars,
-        "error": a.error,
-    }

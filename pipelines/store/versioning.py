@@ -105,18 +105,7 @@ def store_version(
         "origin": origin,
         "reader_version": reader_version,
     }
-    attachment_rows = [
-        {
-            "seq": i,
-            "name": a.name,
-            "url": a.url,
-            "kind": a.kind,
-            "size_bytes": a.size_bytes,
-            "text_chars": a.text_chars,
-            "error": a.error,
-        }
-        for i, a in enumerate(attachments)
-    ]
+    attachment_rows = [attachment_row(i, a) for i, a in enumerate(attachments)]
     try:
         # Core statements, not ORM objects: the version's id is all that is read back, and its
         # metrics go in one executemany (the unit of work spent ~10 ms a page tracking them).
@@ -150,6 +139,19 @@ def insert_metrics(session: Session, version_id: int, metrics: Sequence[Metric],
         insert(cast(Table, MetricRow.__table__)),
         [metric_row(version_id, i, m, extractor_version) for i, m in enumerate(metrics)],
     )
+
+
+def attachment_row(seq: int, a: AttachmentRecord) -> dict[str, Any]:
+    """One attachment of a version as its row's values (without the version's id)."""
+    return {
+        "seq": seq,
+        "name": a.name,
+        "url": a.url,
+        "kind": a.kind,
+        "size_bytes": a.size_bytes,
+        "text_chars": a.text_chars,
+        "error": a.error,
+    }
 
 
 def metric_row(version_id: int, seq: int, m: Metric, extractor_version: str) -> dict[str, Any]:
