@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from pipelines.store import migrate
 from pipelines.store.models import FetchEvent, MetricRow, Report, ReportVersion
 from seeds.demo import DemoServer, DemoSite
+from tests.attachment_files import make_xlsx
 from tests.conftest import RuntimeFactory
 from tests.helpers import versions
 from workers import runtime, steps, tasks
@@ -301,3 +302,24 @@ def test_a_fetch_batch_writes_the_kept_failures_once_at_its_end_not_once_a_repor
     tasks.fetch_reports.apply(args=(report_ids,))  # eager: each process_pages it sends runs inline
     process_tasks = -(-len(report_ids) // runtime.current().settings.process_batch_size)
     assert len(flushes) == 1 + process_tasks  # the batch's one, and each process_pages'
+
+
+def test_the_last_page_of_a_batch_written_at_once_for_its_attachments_is_sent_on_too(
+    sqlite_url: str, demo_site: DemoSite, demo_server: DemoServer, make_runtime: RuntimeFactory
+) -> None:
+    # A page that links readable attachments is written at once (they are its children), outside the
+    # batch's groups; the batch must still send it on when it is the last one.
+    rt = make_runtime(sqlite_url, demo_server.base_url, process_batch_size=1)
+    report_ids = tasks.crawl_portal.apply(args=(PORTAL,), kwargs={"follow": False}).get()["report_ids"]
+    with rt.sessions() as session:
+        last_url = session.scalar(select(Report.url).where(Report.id == report_ids[-1]))
+    portal = demo_site.portals["hy"]
+    last = next(a for a in portal.articles if last_url and last_url.endswith(portal.article_path(a)))
+    demo_site.attach("hy", last.id, "附件 统计表", "stats.xlsx", make_xlsx([["受理业务", "8642件"]]))
+    tasks.fetch_reports.apply(args=(report_ids,))
+    assert versions(rt) == len(report_ids)
+    with rt.sessions() as session:
+        waiting = session.scalar(
+            select(func.count()).where(FetchEvent.kind == "article", FetchEvent.body_z.is_not(None))
+        )
+    assert waiting == 0

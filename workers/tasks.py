@@ -332,9 +332,12 @@ class FetchBatch:
         """Write the waiting pages once at least `at_least` wait (one transaction), fill in their
         answers and send them on. The database going away hands each of them off to its own
         fetch_report (retried after the backoff), as a report whose fetch failed is."""
-        if not self.to_store or len(self.to_store) < min(at_least, self.size):
-            return
-        pages, self.to_store = self.to_store, []
+        if self.to_store and len(self.to_store) >= min(at_least, self.size):
+            self._write(self.to_store)
+            self.to_store = []
+        _send_fetched(self.fetched, at_least=at_least)  # with the pages written at once (attachments)
+
+    def _write(self, pages: list[steps.PageToStore]) -> None:
         try:
             ids = steps.store_fetched(self.rt, pages)
         except DATABASE_DOWN as exc:
@@ -346,10 +349,8 @@ class FetchBatch:
                 page.report_id: FetchAnswer(page.report_id, fetch_event=i) for page, i in zip(pages, ids, strict=True)
             }
             self.fetched.extend(ids)
-        self.answers = [
-            stored.get(a.report, a) if a.tally == "recorded" and a.stopped is None else a for a in self.answers
-        ]
-        _send_fetched(self.fetched, at_least=at_least)
+        # An answer that says nothing yet is one whose page waited for this write.
+        self.answers = [stored.get(a.report, a) if a == FetchAnswer(a.report) else a for a in self.answers]
 
 
 def _send_fetched(fetched: list[int], *, at_least: int) -> None:
