@@ -52,15 +52,14 @@ from typing import Any
 
 import redis
 import structlog
-from sqlalchemy.exc import InterfaceError, OperationalError
 
 from pipelines.store.ingestion import insert_failure_once
+from pipelines.store.session import DATABASE_DOWN
 from scrapers.errors import CrawlError
 from workers.runtime import ClusterRuntime, Runtime
 
 log = structlog.get_logger("govreports.failures")
 
-DATABASE_DOWN = (OperationalError, InterfaceError)
 
 PENDING_KEY = "govreports:pending-failures"
 FLUSH_LOCK_KEY = "govreports:pending-failures:flush-lock"

@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from pipelines.article import READER_VERSION, extract_article
@@ -38,6 +37,7 @@ from pipelines.store.ingestion import (
 from pipelines.store.models import Report, utcnow
 from pipelines.store.page_batch import PageStored, batch_storable, store_pages
 from pipelines.store.queries import ListedReport, record_event, upsert_portal, upsert_reports
+from pipelines.store.session import DATABASE_DOWN
 from pipelines.store.versioning import AttachmentRecord
 from scrapers.attachments import AttachmentLink, find_attachment_links
 from scrapers.crawl import discover
@@ -222,8 +222,6 @@ def _event_fields(*, url: str, kind: str, result: FetchResult | None, error: Cra
 
 log = structlog.get_logger("govreports.steps")
 
-# The database going away: no page's fault, so a batch is retried whole (workers/tasks.py retries it).
-DATABASE_DOWN = (OperationalError, InterfaceError)
 
 ReportRow = tuple[Report, str]  # a report and its portal's slug
 

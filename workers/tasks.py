@@ -25,8 +25,8 @@ import structlog
 from celery import Task
 from celery.exceptions import Reject, SoftTimeLimitExceeded
 from celery.signals import task_postrun, task_prerun
-from sqlalchemy.exc import InterfaceError, OperationalError
 
+from pipelines.store.session import DATABASE_DOWN
 from scrapers.errors import PermanentError, RegistryError, RobotsDisallowed, TransientError, TransientFetchError
 from workers import failures, runtime, stage_clock, steps
 from workers import reprocess as reprocess_step
@@ -50,7 +50,6 @@ from workers.outcomes import (
 
 log = structlog.get_logger("govreports.tasks")
 
-DATABASE_DOWN = (OperationalError, InterfaceError)
 # Retried with backoff: the tree's transient branch (scrapers/errors.py) and, outside the tree, the
 # database going away and a task's soft time limit. A PermanentError is recorded; anything else is a crash.
 TRANSIENT = (TransientError, SoftTimeLimitExceeded, *DATABASE_DOWN)

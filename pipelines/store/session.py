@@ -6,7 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+# The database went away (stopped, restarted, the connection dropped): no input's fault, so whoever
+# catches it waits and tries again (the tasks retry, the failure path keeps what it could not write).
+DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
