@@ -271,16 +271,20 @@ def record_no_body(session: Session, page: FetchedPage) -> bool:
     """
     if not _claim(session, page.event_id):
         return False
-    record_event(
-        session,
-        portal_id=page.portal_id,
-        report_id=page.report_id,
-        url=page.report_url,
-        kind="process",
-        outcome="failed",
-        error=NO_BODY,
-    )
+    record_event(session, **no_body_event(page))
     return True
+
+
+def no_body_event(page: FetchedPage) -> dict[str, Any]:
+    """The fetch_events row of a page that held only site furniture (a processing failure)."""
+    return {
+        "portal_id": page.portal_id,
+        "report_id": page.report_id,
+        "url": page.report_url,
+        "kind": "process",
+        "outcome": "failed",
+        "error": NO_BODY,
+    }
 
 
 def unprocessed_fetch_ids(session: Session, *, older_than: timedelta) -> list[int]:

@@ -21,7 +21,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from pipelines.store.ingestion import NO_BODY, FetchedPage, ProcessedPage
+from pipelines.store.ingestion import FetchedPage, ProcessedPage, no_body_event
 from pipelines.store.models import AttachmentRow, FetchEvent, MetricRow, Report, ReportVersion, utcnow
 from pipelines.store.versioning import VersionOutcome, attachment_row, content_hash, metric_row
 
@@ -38,10 +38,6 @@ class PageStored:
 
     outcome: VersionOutcome | None = None
     no_body: bool = False
-
-    @property
-    def claimed(self) -> bool:
-        return self.outcome is not None or self.no_body
 
 
 NOT_CLAIMED = PageStored()
@@ -77,7 +73,7 @@ def store_pages(
         session.execute(update(FetchEvent).where(FetchEvent.id.in_(used)).values(body_z=None))
     empty = [page for page, processed in mine if processed is None]
     if empty:
-        session.execute(insert(FetchEvent), [_no_body_event(page, now) for page in empty])
+        session.execute(insert(FetchEvent), [{**no_body_event(page), "created_at": now} for page in empty])
         results.update({page.event_id: PageStored(no_body=True) for page in empty})
     pages = [(page, processed) for page, processed in mine if processed is not None]
     if not pages:
@@ -163,18 +159,6 @@ def _claim_all(session: Session, event_ids: list[int]) -> set[int]:
         .returning(FetchEvent.id)
     )
     return set(rows.scalars())
-
-
-def _no_body_event(page: FetchedPage, now: Any) -> dict[str, Any]:
-    return {
-        "portal_id": page.portal_id,
-        "report_id": page.report_id,
-        "url": page.report_url,
-        "kind": "process",
-        "outcome": "failed",
-        "error": NO_BODY,
-        "created_at": now,
-    }
 
 
 def _insert_versions(
