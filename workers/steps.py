@@ -121,8 +121,12 @@ def crawl(
         now = utcnow()
         stored_now = upsert_reports(session, portal_id=portal_id, links=[(link.url, link.title) for link in links])
         listed.extend(stored_now)
-        fresh = [report.id for report in stored_now if full or _due(rt, report, now)]
-        not_due.extend(report for report in stored_now if not (full or _due(rt, report, now)))
+        fresh = []
+        for report in stored_now:
+            if full or _due(rt, report, now):
+                fresh.append(report.id)
+            else:
+                not_due.append(report)
         due.extend(fresh)
         return fresh
 

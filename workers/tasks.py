@@ -334,7 +334,11 @@ class FetchBatch:
         if self.to_store and len(self.to_store) >= min(at_least, self.size):
             self._write(self.to_store)
             self.to_store = []
-        _send_fetched(self.fetched, at_least=at_least)  # with the pages written at once (attachments)
+        # Sent in messages of process_batch_size, with the pages written at once (attachments), so
+        # the processing of a long batch starts while it still fetches.
+        while self.fetched and len(self.fetched) >= min(at_least, self.size):
+            _send(process_pages, self.fetched[: self.size])
+            del self.fetched[: self.size]
 
     def _write(self, pages: list[steps.PageToStore]) -> None:
         try:
@@ -350,15 +354,6 @@ class FetchBatch:
             self.fetched.extend(ids)
         # An answer that says nothing yet is one whose page waited for this write.
         self.answers = [stored.get(a.report, a) if a == FetchAnswer(a.report) else a for a in self.answers]
-
-
-def _send_fetched(fetched: list[int], *, at_least: int) -> None:
-    """Queue the batch's fetched pages for processing, in messages of `process_batch_size`, once at
-    least `at_least` wait (so the processing of a long batch starts while it still fetches)."""
-    size = runtime.current().settings.process_batch_size
-    while fetched and len(fetched) >= min(at_least, size):
-        _send(process_pages, fetched[:size])
-        del fetched[:size]
 
 
 def _report_where(report_id: int) -> dict[str, Any]:
