@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import redis
@@ -149,52 +149,56 @@ class RedisRateLimiter:
     @contextmanager
     def in_flight(self, host: str, limit: int) -> Iterator[None]:
         """Hold one of the cluster's `limit` slots for `host`; waits at most one lease for it."""
-        key = IN_FLIGHT_KEY.format(host=host)
-        token = uuid.uuid4().hex
-        lease_ms = round(self.lease_seconds * 1000)
-        deadline = time.monotonic() + self.lease_seconds
-        while True:
-            with _unavailable_as_transient("in-flight cap", host):
-                if self._acquire(keys=[key], args=[token, limit, lease_ms]):
-                    break
-            if time.monotonic() > deadline:
-                raise TransientFetchError(f"no in-flight slot for the host in {self.lease_seconds:.0f} s", url=host)
-            time.sleep(self._poll)
-        try:
+        key, lease_ms = IN_FLIGHT_KEY.format(host=host), round(self.lease_seconds * 1000)
+
+        def take(token: str) -> tuple[int, int]:
+            return int(self._acquire(keys=[key], args=[token, limit, lease_ms])), 0
+
+        with self._leased(host, "in-flight cap", take):
             yield
-        finally:
-            try:
-                self._client.zrem(key, token)
-            except redis.RedisError as exc:  # the lease expires on its own
-                log.warning("in_flight.release_failed", host=host, error=str(exc))
 
     @contextmanager
     def turn(self, host: str, limit: int, per_second: float) -> Iterator[float]:
         """`in_flight` then `wait` in one Redis round trip a try (scrapers.ratelimit.RateLimiter.turn)."""
         keys = [IN_FLIGHT_KEY.format(host=host), RATE_KEY.format(host=host), PAUSE_KEY.format(host=host)]
-        token = uuid.uuid4().hex
-        interval_us = max(1, round(1_000_000 / per_second))
-        args: list[str | int] = [token, limit, round(self.lease_seconds * 1000), interval_us]
-        args.append(round(MAX_PAUSE_SLEEP * 1_000_000))
-        deadline = time.monotonic() + self.lease_seconds
-        while True:
-            with _unavailable_as_transient("rate limiter", host):
-                taken, micros = (int(x) for x in self._turn(keys=keys, args=args))
-            if taken == 1:
-                break
-            if taken == 2:
-                raise paused_error(host, micros / 1_000_000)
-            if time.monotonic() > deadline:
-                raise TransientFetchError(f"no in-flight slot for the host in {self.lease_seconds:.0f} s", url=host)
-            time.sleep(self._poll)
-        try:
+        lease_ms, interval_us = round(self.lease_seconds * 1000), max(1, round(1_000_000 / per_second))
+        longest_pause_us = round(MAX_PAUSE_SLEEP * 1_000_000)
+
+        def take(token: str) -> tuple[int, int]:
+            taken, micros = self._turn(keys=keys, args=[token, limit, lease_ms, interval_us, longest_pause_us])
+            return int(taken), int(micros)
+
+        with self._leased(host, "rate limiter", take) as micros:
             delay = max(0.0, micros / 1_000_000)
             if delay > 0:
                 time.sleep(delay)
             yield delay
+
+    @contextmanager
+    def _leased(self, host: str, what: str, take: Callable[[str], tuple[int, int]]) -> Iterator[int]:
+        """Try `take(token)` every poll until it leases one of the host's in-flight slots, for at most
+        one lease; yield what it answered with the slot, and give the slot back afterwards.
+
+        `take` answers (1, value) with the slot taken, (0, _) when none is free, (2, µs) when the host
+        is paused for longer than is worth waiting (raised as `paused_error`, nothing taken).
+        """
+        token = uuid.uuid4().hex
+        deadline = time.monotonic() + self.lease_seconds
+        while True:
+            with _unavailable_as_transient(what, host):
+                taken, value = take(token)
+            if taken == 1:
+                break
+            if taken == 2:
+                raise paused_error(host, value / 1_000_000)
+            if time.monotonic() > deadline:
+                raise TransientFetchError(f"no in-flight slot for the host in {self.lease_seconds:.0f} s", url=host)
+            time.sleep(self._poll)
+        try:
+            yield value
         finally:
             try:
-                self._client.zrem(keys[0], token)
+                self._client.zrem(IN_FLIGHT_KEY.format(host=host), token)
             except redis.RedisError as exc:  # the lease expires on its own
                 log.warning("in_flight.release_failed", host=host, error=str(exc))
 
