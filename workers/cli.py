@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from scrapers.errors import GovreportsError
-from workers.file_commands import FILE_COMMANDS, CliError, log_json_from_environment
+from workers.file_commands import FILE_COMMANDS, CliError, configure_logs
 
 # Each command imports what it needs when it runs: `extract` and `clean` never load SQLAlchemy, Alembic,
 # Celery or the fetcher, so they start in a fraction of the time (bench/startup.py measures it).
@@ -79,13 +79,8 @@ def _main(
     _use_database(ctx, data_dir, database_url)
     if ctx.invoked_subcommand in FILE_COMMANDS:
         # A file in, text out: the settings (pydantic-settings, the fetcher) are not loaded for that,
-        # so these start fast; GOVREPORTS_LOG_JSON is read from the environment alone.
-        # The readers log nothing of their own: structlog is loaded only when logs are asked for.
-        json_logs = json_logs or log_json_from_environment()
-        if verbose or json_logs:
-            from workers.logging import configure_logging
-
-            configure_logging(verbose=verbose, json_lines=json_logs)
+        # so these start fast.
+        configure_logs(verbose=verbose, json_logs=json_logs)
         return
     from workers.logging import configure_logging
 

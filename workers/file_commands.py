@@ -155,8 +155,14 @@ def no_links_message(path: Path) -> str:
     return f"no article links found in {path}"
 
 
-def log_json_from_environment() -> bool:
-    return os.environ.get("GOVREPORTS_LOG_JSON", "").lower() in ("1", "true", "yes", "on")
+def configure_logs(*, verbose: bool, json_logs: bool) -> None:
+    """Logs for a file command, when asked for: GOVREPORTS_LOG_JSON is read from the environment alone
+    (no settings are loaded), and structlog is loaded only then (the readers log nothing of their own)."""
+    json_logs = json_logs or os.environ.get("GOVREPORTS_LOG_JSON", "").lower() in ("1", "true", "yes", "on")
+    if verbose or json_logs:
+        from workers.logging import configure_logging
+
+        configure_logging(verbose=verbose, json_lines=json_logs)
 
 
 def run(argv: Sequence[str]) -> int | None:
@@ -187,10 +193,7 @@ def run(argv: Sequence[str]) -> int | None:
         return None  # a table, a typo or an option of another command: the Typer app says what it is
     if command == "links" and format is not None:
         return None
-    if verbose or json_logs or log_json_from_environment():
-        from workers.logging import configure_logging
-
-        configure_logging(verbose=verbose, json_lines=json_logs or log_json_from_environment())
+    configure_logs(verbose=verbose, json_logs=json_logs)
     try:
         if command == "extract":
             write_metrics_jsonl(parsed.file, sys.stdout)
