@@ -206,19 +206,23 @@ class ProcessedPage:
     used_attachments: Sequence[int] = ()
 
 
-def _claim(session: Session, event_id: int) -> bool:
-    """Take the fetched page for this transaction: drop its body under the event's row lock.
+def claim_pages(session: Session, event_ids: Sequence[int]) -> set[int]:
+    """Take fetched pages for this transaction: drop their bodies under the events' row locks.
 
-    False when another processing took it since it was read (the body is gone): that one stores the
-    version, and this one must store nothing, not even the revisit bookkeeping.
+    A page another processing took since it was read (its body gone) is left out: that one stores
+    the version, and this one must store nothing for it, not even the revisit bookkeeping.
     """
-    claimed = session.execute(
+    rows = session.execute(
         update(FetchEvent)
-        .where(FetchEvent.id == event_id, FetchEvent.body_z.is_not(None))
+        .where(FetchEvent.id.in_(list(event_ids)), FetchEvent.body_z.is_not(None))
         .values(body_z=None)
         .returning(FetchEvent.id)
-    ).first()
-    return claimed is not None
+    )
+    return set(rows.scalars())
+
+
+def _claim(session: Session, event_id: int) -> bool:
+    return event_id in claim_pages(session, [event_id])
 
 
 def store_processed(

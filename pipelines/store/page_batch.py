@@ -21,7 +21,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from pipelines.store.ingestion import FetchedPage, ProcessedPage, no_body_event
+from pipelines.store.ingestion import FetchedPage, ProcessedPage, claim_pages, no_body_event
 from pipelines.store.models import AttachmentRow, FetchEvent, MetricRow, Report, ReportVersion, utcnow
 from pipelines.store.versioning import VersionOutcome, attachment_row, content_hash, metric_row
 
@@ -65,7 +65,7 @@ def store_pages(
     """
     assert batch_storable(items), "two pages of one report: store them one by one"
     now = utcnow()
-    claimed = _claim_all(session, [page.event_id for page, _ in items])
+    claimed = claim_pages(session, [page.event_id for page, _ in items])
     results = {page.event_id: NOT_CLAIMED for page, _ in items if page.event_id not in claimed}
     mine = [(page, processed) for page, processed in items if page.event_id in claimed]
     used = [i for _, processed in mine if processed is not None for i in processed.used_attachments]
@@ -147,18 +147,6 @@ def store_pages(
         )
     session.execute(update(REPORTS).where(REPORTS.c.id == bindparam("report")), changes)
     return results
-
-
-def _claim_all(session: Session, event_ids: list[int]) -> set[int]:
-    """Take the pages for this transaction (their bodies dropped under their row locks); those
-    another run took first are left out, and that run stores them."""
-    rows = session.execute(
-        update(FetchEvent)
-        .where(FetchEvent.id.in_(event_ids), FetchEvent.body_z.is_not(None))
-        .values(body_z=None)
-        .returning(FetchEvent.id)
-    )
-    return set(rows.scalars())
 
 
 def _insert_versions(
