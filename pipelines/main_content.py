@@ -180,9 +180,11 @@ def _duplicate_units(blocks: list[lxml.html.HtmlElement], keys: dict[int, str], 
     Sentences, not whole blocks, are compared, so a copy cut into paragraphs differently (an
     elderly-mode view, a read-aloud copy) is still recognised. Visible units claim first, then
     hidden ones, so the copy shown is the copy kept and a body only in a hidden box still counts.
+    A paragraph that a document repeats on purpose (the same clause for each of several lots) is
+    not a copy: see `_repeated_clauses`.
     """
     claimed: dict[str, int] = {}
-    duplicates: set[int] = set()
+    duplicates: dict[int, set[int]] = {}  # copy -> the units that said it first
     for want_hidden in (False, True):
         for block in blocks:
             bid = id(block)
@@ -194,11 +196,40 @@ def _duplicate_units(blocks: list[lxml.html.HtmlElement], keys: dict[int, str], 
                 sentences = [key]
             said_before = sum(len(s) for s in sentences if claimed.get(s, bid) != bid)
             if said_before >= 0.8 * sum(len(s) for s in sentences):
-                duplicates.add(bid)
+                duplicates[bid] = {claimed[s] for s in sentences if claimed.get(s, bid) != bid}
                 continue
             for sentence in sentences:
                 claimed.setdefault(sentence, bid)
-    return duplicates
+    return set(duplicates) - _repeated_clauses(blocks, keys, hidden, duplicates)
+
+
+def _repeated_clauses(
+    blocks: list[lxml.html.HtmlElement], keys: dict[int, str], hidden: dict[int, bool], duplicates: dict[int, set[int]]
+) -> set[int]:
+    """Copies that are the document's own repetition, kept: a lone repeated paragraph among new ones.
+
+    A second copy of an article is a run of units somewhere else in the page (another box, a hidden
+    view). A notice that states the same condition for each of several items repeats one paragraph
+    among its siblings, with new paragraphs before and after it: the same parent as the paragraph it
+    repeats, not next to it, and neither neighbour a copy.
+    """
+    by_id = {id(block): block for block in blocks}
+    order = [id(b) for b in blocks if not hidden[id(b)] and len(keys.get(id(b), "")) >= _MIN_DEDUP_CHARS]
+    kept: set[int] = set()
+    for at, bid in enumerate(order):
+        firsts = duplicates.get(bid)
+        if not firsts or at == 0 or at + 1 == len(order):
+            continue
+        before, after = order[at - 1], order[at + 1]
+        parent = by_id[bid].getparent()
+        if (
+            before not in duplicates
+            and after not in duplicates
+            and before not in firsts
+            and all(by_id[first].getparent() is parent for first in firsts)
+        ):
+            kept.add(bid)
+    return kept
 
 
 def _choose(units: _Units, params: ContentParams) -> lxml.html.HtmlElement:

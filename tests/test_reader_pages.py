@@ -201,6 +201,29 @@ def test_a_copy_cut_into_paragraphs_differently_is_still_one_copy() -> None:
     assert_body_once_in_order(extract_article(page), NEWS_BODY)
 
 
+LOT_CLAUSE = "竞得人须在出让合同签订后6个月内开工建设，并在开工建设后2年内竣工。"
+LOTS_BODY = [
+    "一、出让地块的基本情况和规划指标要求见附表。",
+    "QH2024-01号地块竞得人须按规划条件同步建设一所幼儿园。",
+    LOT_CLAUSE,
+    "QH2024-02号地块竞得人须按规划条件建设社区服务用房。",
+    LOT_CLAUSE,
+    "二、竞买人应当在公告规定的时间内提交竞买申请。",
+]
+
+
+def test_a_paragraph_the_document_repeats_among_new_ones_is_kept_each_time() -> None:
+    """A land notice states the same clause for each lot: two paragraphs, not a second copy of the body."""
+    lines = body_lines(extract_article(article_page(body=LOTS_BODY)))
+    assert lines.count(_squash(LOT_CLAUSE)) == 2
+
+
+def test_a_whole_body_repeated_in_the_same_container_is_still_read_once() -> None:
+    """The same paragraphs printed again one after another in the article box: a copy, read once."""
+    page = article_page(body=NOTICE_BODY[2:5] + NOTICE_BODY[2:5])
+    assert_body_once_in_order(extract_article(page), NOTICE_BODY[2:5])
+
+
 def test_a_body_only_in_a_hidden_container_filled_by_script_is_found() -> None:
     hidden = "\n".join(f"<div>　　{line}</div>" for line in NOTICE_BODY)
     page = f"""<!DOCTYPE html>
