@@ -150,8 +150,64 @@ def table_figures(norm: str, taken: set[int]) -> list[TableFigure]:
                 column = columns[index + shift]
                 if cell is key or _ID_COLUMN.search(column.label):
                     continue
-                found.extend(_cell_figures(cell, column, key, taken, row_start, row_end))
+                parts_only = False
+                if column.unit is None and not _RATIO_COLUMN.search(column.label):
+                    whole = _whole_of_breakdown(cell, row, columns, shift)
+                    if whole is not None:
+                        column, parts_only = whole, True
+                found.extend(_cell_figures(cell, column, key, taken, row_start, row_end, parts_only))
     return found
+
+
+def _whole_of_breakdown(cell: Cell, row: list[Cell], columns: list[_Column], shift: int) -> _Column | None:
+    """The column whose figure this cell breaks down into parts, when the parts add up to it.
+
+    A unitless column often lists the parts of a neighbouring measure (规划用途: 居住67.49、商业20.53
+    beside 土地面积（亩） 88.02): parts that sum to the single figure of a column with a unit are that
+    measure, in its unit. Without the sum the cell's numbers are left alone (codes, counts of rooms).
+    """
+    parts = [Decimal(match.group("num").replace(",", "")) for match in _parts(cell.text)]
+    if len(parts) < 2:
+        return None
+    total = sum(parts)
+    for index, other in enumerate(row):
+        column = columns[index + shift]
+        if other is cell or column.unit is None or not re.fullmatch(r"\d+(?:\.\d+)?", other.text):
+            continue
+        if abs(Decimal(other.text) - total) <= Decimal("0.005") * len(parts):
+            return column
+    return None
+
+
+def _parts(text: str) -> list[re.Match[str]]:
+    """The figures of a breakdown: outside brackets (商住比1:1 in brackets qualifies a part) and not codes."""
+    depth, outside = 0, []
+    for char in text:
+        if char in "（(":
+            depth += 1
+        outside.append(depth == 0)
+        if char in "）)" and depth:
+            depth -= 1
+    return [
+        match
+        for match in _FIGURE.finditer(text)
+        if outside[match.start("num")] and not _in_code(text, match.start("num"), match.end("num"))
+    ]
+
+
+def _in_code(text: str, start: int, end: int) -> bool:
+    """A whole number joined to another by a hyphen (6-1, 6-2 in 地块6-1、6-2): a label, not a quantity."""
+    before = text[start - 2 : start] if start >= 2 else ""
+    after = text[end : end + 2]
+    joined_before = len(before) == 2 and before[1] == "-" and before[0].isdigit()
+    joined_after = len(after) == 2 and after[0] == "-" and after[1].isdigit()
+    if not (joined_before or joined_after):
+        return False
+    number = text[start:end]
+    neighbour = (
+        re.match(r"\d+(?:\.\d+)?", text[end + 1 :]) if joined_after else re.search(r"\d+(?:\.\d+)?$", text[: start - 1])
+    )
+    return "." not in number and neighbour is not None and "." not in neighbour.group(0)
 
 
 def _row_key(row: list[Cell], columns: list[_Column], shift: int) -> Cell | None:
@@ -167,12 +223,19 @@ def _row_key(row: list[Cell], columns: list[_Column], shift: int) -> Cell | None
 
 
 def _cell_figures(
-    cell: Cell, column: _Column, key: Cell | None, taken: set[int], row_start: int, row_end: int
+    cell: Cell,
+    column: _Column,
+    key: Cell | None,
+    taken: set[int],
+    row_start: int,
+    row_end: int,
+    parts_only: bool = False,
 ) -> list[TableFigure]:
+    """The cell's figures; `parts_only`: the cell breaks down another column's figure, read its parts only."""
     figures: list[TableFigure] = []
-    for match in _FIGURE.finditer(cell.text):
+    for match in _parts(cell.text) if parts_only else _FIGURE.finditer(cell.text):
         start = cell.start + match.start("num")
-        if start in taken:
+        if start in taken or _in_code(cell.text, match.start("num"), match.end("num")):
             continue
         after = cell.text[match.end() : match.end() + 1]
         if after and ((after.isalpha() and not after.isascii()) or after in "%％"):

@@ -69,3 +69,29 @@ def test_a_figure_with_its_own_unit_in_a_cell_is_named_by_row_and_column() -> No
     names = [(m.value, m.unit, m.name) for m in extract_metrics(text)]
     assert (Decimal(700000000), "元", "QH2024-02号竞买保证金") in names
     assert (Decimal(70), "年", "QH2024-01号居住出让年限") in names
+
+
+PARCELS = "\n".join(
+    [
+        "地块编号\t土地面积（亩）\t规划用途\t容积率",
+        "QH2024-05号\t90.08\t居住67.49、幼儿园10.15、社区服务设施12.44\t地块3-1、3-2、3-4≤1.1；地块3-3≤0.8",
+        "QH2024-06号\t50\t居住30、商业12（商住比2:1）\t≤2.0",
+    ]
+)
+
+
+def test_parts_that_add_up_to_another_cell_take_its_unit_and_measure() -> None:
+    found = {m.value: (m.unit, m.name) for m in extract_metrics(PARCELS)}
+    assert found[Decimal("67.49")] == ("亩", "QH2024-05号居住土地面积")
+    assert found[Decimal("12.44")][0] == "亩"
+
+
+def test_numbers_of_a_unitless_cell_that_do_not_add_up_stay_unread() -> None:
+    """居住30、商业12 beside 50 亩: not a breakdown of it, so neither part is read as an area."""
+    values = {m.value for m in extract_metrics(PARCELS)}
+    assert not values & {Decimal(30), Decimal(12)}
+
+
+def test_numbers_joined_by_a_hyphen_in_a_cell_are_labels_not_values() -> None:
+    found = [(m.value, m.qualifier) for m in extract_metrics(PARCELS) if "容积率" in m.name]
+    assert sorted(found) == [(Decimal("0.8"), "under"), (Decimal("1.1"), "under"), (Decimal("2.0"), "under")]
