@@ -17,7 +17,7 @@ from pipelines.furniture import (
     disclosure_label,
     metadata_label,
 )
-from pipelines.textnorm import shadow
+from pipelines.textnorm import shadow, tidy_line
 
 
 def clean_text(text: str) -> str:
@@ -30,8 +30,7 @@ _ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
 
 
 def _tidy(raw: str) -> str:
-    raw = _ZERO_WIDTH.sub("", raw)
-    return "\t".join(" ".join(cell.split()) for cell in raw.split("\t")).strip()
+    return tidy_line(_ZERO_WIDTH.sub("", raw))
 
 
 def clean_lines(raw_lines: list[str]) -> list[str]:

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import lxml.etree
 import lxml.html
 
+from pipelines.textnorm import tidy_line
+
 BLOCK_TAGS = frozenset(
     {
         "p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol",
@@ -352,11 +354,14 @@ def is_widget(element: lxml.html.HtmlElement) -> bool:
     return bool(marker.strip()) and bool(_WIDGET.search(marker))
 
 
+_CLOSING_TAB = re.compile(r"\t[^\S\t]*$")  # block_text ends every cell with a tab: the last one closes the row
+
+
 def block_lines(
     container: lxml.html.HtmlElement, skip: Callable[[lxml.html.HtmlElement], bool] | None = None
 ) -> list[str]:
     text = block_text(container, skip)
-    lines = ("\t".join(" ".join(cell.split()) for cell in line.split("\t")).strip() for line in text.split("\n"))
+    lines = (tidy_line(_CLOSING_TAB.sub("", line)) for line in text.split("\n"))
     return [line for line in lines if line]
 
 

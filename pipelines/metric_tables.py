@@ -26,8 +26,11 @@ _KNOWN_UNITS = re.compile(
     r"^(?:元|亩|平方米|平方公里|公顷|立方米|米|公里|吨|千克|公斤|个|项|件|人|人次|户|家|套|栋|层|年|个月|月|天|日|小时|%|"
     r"元/亩|元/平方米|元/人|元/月|元/吨|元/套|元/户|平方米/人)$"
 )
+# Headers that say their unit by their word: a price or an amount is in 元, a head count in 人, a
+# quantity of things with no measure word in 个 (the guideline's unit for a bare count).
+_IMPLIED_UNIT = re.compile(r"(?:(?P<money>金额|单价|总价|价格|报价|价款|费用|预算)|(?P<people>人数)|数量)$")
 # Columns that hold identifiers, not quantities.
-_ID_COLUMN = re.compile(r"序号|编号|代码|电话|号码|日期|时间|年份|邮编|编码|证号|身份证")
+_ID_COLUMN = re.compile(r"序号|编号|代码|电话|号码|日期|时间|年份|邮编|编码|证号|身份证|地址|住所")
 # Headers of a row's key cell: what the row is about.
 _KEY_WORDS = (
     "编号", "名称", "品名", "品目", "项目", "地块", "宗地", "指标", "单位", "区域", "地区", "街道", "乡镇", "区县",
@@ -80,12 +83,17 @@ def table_rows(norm: str) -> list[list[list[Cell]]]:
     for line in norm.split("\n"):
         if "\t" in line:
             cells, at = [], offset
-            for part in line.split("\t"):
+            for part in line.split("\t"):  # an empty cell keeps its place: the columns stay aligned
                 stripped = part.strip()
-                if stripped:
-                    lead = len(part) - len(part.lstrip())
-                    cells.append(Cell(at + lead, at + lead + len(stripped), stripped))
+                lead = len(part) - len(part.lstrip()) if stripped else 0
+                cells.append(Cell(at + lead, at + lead + len(stripped), stripped))
                 at += len(part) + 1
+            while cells and not cells[0].text:
+                cells.pop(0)  # blank on the left: cells merged from the row above, aligned right below
+            if cells and gap and current and _is_header(cells) and len(cells) != len(current[0]):
+                if len(current) >= 2:  # a heading line, then a new header row: the next table
+                    tables.append(current)
+                current = []
             if cells:
                 current.append(cells)
             gap = 0
@@ -112,6 +120,9 @@ def _column(header: str, default_unit: tuple[str, Decimal] | None) -> _Column:
             return _Column(label, unit_text, scale)
     if default_unit is not None:
         return _Column(label, default_unit[0], default_unit[1])
+    implied = _IMPLIED_UNIT.search(label)
+    if implied:
+        return _Column(label, "元" if implied.group("money") else "人" if implied.group("people") else "个", Decimal(1))
     return _Column(label, None, Decimal(1))
 
 
@@ -215,7 +226,7 @@ def _row_key(row: list[Cell], columns: list[_Column], shift: int) -> Cell | None
     best: tuple[int, Cell] | None = None
     for index, cell in enumerate(row):
         found = _KEY_COLUMN.search(columns[index + shift].label)
-        if found and not re.fullmatch(r"[\d.]+", cell.text):
+        if found and cell.text and not re.fullmatch(r"[\d.]+", cell.text):
             rank = _KEY_WORDS.index(found.group(0))
             if best is None or rank < best[0]:
                 best = (rank, cell)
@@ -265,11 +276,12 @@ def _cell_figures(
     return figures
 
 
-def cell_names(norm: str, starts: Sequence[int]) -> dict[int, tuple[str, int, int]]:
+def cell_names(norm: str, starts: Sequence[int]) -> dict[int, tuple[str, int, int] | None]:
     """(name, row start, row end) by row key and column for figures the running-text reader found in
-    a table's cells (`starts`: their offsets); the same header and key reading as `table_figures`."""
+    a table's cells (`starts`: their offsets); the same header and key reading as `table_figures`.
+    None for a figure in an identifier column (地址, 编号 …): part of a label, not a quantity."""
     ordered = sorted(starts)
-    found: dict[int, tuple[str, int, int]] = {}
+    found: dict[int, tuple[str, int, int] | None] = {}
     for rows in table_rows(norm):
         if not _is_header(rows[0]):
             continue
@@ -286,7 +298,11 @@ def cell_names(norm: str, starts: Sequence[int]) -> dict[int, tuple[str, int, in
                     at += 1
                     if start in found:
                         continue
+                    label = columns[index + shift].label
+                    if _ID_COLUMN.search(label):
+                        found[start] = None
+                        continue
                     words = re.sub(r"[\d.]+$", "", re.split(r"[、；;，,：:]", norm[cell.start : start])[-1])
-                    name = (key.text if key else "") + words + columns[index + shift].label
+                    name = (key.text if key else "") + words + label
                     found[start] = ("".join(name.split())[:40], row[0].start, row[-1].end)
     return found

@@ -30,6 +30,15 @@ def to_simplified(text: str) -> str:
     return "".join(ch if len(c := _t2s().convert(ch)) != 1 else c for ch in text)
 
 
+def tidy_line(line: str) -> str:
+    """The line with its spaces squeezed; a table row keeps its empty cells (one tab a cell), so a cell
+    left blank at either end does not shift the row's figures into other columns."""
+    if "\t" not in line:
+        return " ".join(line.split())
+    cells = [" ".join(cell.split()) for cell in line.split("\t")]
+    return "\t".join(cells) if any(cells) else ""
+
+
 _MIDDLE_DOT_DECIMAL = re.compile(r"(?<=\d)[·•・](?=\d)")
 
 

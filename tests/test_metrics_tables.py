@@ -95,3 +95,36 @@ def test_numbers_of_a_unitless_cell_that_do_not_add_up_stay_unread() -> None:
 def test_numbers_joined_by_a_hyphen_in_a_cell_are_labels_not_values() -> None:
     found = [(m.value, m.qualifier) for m in extract_metrics(PARCELS) if "容积率" in m.name]
     assert sorted(found) == [(Decimal("0.8"), "under"), (Decimal("1.1"), "under"), (Decimal("2.0"), "under")]
+
+
+AWARD = "\n".join(
+    [
+        "三、中标信息",
+        "供应商名称\t供应商地址\t统一社会信用代码",
+        "青禾某某科技有限公司\t青禾县城关镇河西村3组\t91330100MA0000000X",
+        "四、主要标的信息",
+        "货物",
+        "供应商名称\t货物名称\t数量\t单价\t中标金额\t下浮率\t优惠价",
+        "青禾某某科技有限公司\t台式计算机\t120\t4500.00\t540000\t\t",
+    ]
+)
+
+
+def test_a_new_header_row_after_a_heading_line_starts_the_next_table() -> None:
+    names = {m.value: m.name for m in extract_metrics(AWARD)}
+    assert names[Decimal(540000)] == "青禾某某科技有限公司中标金额"
+
+
+def test_an_amount_or_price_column_is_in_yuan_and_a_quantity_column_counts_items() -> None:
+    found = {m.value: m.unit for m in extract_metrics(AWARD)}
+    assert (found[Decimal(4500)], found[Decimal(540000)], found[Decimal(120)]) == ("元", "元", "个")
+
+
+def test_empty_cells_at_the_end_of_a_row_keep_its_figures_under_their_columns() -> None:
+    """Blank 下浮率 and 优惠价 cells: the row has as many cells as the header, nothing shifts right."""
+    names = {m.value: m.name for m in extract_metrics(AWARD)}
+    assert names[Decimal(4500)] == "青禾某某科技有限公司单价"
+
+
+def test_figures_in_an_address_column_are_no_metrics() -> None:
+    assert Decimal(3) not in {m.value for m in extract_metrics(AWARD)}

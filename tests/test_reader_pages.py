@@ -701,3 +701,14 @@ def test_a_layout_table_cell_holding_the_article_keeps_its_paragraphs_as_lines()
 <table width="1000"><tr><td width="200">{_menu(RELATED, "left")}</td>
 <td class="content"><h1>{NOTICE_TITLE}</h1>{content}</td></tr></table>{FOOTER}</body></html>"""
     assert_body_once_in_order(extract_article(page), NOTICE_BODY)
+
+
+def test_a_table_row_keeps_its_empty_cells_so_its_figures_stay_under_their_columns() -> None:
+    table = (
+        "<table><tr><th>供应商名称</th><th>数量</th><th>单价</th><th>下浮率</th><th>优惠价</th></tr>"
+        "<tr><td>青禾某某科技有限公司</td><td>120</td><td>4500.00</td><td></td><td> </td></tr></table>"
+    )
+    page = article_page().replace(paragraphs(NOTICE_BODY), paragraphs(NOTICE_BODY) + table)
+    article = extract_article(page)
+    row = next(line for line in article.body.splitlines() if line.startswith("青禾某某"))
+    assert row.split("\t") == ["青禾某某科技有限公司", "120", "4500.00", "", ""]
