@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
 
@@ -115,7 +115,10 @@ def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
         if adjusted is not None:
             target = adjusted
         if hit.start in names_in_tables:
-            name, row_start, row_end = names_in_tables[hit.start]
+            in_cell = names_in_tables[hit.start]
+            if in_cell is None:
+                continue  # a figure in an identifier column (地址, 编号): part of a label
+            name, row_start, row_end = in_cell
             ev_start, ev_end = _evidence_window(norm, row_start, row_end, hit.start, hit.end)
             evidence = text[ev_start:ev_end].strip()
             confidence = _confidence(norm, name, hit, evidence, "table")
@@ -156,7 +159,39 @@ def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
             )
         )
     metrics.sort(key=lambda m: m.start)
-    return metrics
+    return _located(text, metrics)
+
+
+_CLAUSE_END = re.compile(r"[，,。！？!?；;]")
+
+
+def _located(text: str, metrics: list[Metric]) -> list[Metric]:
+    """Evidence that finds its metric again: a sentence the document repeats word for word (the same
+    condition for each of several lots) takes in the clauses after it, within its paragraph and 300
+    characters, until the run is the document's only one."""
+    counts: dict[str, int] = {}
+
+    def count(run: str) -> int:  # a text that repeats a sentence asks about the same runs again
+        if run not in counts:
+            counts[run] = text.count(run)
+        return counts[run]
+
+    located: list[Metric] = []
+    for metric in metrics:
+        evidence = metric.evidence
+        at = text.rfind(evidence, 0, metric.start + len(evidence)) if count(evidence) > 1 else -1
+        if at < 0 or at + len(evidence) < metric.end:
+            located.append(metric)
+            continue
+        end, stop = at + len(evidence), text.find("\n", at + len(evidence))
+        stop = min(len(text) if stop < 0 else stop, at + MAX_EVIDENCE)
+        while count(text[at:end]) > 1:
+            clause = _CLAUSE_END.search(text, end + 1, stop)
+            if clause is None:
+                break
+            end = clause.end()
+        located.append(replace(metric, evidence=text[at:end].strip()) if end > at + len(evidence) else metric)
+    return located
 
 
 # Units a number gets by default rather than by a written word (a count without measure word, money

@@ -316,3 +316,15 @@ def test_random_text_with_numbers_and_units_gives_records_with_sane_offsets() ->
 )
 def test_a_megabyte_of_input_is_read_whole_and_right(text: str, expected: int) -> None:
     assert len(extract_metrics(text)) == expected
+
+
+def test_a_sentence_the_document_repeats_takes_in_the_next_clause_to_be_found_again() -> None:
+    clause = "装配式建筑面积占比不低于30%。"
+    text = f"{clause}此款由青禾区政府负责监督。\n{clause}此款由禾山区政府负责监督。"
+    evidence = [m.evidence for m in extract_metrics(text)]
+    assert evidence == [clause + "此款由青禾区政府负责监督。", clause + "此款由禾山区政府负责监督。"]
+
+
+def test_a_sentence_said_once_is_its_own_evidence() -> None:
+    text = "装配式建筑面积占比不低于30%。此款由青禾区政府负责监督。"
+    assert [m.evidence for m in extract_metrics(text)] == ["装配式建筑面积占比不低于30%。"]
