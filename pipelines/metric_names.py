@@ -135,6 +135,36 @@ def _clause_before(norm: str, s_start: int, start: int) -> str:
     return _cut_after_quantities(segment)
 
 
+# 面积为90平方米及以下的，减按1%…; 购买144平方米（含）以上的住房，可享受…: a threshold in the clause
+# before the number says which level of the indicator the number is for.
+_THRESHOLD = re.compile(
+    r"(?<![\d.])(?P<quantity>\d+(?:\.\d+)?[万亿千百]?[\u4e00-\u9fff/]{1,4}?)(?:[（(]含[^）)]{0,6}[）)]|及|或)?"
+    r"(?P<side>以[上下]|以内)的"
+)
+_TIME_UNIT = re.compile(r"(?:年|个月|月|天|日|小时|周|工作日)$")
+
+
+# 养老保险单位费率从19%降低到16%: the new value is the subject's, as the old one is.
+_CHANGED_TO = re.compile(
+    r"(?P<subject>[^，,；;：:。]{2,}?)[从由]\d[\d.]*[万亿千百]?[^\d，,；;]{0,4}?"
+    r"(?:降低|下降|降|提高|提升|增加|增长|上升|减少|调整|压减|压缩|缩短|延长|放宽|扩大|上调|下调)(?:到|至)$"
+)
+
+
+def threshold_level(norm: str, s_start: int, start: int) -> str:
+    """`90平方米及以下` when the clause before the number's own sets a threshold (…及以下的，): the level
+    the number applies to, so that the values of each level get names that tell them apart."""
+    clauses = _earlier_clauses(norm, s_start, start)
+    if not clauses:
+        return ""
+    found = None
+    for found in _THRESHOLD.finditer(clauses[-1]):
+        pass
+    if found is None or _TIME_UNIT.search(found.group("quantity")):
+        return ""  # 稳定就业6个月以上的: a period that qualifies, not a level of the measure
+    return found.group("quantity") + ("及" if found.group("side") != "以内" else "") + found.group("side")
+
+
 def _first_words(clause: str) -> str:
     """A clause's words before its first quantity, dates left out (112年底台北市… → 台北市…)."""
     clause = _DATES.sub("", clause)
@@ -302,6 +332,9 @@ def indicator_name(norm: str, s_start: int, start: int, end: int, s_end: int, ra
     shared = _shared_items(norm, s_start, start)
     if shared:
         return shared
+    changed = _CHANGED_TO.search(norm, max(s_start, start - 60), start)
+    if changed and len(subject := _clean(changed.group("subject"))) >= 2:
+        return [Named(subject[-MAX_NAME:], start)]  # 单位费率从19%降低到16%: 16% is 单位费率's new value
     local = _clean(before)
     if levied := _LEVIED_AFTER.match(norm, end):
         # 减按1.5%的税率征收房产税: the rate of what is levied

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Literal
 
 from pipelines import metric_vocab as vocab
-from pipelines.metric_names import Named, indicator_name
+from pipelines.metric_names import Named, indicator_name, threshold_level
 from pipelines.metric_tables import TableFigure, cell_names, table_figures
 from pipelines.numbers import parse_number, parse_range
 from pipelines.textnorm import shadow
@@ -127,9 +127,12 @@ def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
             )
             continue
         place = places.at(hit.start)
+        level = threshold_level(norm, sentence_start, hit.start)
         for rank, named in enumerate(indicator_name(norm, sentence_start, hit.start, hit.end, sentence_end)):
             if place and place not in named.name:
                 named = Named(place + named.name, named.at)
+            if level and level not in named.name:
+                named = Named(level + named.name, named.at)  # 90平方米及以下 + 契税税率
             if target and qualifier != "exact" and _imposed_bound(norm, hit) and not _BOUND_NOUN.search(named.name):
                 # 贷款额度不超过50万元 sets the cap of 贷款额度: 贷款额度上限 (a floor: 下限)
                 named = Named(named.name + ("下限" if qualifier == "over" else "上限"), named.at)

@@ -122,3 +122,20 @@ def test_a_floor_or_cap_a_rule_sets_is_named_as_the_indicators_bound() -> None:
 
 def test_an_approximate_goal_is_not_named_as_a_bound() -> None:
     assert names("力争全区科技型企业超过900家。") == ["全区科技型企业"]
+
+
+def test_values_set_for_each_level_of_a_threshold_carry_the_level_in_their_names() -> None:
+    text = "购买住房面积为120平方米及以下的，减按1%的税率征收契税；面积为120平方米以上的，减按2%的税率征收契税。"
+    by_value = {m.value: m.name for m in extract_metrics(text, title=POLICY) if m.unit == "%"}
+    assert by_value[1].startswith("120平方米及以下") and by_value[2].startswith("120平方米及以上")
+    assert by_value[1].endswith("契税税率") and by_value[2].endswith("契税税率")
+
+
+def test_a_qualifying_period_before_the_number_is_no_level_of_its_measure() -> None:
+    [_, paid] = names("稳定就业6个月以上的，按500元/人的标准给予一次性补贴。", POLICY)
+    assert "6个月" not in paid
+
+
+def test_the_new_value_of_a_change_from_one_figure_to_another_is_named_by_its_subject() -> None:
+    old, new = names("各类企业继续降低社保费率，医疗保险单位费率从9%降低到7%。")
+    assert new == "医疗保险单位费率" and old.startswith("医疗保险单位费率")
