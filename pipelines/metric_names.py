@@ -157,9 +157,8 @@ def threshold_level(norm: str, s_start: int, start: int) -> str:
     clauses = _earlier_clauses(norm, s_start, start)
     if not clauses:
         return ""
-    found = None
-    for found in _THRESHOLD.finditer(clauses[-1]):
-        pass
+    thresholds = list(_THRESHOLD.finditer(clauses[-1]))
+    found = thresholds[-1] if thresholds else None
     if found is None or _TIME_UNIT.search(found.group("quantity")):
         return ""  # 稳定就业6个月以上的: a period that qualifies, not a level of the measure
     return found.group("quantity") + ("及" if found.group("side") != "以内" else "") + found.group("side")
