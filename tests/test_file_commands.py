@@ -100,3 +100,18 @@ def test_what_the_front_does_not_parse_goes_to_the_typer_app(files: Path, args: 
     argv = [str(files / a) if "." in a and a != "." and not a.startswith("-") else a for a in args]
     front, typer_app = both(*argv)
     assert (front.returncode, front.stdout, front.stderr) == (typer_app.returncode, typer_app.stdout, typer_app.stderr)
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path: Path) -> None:
+    """`govreports extract big.txt | head -1`: no traceback when head closes the pipe, the exit of a tool
+    stopped by SIGPIPE (141)."""
+    line = "全区新增市场主体{}户，同比增长12.5%。\n"
+    (tmp_path / "big.txt").write_text("".join(line.format(i) for i in range(1, 4000)), encoding="utf-8")
+    command = [sys.executable, "-c", FRONT, "extract", str(tmp_path / "big.txt"), "--format", "jsonl"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.readline().startswith(b"{")
+        process.stdout.close()
+        errors = process.stderr.read().decode()
+        code = process.wait(timeout=60)
+    assert "Traceback" not in errors and code == 141

@@ -7,10 +7,22 @@ front does not parse, goes to the Typer app in `workers.cli`, which prints the h
 
 from __future__ import annotations
 
+import os
 import sys
 
 
 def main() -> None:
+    try:
+        _run()
+    except BrokenPipeError:
+        # `govreports extract … | head`: the reader left; stop quietly, as Unix tools do, instead of a
+        # traceback. Further writes (the interpreter flushing stdout at exit) go nowhere.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(141)  # 128 + SIGPIPE, what a shell reports for a tool killed by the signal
+
+
+def _run() -> None:
     from workers.file_commands import run
 
     code = run(sys.argv[1:])
