@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
@@ -166,33 +167,39 @@ def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
 
 
 _CLAUSE_END = re.compile(r"[，,。！？!?；;]")
+_CLAUSE_BREAK = re.compile(r"[，,。！？!?；;\n]")
+_LAST_BREAK = re.compile(r".*[，,。！？!?；;\n]", re.DOTALL)  # up to the last clause break before the number
 
 
 def _located(text: str, metrics: list[Metric]) -> list[Metric]:
-    """Evidence that finds its metric again: a sentence the document repeats word for word (the same
-    condition for each of several lots) takes in the clauses after it, within its paragraph and 300
-    characters, until the run is the document's only one."""
+    """Evidence that finds its metric again. When the clause holding the number is said word for word
+    elsewhere in the document (the same condition for each of several lots), the evidence takes in
+    the clauses after it, within its paragraph and 300 characters, until that run is said once."""
+    clauses = Counter(_CLAUSE_BREAK.split(text))  # one pass: most clauses are said once, and that settles it
     counts: dict[str, int] = {}
 
-    def count(run: str) -> int:  # a text that repeats a sentence asks about the same runs again
+    def count(run: str) -> int:  # a text that repeats a clause asks about the same runs again
         if run not in counts:
             counts[run] = text.count(run)
         return counts[run]
 
     located: list[Metric] = []
     for metric in metrics:
+        before = _LAST_BREAK.search(text, max(0, metric.start - 200), metric.start)
+        clause = before.end() if before else max(0, metric.start - 200)
+        after = _CLAUSE_BREAK.search(text, metric.end)
         evidence = metric.evidence
-        at = text.rfind(evidence, 0, metric.start + len(evidence)) if count(evidence) > 1 else -1
-        if at < 0 or at + len(evidence) < metric.end:
+        at = text.rfind(evidence, 0, metric.start + len(evidence))
+        if clauses[text[clause : after.start() if after else len(text)]] < 2 or at < 0 or at > clause:
             located.append(metric)
             continue
         end, stop = at + len(evidence), text.find("\n", at + len(evidence))
         stop = min(len(text) if stop < 0 else stop, at + MAX_EVIDENCE)
-        while count(text[at:end]) > 1:
-            clause = _CLAUSE_END.search(text, end + 1, stop)
-            if clause is None:
+        while count(text[clause:end]) > 1:
+            following = _CLAUSE_END.search(text, end + 1, stop)
+            if following is None:
                 break
-            end = clause.end()
+            end = following.end()
         located.append(replace(metric, evidence=text[at:end].strip()) if end > at + len(evidence) else metric)
     return located
 

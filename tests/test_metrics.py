@@ -328,3 +328,10 @@ def test_a_sentence_the_document_repeats_takes_in_the_next_clause_to_be_found_ag
 def test_a_sentence_said_once_is_its_own_evidence() -> None:
     text = "装配式建筑面积占比不低于30%。此款由青禾区政府负责监督。"
     assert [m.evidence for m in extract_metrics(text)] == ["装配式建筑面积占比不低于30%。"]
+
+
+def test_a_clause_said_again_inside_another_sentence_takes_in_the_next_clause() -> None:
+    first = "商业部分封顶前，住宅预售面积不得高于可售面积的50%。此款由青禾区政府负责监督。"
+    second = "全部单体封顶前，住宅预售面积不得高于可售面积的50%。此款由禾山区政府负责监督。"
+    evidence = [m.evidence for m in extract_metrics(first + "\n" + second)]
+    assert evidence == [first, second]
