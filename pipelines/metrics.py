@@ -35,6 +35,8 @@ _NUMBER = re.compile(
     rf"|百分之[{_CN}点\d.]+|[{_CN}](?:[{_CN}点]|[余多几来](?=[{_CN}]))*|(?<![上下前后多大整])半(?=小时|个月|天|年内))"
 )
 _APPROXIMATE = str.maketrans("", "", "余多几来")  # 十余万, 一千多万, 二十几万: the magnitude stays
+_APPROXIMATE_MARKERS = frozenset("余多几来")
+_TOO_LARGE = Decimal(10) ** 18  # no report states a quantity this large: a misread code
 _DISTRIBUTED = re.compile(r"[^，。；,;！？\n]{0,10}(?:分别|均|都)")
 _JOINED = re.compile(r"[和与及、]")
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
@@ -315,10 +317,10 @@ def _value(raw: str) -> tuple[Decimal, bool] | None:
     if raw == "半":
         return Decimal("0.5"), False  # 半小时
     raw = raw.replace(" ", "")  # 294.8 万元
-    approx_inside = any(marker in raw for marker in "余多几来")
-    cleaned = raw.translate(_APPROXIMATE)
+    approx_inside = not _APPROXIMATE_MARKERS.isdisjoint(raw)
+    cleaned = raw.translate(_APPROXIMATE) if approx_inside else raw
     value = parse_number(cleaned[3:]) if cleaned.startswith("百分之") else parse_number(cleaned)
-    if value is None or not value.is_finite() or abs(value) >= Decimal(10) ** 18:
+    if value is None or not value.is_finite() or abs(value) >= _TOO_LARGE:
         return None
     return value, approx_inside
 
