@@ -76,12 +76,22 @@ _WEIGHED = re.compile(r"([\u4e00-\u9fff]{2,12})[×*]$")  # 笔试成绩×60%: a 
 # 按800元/人的标准给予…补贴, 按300元/人的标准发放…: a rate named by what it pays for.
 _STANDARD_AFTER = re.compile(r"的?标准[，,]?(?:一次性)?(?:给予|发放|予以|拨付)")
 _TIME_NOUN = re.compile(r"(?:期限|时限|年限|期|时间|时长|周期)$")
+_DIGIT = re.compile(r"\d")
+_SIZE = re.compile(r"\d[\d.,]*[万亿千百]*")  # a size right after a count: 465幢23.25万平方米
+
+
+# Every character NAME_TRAILING can end a match with is written in its pattern or is whitespace (\s):
+# a name ending in anything else has no filler to trim, and the pattern, tried at each position of
+# the name, is otherwise the slowest step of naming.
+_TRAILING_ENDS = frozenset(vocab.NAME_TRAILING.pattern)
 
 
 def _clean(name: str) -> str:
     name = _AGGREGATES.sub("", _QUOTES.sub("", name))
     name = vocab.NAME_LEADING.sub("", name)
-    name = vocab.NAME_TRAILING.sub("", name)
+    last = name[-1:]
+    if last in _TRAILING_ENDS or last.isspace():
+        name = vocab.NAME_TRAILING.sub("", name)
     return _LEADING_DIGITS.sub("", name)
 
 
@@ -124,7 +134,7 @@ def _clause_before(norm: str, s_start: int, start: int) -> str:
     if "、" in segment:
         last = segment[segment.rfind("、") + 1 :]
         listed = segment[: segment.rfind("、")]
-        if "等" in last and not re.search(r"\d", listed):
+        if "等" in last and not _DIGIT.search(listed):
             head = segment[: segment.find("、")]
             tail = last[last.rfind("等") + 1 :]
             segment = head + tail
@@ -229,7 +239,7 @@ def _noun_after(norm: str, end: int, s_end: int) -> str:
         end += 1
     else:
         # 465幢23.25万平方米房屋: a count followed at once by a size names the same thing.
-        size = re.compile(r"\d[\d.,]*[万亿千百]*").match(norm, end, s_end)
+        size = _SIZE.match(norm, end, s_end)
         unit = vocab.UNIT_PATTERN.match(norm, size.end()) if size else None
         if unit is not None:
             end = unit.end()
@@ -292,8 +302,8 @@ def indicator_name(norm: str, s_start: int, start: int, end: int, s_end: int, ra
         # 30.6%和69.4%, 90家和870家: the second number shares the first one's indicator words.
         previous = _PREVIOUS_NUMBER.search(norm, max(s_start, start - 16), start)
         if previous:
-            first = re.search(r"\d", norm[previous.start() : start])
-            at = previous.start() + (first.start() if first else 0)
+            first = _DIGIT.search(norm, previous.start(), start)
+            at = first.start() if first else previous.start()
             return [Named(n.name, start) for n in indicator_name(norm, s_start, at, at, s_end, rank + 1)]
     if _RESPECTIVELY.search(_clean_keep_verbs(before)):
         subjects = _respective_subjects(norm, s_start, start)
