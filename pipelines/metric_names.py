@@ -80,19 +80,30 @@ _DIGIT = re.compile(r"\d")
 _SIZE = re.compile(r"\d[\d.,]*[万亿千百]*")  # a size right after a count: 465幢23.25万平方米
 
 
-# Every character NAME_TRAILING can end a match with is written in its pattern or is whitespace (\s):
-# a name ending in anything else has no filler to trim, and the pattern, tried at each position of
-# the name, is otherwise the slowest step of naming.
+# NAME_LEADING's match begins with a character written in its pattern, a digit or whitespace, and
+# NAME_TRAILING's ends with one written in its pattern or whitespace: most names begin and end
+# otherwise, so these long alternations (tried at each position by sub) are skipped for them.
+_LEADING_STARTS = frozenset(vocab.NAME_LEADING.pattern)
 _TRAILING_ENDS = frozenset(vocab.NAME_TRAILING.pattern)
 
 
 def _clean(name: str) -> str:
-    name = _AGGREGATES.sub("", _QUOTES.sub("", name))
-    name = vocab.NAME_LEADING.sub("", name)
+    """The name without quotes, aggregate words (合计), leading fillers and dates, trailing verbs and digits.
+
+    Each pattern runs only when the name could hold what it removes: the result is that of running all."""
+    name = _QUOTES.sub("", name)
+    if "计" in name:  # 合计, 共计, 总计, 累计
+        name = _AGGREGATES.sub("", name)
+    first = name[:1]
+    if first in _LEADING_STARTS or first.isdecimal() or first.isspace():
+        name = vocab.NAME_LEADING.sub("", name)
     last = name[-1:]
     if last in _TRAILING_ENDS or last.isspace():
         name = vocab.NAME_TRAILING.sub("", name)
-    return _LEADING_DIGITS.sub("", name)
+    first = name[:1]
+    if first.isdecimal() or first in (".", ",", "%"):  # _LEADING_DIGITS: ^[\d.,%]+
+        name = _LEADING_DIGITS.sub("", name)
+    return name
 
 
 def _quantities(segment: str) -> list[tuple[int, int]]:
