@@ -43,7 +43,7 @@ _PREVIOUS_NUMBER = re.compile(r"\d[\d.,]*(?:[万亿千百]+\d[\d.,]*)*[^\d，,�
 _PARENTHESES = re.compile(r"[（(][^（()）]{0,40}[)）]")
 _OPEN_BREAK = re.compile(r"[，,；;：:。！？!?\n（()）│┃|]")  # a parenthesis left open or closed, a drawn cell wall
 # A quantity inside a clause: digits (not part of a name like L3 or 12345热线) with a unit or date word.
-_DIGIT_RUN = re.compile(r"(?<![A-Za-z\d.])\d+(?:[.,]\d+)*[万亿千百]*")
+_DIGIT_RUN = re.compile(r"(?=\d)(?<![A-Za-z\d.])\d+(?:[.,]\d+)*[万亿千百]*")
 _SUBJECT_VERB = re.compile(
     r"受理|办理|办结|上线|实现|完成|开展|建成|新增|累计|共|进驻|可办|提供|服务|发布|处理|接听|归集|推动|推进|"
     r"开通|覆盖|达到|达|为|有|收到|征集|交办|梳理|整合|建设|部署|配备|承接|组织|举办|培训|签约|印发|出台|制定|"
@@ -52,7 +52,7 @@ _SUBJECT_VERB = re.compile(
 _CHANGE_CLAUSE = re.compile(r"^(?:比|较|同比|环比|增长|下降|增加|减少|提高|上升|回落)")
 _LIST_SPLIT = re.compile(r"[、和与及]")
 _DATES = re.compile(
-    r"(?:\d{1,4}年度?|\d{1,2}月份?|\d{1,2}[日号])+(?:[至到\-—~－]|以来|底|末|初|上半年|下半年|前|后|内|全年)*"
+    r"(?=\d)(?:\d{1,4}年度?|\d{1,2}月份?|\d{1,2}[日号])+(?:[至到\-—~－]|以来|底|末|初|上半年|下半年|前|后|内|全年)*"
 )
 _AGGREGATES = re.compile(r"(?:合计|共计|总计|累计)将?")
 _MEASURE_NOUN = re.compile(r"[率额量数值比度费价]$")

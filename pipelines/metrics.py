@@ -30,7 +30,12 @@ MAX_EVIDENCE = 300
 # colloquial tail (3万3,883), or a run of Chinese numerals. 余/多 may sit before a magnitude.
 _CN = "零〇○一二两三四五六七八九十百千万亿兆廿卅"
 _MAGNITUDE = "(?:[万亿百]|千(?![瓦米克升伏])|兆(?![瓦帕赫]))"  # 千瓦, 千米, 兆瓦: the prefix belongs to the unit
+# (?=…) first: re skips to a possible first character only when a pattern opens with a literal or a
+# class; this one opens with a group of branches, so each position of the text tried every branch. A
+# lookahead on what every match starts with fails at once elsewhere (the scan is about 3× faster);
+# _PLACE_CODE, metric_names._DIGIT_RUN and _DATES, textnorm._MIDDLE_DOT_DECIMAL open the same way.
 _NUMBER = re.compile(
+    rf"(?=[\d{_CN}半])"
     rf"(?P<num>\d+(?:[,，]\d{{3}}(?!\d))*(?:\.\d+)?(?: ?[余多]?{_MAGNITUDE}+(?:\d+(?:,\d{{3}}(?!\d))*(?:\.\d+)?)?)*"
     rf"|百分之[{_CN}点\d.]+|[{_CN}](?:[{_CN}点]|[余多几来](?=[{_CN}]))*|(?<![上下前后多大整])半(?=小时|个月|天|年内))"
 )
@@ -168,7 +173,7 @@ _JUNK_NAME = re.compile(r"^[^\u4e00-\u9fffA-Za-z]|[不得须可按在至于以�
 
 
 # An identifier of a thing a notice is about (a lot, a parcel, a section): letters and digits ending in 号.
-_PLACE_CODE = re.compile(r"(?<![A-Za-z\d])[A-Z]{1,4}\d{4,}(?:-\d+)?号")
+_PLACE_CODE = re.compile(r"(?=[A-Z])(?<![A-Za-z\d])[A-Z]{1,4}\d{4,}(?:-\d+)?号")
 _ITEM_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])", re.M)
 
 

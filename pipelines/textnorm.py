@@ -30,7 +30,7 @@ def to_simplified(text: str) -> str:
     return "".join(ch if len(c := _t2s().convert(ch)) != 1 else c for ch in text)
 
 
-_MIDDLE_DOT_DECIMAL = re.compile(r"(?<=\d)[·•・](?=\d)")
+_MIDDLE_DOT_DECIMAL = re.compile(r"(?=[·•・])(?<=\d)[·•・](?=\d)")  # (?=…) first: see metrics._NUMBER
 
 
 _FULLWIDTH_CHAR = re.compile("[" + "".join(chr(code) for code in _FULLWIDTH) + "]")
