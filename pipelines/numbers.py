@@ -96,8 +96,9 @@ _SLASH_SPACES = re.compile(r" *([/／]) *")
 _MIXED = re.compile(r"^(?P<whole>[^ 又]+)(?: +|又)(?P<fraction>[^ 又]+)$")
 _FRACTION_TERM = re.compile(r"\d+|[" + "".join(DIGITS) + "".join(SMALL_UNITS) + "]+")
 _PERCENT_WORDS = ("百分之", "千分之", "万分之")
-# Most numerals in reports are plain Arabic (36, 99.8): read at once, without the general reader.
-_PLAIN_ARABIC = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+# Most numerals in reports are plain Arabic (36, 99.8), some with one magnitude (23.7万, 5亿): read
+# at once, without the general reader.
+_PLAIN_ARABIC = re.compile(r"([0-9]+(?:\.[0-9]+)?)([万亿]?)")
 _WIDE = Context(prec=210)  # parse_number's precision: wide enough that quantize never rounds
 _ONE = Decimal(1)
 # A sum of money in words: 壹拾壹元整, 玖仟陆佰陆拾伍圆壹角捌分, 壹佰元零伍分.
@@ -113,8 +114,8 @@ def parse_number(text: str) -> Decimal | None:
     if isinstance(text, str):
         if text in _ONE_CHARACTER:
             return _ONE_CHARACTER[text]
-        if len(text) <= 200 and _PLAIN_ARABIC.fullmatch(text):
-            return _plain_arabic(text)
+        if len(text) <= 200 and (plain := _PLAIN_ARABIC.fullmatch(text)):
+            return _plain_arabic(plain.group(1), plain.group(2))
     return _parse_general(text)
 
 
@@ -147,10 +148,13 @@ def _parse_general(text: object) -> Decimal | None:
     return -value if sign < 0 else value
 
 
-def _plain_arabic(text: str) -> Decimal:
-    """What the general reader gives for ASCII digits with an optional decimal part, about five
-    times faster (no NFKC, no local context): the Decimal, its integral values without exponent."""
-    value = Decimal(text)
+def _plain_arabic(digits: str, magnitude: str) -> Decimal:
+    """What the general reader gives for ASCII digits with an optional decimal part and magnitude,
+    about five times faster (no NFKC, no local context): the Decimal times the magnitude at the
+    same precision (23.7万 is 237000.0), its integral values without exponent."""
+    value = Decimal(digits)
+    if magnitude:
+        value = _WIDE.multiply(value, _BIG_UNIT_RANK[magnitude])
     if value == value.to_integral_value():
         return value.quantize(_ONE, context=_WIDE)  # 2.0 is 2, as parse_number gives it
     return value
