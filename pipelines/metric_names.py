@@ -42,6 +42,7 @@ _CONNECTOR_ONLY = re.compile(r"^(?:[和与及、或至到,，\s]|以[上下内]|
 _PREVIOUS_NUMBER = re.compile(r"\d[\d.,]*(?:[万亿千百]+\d[\d.,]*)*[^\d，,；;]{0,6}[和与及、或]\s*$")  # 1亿3,900万人次、
 _PARENTHESES = re.compile(r"[（(][^（()）]{0,40}[)）]")
 _OPEN_BREAK = re.compile(r"[，,；;：:。！？!?\n（()）│┃|]")  # a parenthesis left open or closed, a drawn cell wall
+_UP_TO_LAST_BREAK = re.compile(r".*" + _OPEN_BREAK.pattern, re.DOTALL)  # greedy: ends after the last break
 # A quantity inside a clause: digits (not part of a name like L3 or 12345热线) with a unit or date word.
 _DIGIT_RUN = re.compile(r"(?=\d)(?<![A-Za-z\d.])\d+(?:[.,]\d+)*[万亿千百]*")
 _SUBJECT_VERB = re.compile(
@@ -136,9 +137,8 @@ def _clause_before(norm: str, s_start: int, start: int) -> str:
     Short parentheticals are skipped; an enumeration of examples ending in 等 gives way to the
     words before it (上线运行A、B、C等15类主题 → 上线运行A)."""
     segment = _PARENTHESES.sub("", norm[max(s_start, start - 120) : start])
-    breaks = list(_OPEN_BREAK.finditer(segment))
-    if breaks:
-        segment = segment[breaks[-1].end() :]
+    if last_break := _UP_TO_LAST_BREAK.match(segment):
+        segment = segment[last_break.end() :]
     joined = segment.rfind("且")  # 具有资质且注册资本不低于…: of two joined requirements the number is the second's
     if joined >= 0 and len(segment) - joined > 2:
         segment = segment[joined + 1 :]

@@ -383,8 +383,12 @@ def _rejected(
         return True
     if _LEADING_ZERO.match(raw):
         return True  # 03省道, 007: codes, not quantities
-    bounded = _BOUNDED_BEFORE.search(before) is not None
-    if unit != "个月" and not (unit == "年" and value < 100) and not bounded and vocab.DATE_AFTER.match(after):
+    if (
+        unit != "个月"
+        and not (unit == "年" and value < 100)
+        and vocab.DATE_AFTER.match(after)
+        and not _BOUNDED_BEFORE.search(before)  # 满3年: a duration (tried last: a date word after is rare)
+    ):
         return True
     if vocab.NAME_AFTER.match(norm, num_end) or (unit == "周" and norm[end : end + 1] == "年"):
         return True
@@ -392,9 +396,9 @@ def _rejected(
         return True  # 1月1日起施行: a date
     if unit == "分" and norm[end : end + 1] == "之":
         return True  # 10000分之539: a fraction, optional by the guideline
-    if _DOCUMENT_NUMBER_AFTER.match(norm[num_end : num_end + 8]):
+    if _DOCUMENT_NUMBER_AFTER.match(norm, num_end, num_end + 8):
         return True  # 计价格2002（1980）号文: a document number
-    if _ADDRESS_AFTER.match(norm[end : end + 6]) and unit in ("区", "栋", "幢", "个", "组", "号"):
+    if _ADDRESS_AFTER.match(norm, end, end + 6) and unit in ("区", "栋", "幢", "个", "组", "号"):
         return True  # 星沙1区9栋57号: an address
     if (chinese and raw == "二" and norm[end : end + 2] in ("住房", "房贷")) or (
         chinese and raw == "二" and unit == "类"
