@@ -42,8 +42,9 @@ _CONNECTOR_ONLY = re.compile(r"^(?:[和与及、或至到,，\s]|以[上下内]|
 _PREVIOUS_NUMBER = re.compile(r"\d[\d.,]*(?:[万亿千百]+\d[\d.,]*)*[^\d，,；;]{0,6}[和与及、或]\s*$")  # 1亿3,900万人次、
 _PARENTHESES = re.compile(r"[（(][^（()）]{0,40}[)）]")
 _OPEN_BREAK = re.compile(r"[，,；;：:。！？!?\n（()）│┃|]")  # a parenthesis left open or closed, a drawn cell wall
+_UP_TO_LAST_BREAK = re.compile(r".*" + _OPEN_BREAK.pattern, re.DOTALL)  # greedy: ends after the last break
 # A quantity inside a clause: digits (not part of a name like L3 or 12345热线) with a unit or date word.
-_DIGIT_RUN = re.compile(r"(?<![A-Za-z\d.])\d+(?:[.,]\d+)*[万亿千百]*")
+_DIGIT_RUN = re.compile(r"(?=\d)(?<![A-Za-z\d.])\d+(?:[.,]\d+)*[万亿千百]*")
 _SUBJECT_VERB = re.compile(
     r"受理|办理|办结|上线|实现|完成|开展|建成|新增|累计|共|进驻|可办|提供|服务|发布|处理|接听|归集|推动|推进|"
     r"开通|覆盖|达到|达|为|有|收到|征集|交办|梳理|整合|建设|部署|配备|承接|组织|举办|培训|签约|印发|出台|制定|"
@@ -52,7 +53,7 @@ _SUBJECT_VERB = re.compile(
 _CHANGE_CLAUSE = re.compile(r"^(?:比|较|同比|环比|增长|下降|增加|减少|提高|上升|回落)")
 _LIST_SPLIT = re.compile(r"[、和与及]")
 _DATES = re.compile(
-    r"(?:\d{1,4}年度?|\d{1,2}月份?|\d{1,2}[日号])+(?:[至到\-—~－]|以来|底|末|初|上半年|下半年|前|后|内|全年)*"
+    r"(?=\d)(?:\d{1,4}年度?|\d{1,2}月份?|\d{1,2}[日号])+(?:[至到\-—~－]|以来|底|末|初|上半年|下半年|前|后|内|全年)*"
 )
 _AGGREGATES = re.compile(r"(?:合计|共计|总计|累计)将?")
 _MEASURE_NOUN = re.compile(r"[率额量数值比度费价]$")
@@ -76,13 +77,34 @@ _WEIGHED = re.compile(r"([\u4e00-\u9fff]{2,12})[×*]$")  # 笔试成绩×60%: a 
 # 按800元/人的标准给予…补贴, 按300元/人的标准发放…: a rate named by what it pays for.
 _STANDARD_AFTER = re.compile(r"的?标准[，,]?(?:一次性)?(?:给予|发放|予以|拨付)")
 _TIME_NOUN = re.compile(r"(?:期限|时限|年限|期|时间|时长|周期)$")
+_DIGIT = re.compile(r"\d")
+_SIZE = re.compile(r"\d[\d.,]*[万亿千百]*")  # a size right after a count: 465幢23.25万平方米
+
+
+# NAME_LEADING's match begins with a character written in its pattern, a digit or whitespace, and
+# NAME_TRAILING's ends with one written in its pattern or whitespace: most names begin and end
+# otherwise, so these long alternations (tried at each position by sub) are skipped for them.
+_LEADING_STARTS = frozenset(vocab.NAME_LEADING.pattern)
+_TRAILING_ENDS = frozenset(vocab.NAME_TRAILING.pattern)
 
 
 def _clean(name: str) -> str:
-    name = _AGGREGATES.sub("", _QUOTES.sub("", name))
-    name = vocab.NAME_LEADING.sub("", name)
-    name = vocab.NAME_TRAILING.sub("", name)
-    return _LEADING_DIGITS.sub("", name)
+    """The name without quotes, aggregate words (合计), leading fillers and dates, trailing verbs and digits.
+
+    Each pattern runs only when the name could hold what it removes: the result is that of running all."""
+    name = _QUOTES.sub("", name)
+    if "计" in name:  # 合计, 共计, 总计, 累计
+        name = _AGGREGATES.sub("", name)
+    first = name[:1]
+    if first in _LEADING_STARTS or first.isdecimal() or first.isspace():
+        name = vocab.NAME_LEADING.sub("", name)
+    last = name[-1:]
+    if last in _TRAILING_ENDS or last.isspace():
+        name = vocab.NAME_TRAILING.sub("", name)
+    first = name[:1]
+    if first.isdecimal() or first in (".", ",", "%"):  # _LEADING_DIGITS: ^[\d.,%]+
+        name = _LEADING_DIGITS.sub("", name)
+    return name
 
 
 def _quantities(segment: str) -> list[tuple[int, int]]:
@@ -115,16 +137,15 @@ def _clause_before(norm: str, s_start: int, start: int) -> str:
     Short parentheticals are skipped; an enumeration of examples ending in 等 gives way to the
     words before it (上线运行A、B、C等15类主题 → 上线运行A)."""
     segment = _PARENTHESES.sub("", norm[max(s_start, start - 120) : start])
-    breaks = list(_OPEN_BREAK.finditer(segment))
-    if breaks:
-        segment = segment[breaks[-1].end() :]
+    if last_break := _UP_TO_LAST_BREAK.match(segment):
+        segment = segment[last_break.end() :]
     joined = segment.rfind("且")  # 具有资质且注册资本不低于…: of two joined requirements the number is the second's
     if joined >= 0 and len(segment) - joined > 2:
         segment = segment[joined + 1 :]
     if "、" in segment:
         last = segment[segment.rfind("、") + 1 :]
         listed = segment[: segment.rfind("、")]
-        if "等" in last and not re.search(r"\d", listed):
+        if "等" in last and not _DIGIT.search(listed):
             head = segment[: segment.find("、")]
             tail = last[last.rfind("等") + 1 :]
             segment = head + tail
@@ -258,7 +279,7 @@ def _noun_after(norm: str, end: int, s_end: int) -> str:
         end += 1
     else:
         # 465幢23.25万平方米房屋: a count followed at once by a size names the same thing.
-        size = re.compile(r"\d[\d.,]*[万亿千百]*").match(norm, end, s_end)
+        size = _SIZE.match(norm, end, s_end)
         unit = vocab.UNIT_PATTERN.match(norm, size.end()) if size else None
         if unit is not None:
             end = unit.end()
@@ -321,8 +342,8 @@ def indicator_name(norm: str, s_start: int, start: int, end: int, s_end: int, ra
         # 30.6%和69.4%, 90家和870家: the second number shares the first one's indicator words.
         previous = _PREVIOUS_NUMBER.search(norm, max(s_start, start - 16), start)
         if previous:
-            first = re.search(r"\d", norm[previous.start() : start])
-            at = previous.start() + (first.start() if first else 0)
+            first = _DIGIT.search(norm, previous.start(), start)
+            at = first.start() if first else previous.start()
             return [Named(n.name, start) for n in indicator_name(norm, s_start, at, at, s_end, rank + 1)]
     if _RESPECTIVELY.search(_clean_keep_verbs(before)):
         subjects = _respective_subjects(norm, s_start, start)

@@ -215,9 +215,10 @@ SIZE_OF_THING_UNITS: frozenset[str] = frozenset({"亩", "公顷", "平方公里"
 REQUIREMENT_CUES = re.compile(
     r"须|应当|应|必须|不得|不低于|不少于|不小于|至少|不超过|不高于|最高|最低|上限|下限|确保|要求"
 )
-# 已 after 按/对/凡 is attributive (按已售出面积…缴存): the rule is not a report of what was done.
+# 已 after 按/对/凡 is attributive (按已售出面积…缴存): the rule is not a report of what was done. The
+# lookbehind follows 已 so that every branch opens with a literal: re then skips to their first characters.
 RESULT_CUES = re.compile(
-    r"(?<![按对凡])已|完成了|累计|截至|截止|同比|比上年|共有|共计|达到了|实现了|上年|去年|实际|完成率"
+    r"已(?<![按对凡]已)|完成了|累计|截至|截止|同比|比上年|共有|共计|达到了|实现了|上年|去年|实际|完成率"
 )
 # 由3%调整为5%: the old value is a result, the new one what is set.
 ADJUSTED_TO = re.compile(

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal, DivisionByZero, InvalidOperation, localcontext
+from decimal import Context, Decimal, DivisionByZero, InvalidOperation, localcontext
 
 DIGITS: dict[str, int] = {
     "零": 0,
@@ -96,6 +96,11 @@ _SLASH_SPACES = re.compile(r" *([/／]) *")
 _MIXED = re.compile(r"^(?P<whole>[^ 又]+)(?: +|又)(?P<fraction>[^ 又]+)$")
 _FRACTION_TERM = re.compile(r"\d+|[" + "".join(DIGITS) + "".join(SMALL_UNITS) + "]+")
 _PERCENT_WORDS = ("百分之", "千分之", "万分之")
+# Most numerals in reports are plain Arabic (36, 99.8), some with one magnitude (23.7万, 5亿): read
+# at once, without the general reader.
+_PLAIN_ARABIC = re.compile(r"([0-9]+(?:\.[0-9]+)?)([万亿]?)")
+_WIDE = Context(prec=210)  # parse_number's precision: wide enough that quantize never rounds
+_ONE = Decimal(1)
 # A sum of money in words: 壹拾壹元整, 玖仟陆佰陆拾伍圆壹角捌分, 壹佰元零伍分.
 _MONEY = re.compile(r"^(?P<yuan>.+?)[元圆圓](?:零?(?P<jiao>.)角)?(?:零?(?P<fen>.)分)?[整正]?$")
 
@@ -106,6 +111,16 @@ def parse_number(text: str) -> Decimal | None:
     Approximate numerals (十余万) and colloquial ranges (三四十) name no single exact value, so
     they are None here: read them with `parse_approximate` and `parse_range`.
     """
+    if isinstance(text, str):
+        if text in _ONE_CHARACTER:
+            return _ONE_CHARACTER[text]
+        if len(text) <= 200 and (plain := _PLAIN_ARABIC.fullmatch(text)):
+            return _plain_arabic(plain.group(1), plain.group(2))
+    return _parse_general(text)
+
+
+def _parse_general(text: object) -> Decimal | None:
+    """parse_number without its shortcuts: every form, NFKC first, at 210 digits of precision."""
     s = _normalise(text)
     if s is None:
         return None
@@ -131,6 +146,18 @@ def parse_number(text: str) -> Decimal | None:
     if value is None or not value.is_finite():
         return None
     return -value if sign < 0 else value
+
+
+def _plain_arabic(digits: str, magnitude: str) -> Decimal:
+    """What the general reader gives for ASCII digits with an optional decimal part and magnitude,
+    about five times faster (no NFKC, no local context): the Decimal times the magnitude at the
+    same precision (23.7万 is 237000.0), its integral values without exponent."""
+    value = Decimal(digits)
+    if magnitude:
+        value = _WIDE.multiply(value, _BIG_UNIT_RANK[magnitude])
+    if value == value.to_integral_value():
+        return value.quantize(_ONE, context=_WIDE)  # 2.0 is 2, as parse_number gives it
+    return value
 
 
 def parse_approximate(text: str) -> tuple[Decimal, bool] | None:
@@ -440,3 +467,8 @@ def _units(s: str) -> Decimal | None:
         else:
             total += pending
     return total
+
+
+# 一, 三, 十, 万: a running text's numeral is often one character, read by the general reader once
+# here rather than at each occurrence (the same values: computed by it).
+_ONE_CHARACTER: dict[str, Decimal | None] = {ch: _parse_general(ch) for ch in sorted(NUMERAL_CHARS)}
