@@ -39,6 +39,7 @@ _KEY_WORDS = (
 _KEY_COLUMN = re.compile("|".join(_KEY_WORDS))
 # Headers that name a unitless measure (a ratio, a density, a coefficient): its figures are metrics.
 _RATIO_COLUMN = re.compile(r"率|比|系数|密度|指数|倍数|得分|分值|评分")
+_HYPHEN_CODE = re.compile(r"(?<![\d.])\d+(?:-\d+)+(?![\d.])")
 _FIGURE = re.compile(r"(?P<bound>[≤≥<>＜＞]=?)?\s*(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?![\d.])")
 
 
@@ -207,18 +208,8 @@ def _parts(text: str) -> list[re.Match[str]]:
 
 
 def _in_code(text: str, start: int, end: int) -> bool:
-    """A whole number joined to another by a hyphen (6-1, 6-2 in 地块6-1、6-2): a label, not a quantity."""
-    before = text[start - 2 : start] if start >= 2 else ""
-    after = text[end : end + 2]
-    joined_before = len(before) == 2 and before[1] == "-" and before[0].isdigit()
-    joined_after = len(after) == 2 and after[0] == "-" and after[1].isdigit()
-    if not (joined_before or joined_after):
-        return False
-    number = text[start:end]
-    neighbour = (
-        re.match(r"\d+(?:\.\d+)?", text[end + 1 :]) if joined_after else re.search(r"\d+(?:\.\d+)?$", text[: start - 1])
-    )
-    return "." not in number and neighbour is not None and "." not in neighbour.group(0)
+    """A whole number joined to others by hyphens (6-1, 6-2 in 地块6-1、6-2): a label, not a quantity."""
+    return any(code.start() <= start and end <= code.end() for code in _HYPHEN_CODE.finditer(text))
 
 
 def _row_key(row: list[Cell], columns: list[_Column], shift: int) -> Cell | None:
