@@ -175,7 +175,10 @@ _CHANGED_TO = re.compile(
 def threshold_level(norm: str, s_start: int, start: int) -> str:
     """`90平方米及以下` when the clause before the number's own sets a threshold (…及以下的，): the level
     the number applies to, so that the values of each level get names that tell them apart."""
-    clauses = _earlier_clauses(norm, s_start, start)
+    window = norm[max(s_start, start - 80) : start]
+    if "的" not in window or "以" not in window:
+        return ""  # most numbers: no threshold clause before them, and this is asked of every number
+    clauses = _earlier_clauses(norm, max(s_start, start - 80), start)
     if not clauses:
         return ""
     thresholds = list(_THRESHOLD.finditer(clauses[-1]))
@@ -352,7 +355,8 @@ def indicator_name(norm: str, s_start: int, start: int, end: int, s_end: int, ra
     shared = _shared_items(norm, s_start, start)
     if shared:
         return shared
-    changed = _CHANGED_TO.search(norm, max(s_start, start - 60), start)
+    lo = max(s_start, start - 60)
+    changed = _CHANGED_TO.search(norm, lo, start) if "从" in norm[lo:start] or "由" in norm[lo:start] else None
     if changed and len(subject := _clean(changed.group("subject"))) >= 2:
         return [Named(subject[-MAX_NAME:], start)]  # 单位费率从19%降低到16%: 16% is 单位费率's new value
     local = _clean(before)
