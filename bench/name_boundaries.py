@@ -167,7 +167,7 @@ def startup_cost(probe: str) -> tuple[float, float]:
     runs = []
     for _ in range(3):
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
-        seconds, mb = out.stdout.split()
+        seconds, mb = out.stdout.split()[-2:]  # THULAC prints a line of its own
         runs.append((float(seconds), float(mb)))
     return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
