@@ -419,6 +419,10 @@ _HOUR_BEFORE = re.compile(r"\d时$")
 _ONE_DIGIT = re.compile(r"[一二两三四五六七八九]")
 
 
+_GRADE_UNITS = ("类", "级", "档", "等", "星")
+_GRADE_RANGE_START = re.compile(rf"[{_CN}](?:类|级|档|等|星)(?:至|到|—|-|~|～)$")
+
+
 def _rejected(
     norm: str, start: int, num_end: int, end: int, raw: str, value: Decimal, unit: str, chinese: bool
 ) -> bool:
@@ -449,6 +453,8 @@ def _rejected(
         chinese and raw == "二" and unit == "类"
     ):
         return True  # 二套住房, 二类: ordinals (a count of two says 两)
+    if chinese and unit in _GRADE_UNITS and _GRADE_RANGE_START.search(before):
+        return True  # 按一类至八类执行: the upper end of a range of grades names a category, not a count
     if unit in ("届", "级") and 1900 <= value <= 2100:
         return True  # 2024届毕业生: a year
     if unit == "年" and (value >= 100 or norm[end : end + 1] in ("级", "月", "度")):

@@ -335,3 +335,12 @@ def test_a_clause_said_again_inside_another_sentence_takes_in_the_next_clause() 
     second = "全部单体封顶前，住宅预售面积不得高于可售面积的50%。此款由禾山区政府负责监督。"
     evidence = [m.evidence for m in extract_metrics(first + "\n" + second)]
     assert evidence == [first, second]
+
+
+def test_the_upper_end_of_a_range_of_grades_is_a_category_not_a_count() -> None:
+    found = [(m.value, m.unit) for m in extract_metrics("分别按一类至八类执行行业基准费率0.6%、1.0%。")]
+    assert found == [(Decimal("0.6"), "%"), (Decimal("1.0"), "%")]
+
+
+def test_a_count_of_categories_is_still_a_count() -> None:
+    assert [(m.value, m.unit) for m in extract_metrics("全区共有八类企业享受补贴。")] == [(Decimal(8), "类")]
