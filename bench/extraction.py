@@ -231,6 +231,7 @@ class DocScore:
     extract_ms: float
     read_ms: float
     predictions: list[tuple[float | None, bool]]  # (confidence, is a false positive), in document order
+    records: list[tuple[float | None, bool]]  # (confidence, wrong in any way an analyst would see), likewise
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,7 @@ def score_document(contender: Contender, doc: Document, scorer: ModuleType) -> D
     predictions, extract_ms = _timed(contender.extract, text, contender.repeats)
     scores = scorer.score_doc(doc.golds, predictions)
     wrong = {id(p) for p in scores["false_positives"]}
+    flawed = wrong | _wrongly_read(doc.golds, predictions, scorer)
     return DocScore(
         name=doc.name,
         fold=doc.fold,
@@ -266,7 +268,22 @@ def score_document(contender: Contender, doc: Document, scorer: ModuleType) -> D
         extract_ms=extract_ms,
         read_ms=read_ms,
         predictions=[(_confidence(p), id(p) in wrong) for p in predictions],
+        records=[(_confidence(p), id(p) in flawed) for p in predictions],
     )
+
+
+def _wrongly_read(golds: Sequence[Record], predictions: Sequence[Record], scorer: ModuleType) -> set[int]:
+    """Ids of predictions that match a gold record (as score_doc pairs them) with a wrong name,
+    qualifier or target: found, but not what an analyst would take from the sentence."""
+    required = [g for g in golds if not g.get("optional")]
+    pairs = scorer.max_matching(predictions, required, set(range(len(predictions))))
+    return {
+        id(predictions[p])
+        for g, p in pairs.items()
+        if scorer.name_f1(predictions[p].get("name", ""), required[g]["name"]) < 0.5
+        or predictions[p].get("qualifier") != required[g]["qualifier"]
+        or bool(predictions[p].get("target")) != bool(required[g].get("target"))
+    }
 
 
 def _timed(extract: Extractor, text: str, repeats: int) -> tuple[list[Record], float]:
@@ -344,14 +361,26 @@ def confidence_deciles(predictions: Sequence[tuple[float | None, bool]]) -> list
     ]
 
 
-def confidence_table(deciles: Sequence[Decile]) -> Table:
-    errors = sum(d.errors for d in deciles)
-    table = Table(title="govreports: false positives by decile of confidence (lowest first)")
-    for column in ("decile", "confidence", "predictions", "false positives", "share of the set's errors"):
+def confidence_table(deciles: Sequence[Decile], records: Sequence[Decile]) -> Table:
+    """False positives and wrong records (false positives, and found records with a wrong name,
+    qualifier or target) by decile of confidence: where an analyst filtering on it would cut."""
+    errors, flawed = sum(d.errors for d in deciles), sum(d.errors for d in records)
+    table = Table(title="govreports: errors by decile of confidence (lowest first)")
+    columns = ("decile", "confidence", "predictions", "false positives", "share", "wrong records", "share")
+    for column in columns:
         table.add_column(column, justify="right")
-    for d in deciles:
+    for d, r in zip(deciles, records, strict=True):
         share = f"{d.errors / errors:.0%}" if errors else "–"
-        table.add_row(str(d.index), f"{d.low:.2f}–{d.high:.2f}", str(d.predictions), str(d.errors), share)
+        record_share = f"{r.errors / flawed:.0%}" if flawed else "–"
+        table.add_row(
+            str(d.index),
+            f"{d.low:.2f}–{d.high:.2f}",
+            str(d.predictions),
+            str(d.errors),
+            share,
+            str(r.errors),
+            record_share,
+        )
     return table
 
 
@@ -507,22 +536,28 @@ def bench_set(
     if full is not None:
         console.print(held_out_check(full, held_out))
     deciles = confidence_deciles([p for s in ours for p in s.predictions])
-    if deciles is None:
+    records = confidence_deciles([p for s in ours for p in s.records])
+    if deciles is None or records is None:
         console.print("confidence: no confidence yet (Metric has no `confidence` field)")
     else:
-        console.print(confidence_table(deciles))
+        console.print(confidence_table(deciles, records))
         console.print(confidence_line(deciles))
+        console.print(confidence_line(records, "wrong records"))
     console.print()
     return results
 
 
-def confidence_line(deciles: Sequence[Decile]) -> str:
+def confidence_line(deciles: Sequence[Decile], what: str = "false positives") -> str:
     errors = sum(d.errors for d in deciles)
     if not errors:
-        return "confidence: no false positives in this set"
+        return f"confidence: no {what} in this set"
     lowest = deciles[0].errors / errors
-    verdict = "holds most of the errors" if lowest > 0.5 else "does NOT hold most of the errors"
-    return f"confidence: the lowest decile {verdict} ({lowest:.0%} of {errors}; 10% by chance)"
+    lowest_three = sum(d.errors for d in deciles[:3]) / errors
+    verdict = "holds most of the" if lowest > 0.5 else "does NOT hold most of the"
+    return (
+        f"confidence: the lowest decile {verdict} {what} ({lowest:.0%} of {errors}; 10% by chance);"
+        f" the lowest three deciles {lowest_three:.0%} (30% by chance)"
+    )
 
 
 def _reading_line(contenders: Sequence[Contender], results: dict[str, list[DocScore]], docs: Sequence[Document]) -> str:

@@ -129,7 +129,7 @@ def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
             name, row_start, row_end = in_cell
             ev_start, ev_end = _evidence_window(norm, row_start, row_end, hit.start, hit.end)
             evidence = text[ev_start:ev_end].strip()
-            confidence = _confidence(norm, name, hit, evidence, "table")
+            confidence = _confidence(norm, name, hit, evidence, "table", target)
             metrics.append(
                 Metric(name, hit.value, hit.unit, qualifier, target, evidence, hit.start, hit.end, confidence)
             )
@@ -148,7 +148,7 @@ def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
                 # 参与率、合格率均达100%: a later indicator's evidence begins at its own words.
                 ev_start, ev_end = _evidence_window(norm, named.at, sentence_end, hit.start, hit.end)
                 evidence = text[ev_start:ev_end].strip()
-            confidence = _confidence(norm, named.name, hit, evidence, "text")
+            confidence = _confidence(norm, named.name, hit, evidence, "text", target)
             metrics.append(
                 Metric(named.name, hit.value, hit.unit, qualifier, target, evidence, hit.start, hit.end, confidence)
             )
@@ -166,7 +166,7 @@ def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
                 evidence,
                 figure.start,
                 figure.end,
-                _confidence(norm, figure.name, _as_hit(figure), evidence, "cell"),
+                _confidence(norm, figure.name, _as_hit(figure), evidence, "cell", target),
             )
         )
     metrics.sort(key=lambda m: m.start)
@@ -260,18 +260,22 @@ def _imposed_bound(norm: str, hit: _Hit) -> bool:
     return bool(_IMPOSED_BEFORE.search(norm, max(0, hit.start - 10), hit.start) or _IMPOSED_AFTER.match(norm, hit.end))
 
 
-def _confidence(norm: str, name: str, hit: _Hit, evidence: str, source: str) -> float:
+def _confidence(norm: str, name: str, hit: _Hit, evidence: str, source: str, target: bool) -> float:
     """How likely a record is right, from what made it: 0.9 for a number with a written unit and a
-    clean name in a sentence, less for each weaker sign (a fallback or ragged name, a defaulted unit,
-    a Chinese numeral, a colloquial range, a long sentence, a figure read from a table header's unit).
-    The weights are round numbers, not fitted; bench/extraction.py shows errors gather at the low end."""
+    clean name in a sentence, less for each weaker sign (a fallback, short or ragged name, a name that
+    ends on no measure word, a defaulted unit, a Chinese numeral, a colloquial range, a long sentence,
+    a requirement, whose conditions a name often leaves out). A table cell, named by its row and
+    column headers, is no weaker. The weights are round numbers, not fitted; bench/extraction.py shows
+    where the wrong records fall."""
     score = 0.9
     if name == "指标" or len(name) < 2:
         score -= 0.35
-    elif len(name) < 4 or len(name) > 30:
+    elif len(name) < 6 or len(name) > 30:
         score -= 0.1
-    if _JUNK_NAME.search(name):
+    if _JUNK_NAME.search(_PLACE_CODE.sub("号", name)):  # a lot's code (BK2021-01号) is no swallowed figure
         score -= 0.15
+    if not _MEASURE_END.search(name):
+        score -= 0.1
     if hit.unit in _DEFAULTED_UNITS:
         score -= 0.15
     numeral = norm[hit.start : hit.num_end]
@@ -279,13 +283,20 @@ def _confidence(norm: str, name: str, hit: _Hit, evidence: str, source: str) -> 
         score -= 0.1
     if hit.approx_inside:
         score -= 0.05
-    if source == "cell":
-        score -= 0.1
-    if len(evidence) > 200:
+    if target and source != "cell":
+        score -= 0.05
+    if len(evidence) > 200 and source == "text":
         score -= 0.05
     if hit.start > 0 and norm[hit.start - 1] in "（(":
         score -= 0.1
     return round(min(1.0, max(0.05, score)), 2)
+
+
+# A name that ends on what is measured: a rate, an amount, a count of people, a limit, a period …
+_MEASURE_END = re.compile(
+    r"(?:率|额|量|数|值|比|比重|占比|比例|标准|上限|下限|期限|时限|年限|时长|时间|面积|价格|价|金额|费|补贴|补助|奖补|"
+    r"资助|奖励|人次|人数|总值|收入|产量|增长|下降|增加|减少|提高|规模|长度|里程|容量|层数|户数|家数|个数)$"
+)
 
 
 def _as_hit(figure: TableFigure) -> _Hit:

@@ -52,7 +52,7 @@ def test_bench_prints_deciles_once_metrics_carry_confidence(
     assert extraction.main(["--corpus", str(tmp_path), "--no-peer"]) == 0
 
     out = capsys.readouterr().out
-    assert "false positives by decile of confidence (lowest first)" in out
+    assert "errors by decile of confidence (lowest first)" in out and "wrong records" in out
     assert "confidence: " in out and "no confidence yet" not in out
 
 
@@ -78,9 +78,29 @@ def test_deciles_rank_predictions_and_count_false_positives() -> None:
     assert [d.predictions for d in deciles] == [10] * 10
     assert deciles[0].errors == 10 and deciles[0].low == 0.0 and deciles[0].high == 0.09
     assert sum(d.errors for d in deciles) == 11
-    assert "holds most of the errors (91% of 11" in extraction.confidence_line(deciles)
+    assert "holds most of the false positives (91% of 11" in extraction.confidence_line(deciles)
 
 
 def test_no_deciles_without_confidence() -> None:
     assert extraction.confidence_deciles([(None, True), (0.5, False)]) is None
     assert extraction.confidence_deciles([]) is None
+
+
+def test_a_found_record_with_a_wrong_name_counts_as_a_wrong_record() -> None:
+    scorer = extraction.load_scorer(SHARED / "tools" / "score_metrics.py")
+    if scorer is None:
+        pytest.skip("the official scorer is not in ../shared")
+    gold = [
+        {
+            "name": "网上可办率",
+            "value": 98.5,
+            "unit": "%",
+            "qualifier": "exact",
+            "text": "可办率为98.5%",
+            "target": False,
+        }
+    ]
+    right = {**gold[0], "evidence": "全区网上可办率为98.5%。"}
+    misnamed = {**right, "name": "全区按程序调整"}
+    assert extraction._wrongly_read(gold, [right], scorer) == set()
+    assert extraction._wrongly_read(gold, [misnamed], scorer) == {id(misnamed)}

@@ -288,3 +288,15 @@ def test_an_already_done_quantity_that_a_rule_is_based_on_does_not_make_the_rule
 def test_a_page_titled_as_a_policy_sets_its_figures() -> None:
     metrics = extract_metrics("生育三孩的家庭，公积金贷款额度上浮15%。", title="某市住房公积金贷款优惠政策")
     assert [m.target for m in metrics] == [True]
+
+
+def test_a_name_ending_on_what_is_measured_is_surer_than_one_ending_elsewhere() -> None:
+    measured = one("全区政务服务事项网上可办率为98.5%。")
+    ragged = one("经市政府同意，全区按程序调整98.5%。")
+    assert ragged.confidence < measured.confidence
+
+
+def test_a_table_cell_named_by_its_headers_is_as_sure_as_a_sentence() -> None:
+    table = "地块编号\t土地面积（亩）\nQH2024-01号\t75.62"
+    [cell] = extract_metrics(table)
+    assert cell.confidence >= one("QH2024-01号地块土地面积为75.62亩。").confidence
