@@ -204,3 +204,10 @@ def test_workers_reconnect_forever_and_hand_out_lost_tasks_soon() -> None:
     assert transport["socket_timeout"] > 0 and transport["socket_keepalive"] is True
     assert transport["unacked_restore_throttle"] == 1
     assert transport["unacked_restore_interval"] <= max(1, visibility_timeout(settings) // 3)
+
+
+def test_a_restore_sweep_cut_by_a_broker_restart_stalls_the_hand_out_for_one_sweep_at_most() -> None:
+    """kombu's sweep lock (300 s by default) outlives a Redis restart in the AOF; ours expires with the sweep."""
+    settings = Settings(broker_url="redis://127.0.0.1:6379/0", visibility_timeout=30, task_time_limit=15)
+    transport = celery_config(settings)["broker_transport_options"]
+    assert transport["unacked_mutex_expire"] <= max(5, transport["unacked_restore_interval"])

@@ -38,6 +38,18 @@ def unacked_restore_interval(settings: Settings) -> int:
     return max(1, min(100, visibility_timeout(settings) // 3))
 
 
+def unacked_mutex_expire(settings: Settings) -> int:
+    """Seconds the lock of a restore sweep may outlive the sweep.
+
+    A sweep holds a mutex key in Redis while it hands tasks out again (kombu: 300 s by default). A
+    broker restart in the middle of a sweep loses the release with the connection while the key
+    survives in the append-only file, and until it expires no worker hands out any lost task: a
+    cluster stalled for five minutes after the restart. A sweep takes milliseconds; its lock lives
+    as long as the interval between sweeps, so a stale one costs one sweep, not five minutes.
+    """
+    return max(5, unacked_restore_interval(settings))
+
+
 BROKER_SOCKET_TIMEOUT = 30.0
 
 
@@ -134,6 +146,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             "visibility_timeout": visibility_timeout(settings),
             "unacked_restore_interval": unacked_restore_interval(settings),
             "unacked_restore_throttle": 1,
+            "unacked_mutex_expire": unacked_mutex_expire(settings),
             **broker_socket_options(),
         },
         "task_default_queue": PROCESS_QUEUE,
