@@ -340,6 +340,23 @@ def _respective_subjects(norm: str, s_start: int, start: int) -> list[str]:
 def indicator_name(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int = 0) -> list[Named]:
     """One name per indicator the number is stated for (usually one). `rank` is the number's place
     in a run of numbers joined by 和/、 (90家和870家: 0 and 1)."""
+    return [_within_cell(named) for named in _names(norm, s_start, start, end, s_end, rank)]
+
+
+_CELL_WALL = re.compile(r"[│┃║|]")
+
+
+def _within_cell(named: Named) -> Named:
+    """A table drawn with box characters keeps each cell's words apart: a name that borrowed words
+    across a cell wall keeps those of the number's own cell."""
+    walls = list(_CELL_WALL.finditer(named.name))
+    if not walls:
+        return named
+    own = _clean(named.name[walls[-1].end() :])
+    return Named(own, named.at) if len(own) >= 2 else named
+
+
+def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int) -> list[Named]:
     before = _clause_before(norm, s_start, start)
     if _CONNECTOR_ONLY.match(before):
         # 30.6%和69.4%, 90家和870家: the second number shares the first one's indicator words.

@@ -139,3 +139,8 @@ def test_a_qualifying_period_before_the_number_is_no_level_of_its_measure() -> N
 def test_the_new_value_of_a_change_from_one_figure_to_another_is_named_by_its_subject() -> None:
     old, new = names("各类企业继续降低社保费率，医疗保险单位费率从9%降低到7%。")
     assert new == "医疗保险单位费率" and old.startswith("医疗保险单位费率")
+
+
+def test_a_name_in_a_box_drawn_table_keeps_to_the_numbers_own_cell() -> None:
+    [name] = names("│编号│建物门牌│ │三、保证金新台币：3,390,000元。")
+    assert name.startswith("保证金") and "│" not in name
