@@ -172,6 +172,31 @@ _CHANGED_TO = re.compile(
 )
 
 
+# …给予一次性奖补，最高不超过20万元; …给予全额补贴，最长不超过3年: a clause that is only a cap.
+_BARE_CAP = re.compile(r"^(?:最长|最高|最多|累计最高|每人最高|每户最高)(?:不超过|不高于|不得超过|可达|为|给予|可给予)?$")
+_GRANTED = re.compile(
+    r"([\u4e00-\u9fff]{0,6}(?:补贴|补助|奖补|奖励|资助|贴息|贷款|额度|资金|经费|费用|保费))(?=[^\u4e00-\u9fff]*$)"
+)
+
+
+def _capped(norm: str, s_start: int, start: int, end: int) -> str:
+    """What a bare cap clause caps: a period caps the sentence's subject's duration (社保补贴…，最长不超过
+    3年 → 社保补贴期限); an amount caps what the clause before grants (…给予一次性奖补，最高不超过20万元
+    → 一次性奖补). Empty when neither is found."""
+    if _DURATION_UNIT_END.search(norm, max(start, end - 4), end):
+        subject = _sentence_subject(norm, s_start, start)
+        subject = _BEFORE_PREPOSITION.match(subject).group(1)  # type: ignore[union-attr]  # 社保补贴|按企业…
+        return subject[:MAX_NAME] + "期限" if len(subject) >= 2 else ""
+    clauses = _earlier_clauses(norm, s_start, start)
+    granted = _GRANTED.search(clauses[-1]) if clauses else None
+    return _clean(_GRANT_VERB.sub("", granted.group(1))) if granted else ""
+
+
+# The subject of a sentence ends where a preposition phrase begins (社保补贴按企业缴费给予补贴).
+_BEFORE_PREPOSITION = re.compile(r"(.{2,}?)(?=[按对由经从向依据]|$)")
+_GRANT_VERB = re.compile(r"^.*?(?:给予|发放|予以|提供|享受)")
+
+
 def threshold_level(norm: str, s_start: int, start: int) -> str:
     """`90平方米及以下` when the clause before the number's own sets a threshold (…及以下的，): the level
     the number applies to, so that the values of each level get names that tell them apart."""
@@ -376,6 +401,8 @@ def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int)
     changed = _CHANGED_TO.search(norm, lo, start) if "从" in norm[lo:start] or "由" in norm[lo:start] else None
     if changed and len(subject := _clean(changed.group("subject"))) >= 2:
         return [Named(subject[-MAX_NAME:], start)]  # 单位费率从19%降低到16%: 16% is 单位费率's new value
+    if _BARE_CAP.match(before) and (capped := _capped(norm, s_start, start, end)):
+        return [Named(capped, start)]
     local = _clean(before)
     if levied := _LEVIED_AFTER.match(norm, end):
         # 减按1.5%的税率征收房产税: the rate of what is levied

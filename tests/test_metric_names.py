@@ -144,3 +144,14 @@ def test_the_new_value_of_a_change_from_one_figure_to_another_is_named_by_its_su
 def test_a_name_in_a_box_drawn_table_keeps_to_the_numbers_own_cell() -> None:
     [name] = names("│编号│建物门牌│ │三、保证金新台币：3,390,000元。")
     assert name.startswith("保证金") and "│" not in name
+
+
+def test_a_bare_cap_on_a_period_is_the_period_of_the_sentences_subject() -> None:
+    text = "创业补贴按实际缴纳的保险费给予全额补贴，不含个人缴纳部分，最长不超过2年。"
+    [name] = names(text, POLICY)
+    assert name.startswith("创业补贴期限")
+
+
+def test_a_bare_cap_on_an_amount_caps_what_the_clause_before_grants() -> None:
+    [*_, capped] = names("对吸纳就业的企业给予一次性奖补，最高不超过30万元。", POLICY)
+    assert capped.startswith("一次性奖补")
