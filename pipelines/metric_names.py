@@ -166,9 +166,12 @@ _TIME_UNIT = re.compile(r"(?:年|个月|月|天|日|小时|周|工作日)$")
 
 
 # 养老保险单位费率从19%降低到16%: the new value is the subject's, as the old one is.
+# The adverbs between a changed indicator and its 从/由 (份额今年阶段性由30%提高至40%) are not its name.
+_CHANGE_ADVERBS = r"(?:今年|明年|当年|阶段性|临时|暂时|继续|统一|再)*"
 _CHANGED_TO = re.compile(
-    r"(?P<subject>[^，,；;：:。]{2,}?)[从由]\d[\d.]*[万亿千百]?[^\d，,；;]{0,4}?"
-    r"(?:降低|下降|降|提高|提升|增加|增长|上升|减少|调整|压减|压缩|缩短|延长|放宽|扩大|上调|下调)(?:到|至)$"
+    rf"(?P<subject>[^，,；;：:。]{{2,}}?){_CHANGE_ADVERBS}[从由]\d[\d.]*[万亿千百]?[^\d，,；;]{{0,4}}?"
+    r"(?:最高|最多|最低|阶段性)?(?:降低|下降|降|提高|提升|提|增加|增长|上升|减少|调整|压减|压缩|缩短|延长|放宽|扩大|上调|下调)"
+    r"(?:到|至)$"
 )
 
 
@@ -197,6 +200,17 @@ def _capped(norm: str, s_start: int, start: int, end: int) -> str:
 # The subject of a sentence ends where a preposition phrase begins (社保补贴按企业缴费给予补贴).
 _BEFORE_PREPOSITION = re.compile(r"(.{2,}?)(?=[按对由经从向依据]|$)")
 _GRANT_VERB = re.compile(r"^.*?(?:给予|发放|予以|提供|享受)")
+
+
+_CHANGED_FROM = re.compile(rf"(?P<subject>[^，,；;：:。]{{2,}}?){_CHANGE_ADVERBS}[从由]$")
+
+
+def old_value_name(norm: str, s_start: int, start: int) -> str:
+    """`养老保险单位费率调整前` for 19% in 养老保险单位费率从19%降低到16%: the value a change starts
+    from is the subject's, marked 调整前 (the guideline's mark); empty when no subject precedes 从/由."""
+    found = _CHANGED_FROM.search(norm, max(s_start, start - 40), start)
+    subject = _clean(found.group("subject")) if found else ""
+    return subject[-MAX_NAME:] + "调整前" if len(subject) >= 2 else ""
 
 
 def threshold_level(norm: str, s_start: int, start: int) -> str:

@@ -155,3 +155,18 @@ def test_a_bare_cap_on_a_period_is_the_period_of_the_sentences_subject() -> None
 def test_a_bare_cap_on_an_amount_caps_what_the_clause_before_grants() -> None:
     [*_, capped] = names("对吸纳就业的企业给予一次性奖补，最高不超过30万元。", POLICY)
     assert capped.startswith("一次性奖补")
+
+
+def test_the_value_a_change_starts_from_is_named_by_its_subject_marked_before_the_change() -> None:
+    old, new = names("医疗保险单位费率从9%降低到7%。", POLICY)
+    assert (old, new) == ("医疗保险单位费率调整前", "医疗保险单位费率")
+
+
+def test_adverbs_before_the_change_are_not_part_of_the_name() -> None:
+    _, new = names("政府采购预留份额今年阶段性由30%提高至40%。", POLICY)
+    assert new == "政府采购预留份额"
+
+
+def test_a_change_to_a_ceiling_names_the_new_value_by_its_subject() -> None:
+    _, new = names("中小微企业返还比例从60%最高提至90%。", POLICY)
+    assert new == "中小微企业返还比例"
