@@ -170,3 +170,8 @@ def test_adverbs_before_the_change_are_not_part_of_the_name() -> None:
 def test_a_change_to_a_ceiling_names_the_new_value_by_its_subject() -> None:
     _, new = names("中小微企业返还比例从60%最高提至90%。", POLICY)
     assert new == "中小微企业返还比例"
+
+
+def test_an_adverb_of_rule_before_the_figure_is_not_part_of_the_name() -> None:
+    [name] = names("办理用地预审实行即报即审，审批时限原则上不超过7个工作日。", POLICY)
+    assert "原则上" not in name and "审批时限" in name
