@@ -158,10 +158,13 @@ def _clause_before(norm: str, s_start: int, start: int) -> str:
 
 # 面积为90平方米及以下的，减按1%…; 购买144平方米（含）以上的住房，可享受…: a threshold in the clause
 # before the number says which level of the indicator the number is for.
-_THRESHOLD = re.compile(
+_LEVEL = (
     r"(?<![\d.])(?P<quantity>\d+(?:\.\d+)?[万亿千百]?[\u4e00-\u9fff/]{1,4}?)(?:[（(]含[^）)]{0,6}[）)]|及|或)?"
-    r"(?P<side>以[上下]|以内)的"
+    r"(?P<side>以[上下]|以内)"
 )
+_THRESHOLD = re.compile(_LEVEL + "的")
+# 10万平方米（含）以下按300元/平方米、10万平方米以上按200元/平方米: each rate of its own level.
+_RATE_BY_LEVEL = re.compile(_LEVEL + "按$")
 _TIME_UNIT = re.compile(r"(?:年|个月|月|天|日|小时|周|工作日)$")
 
 
@@ -217,13 +220,12 @@ def threshold_level(norm: str, s_start: int, start: int) -> str:
     """`90平方米及以下` when the clause before the number's own sets a threshold (…及以下的，): the level
     the number applies to, so that the values of each level get names that tell them apart."""
     window = norm[max(s_start, start - 80) : start]
-    if "的" not in window or "以" not in window:
-        return ""  # most numbers: no threshold clause before them, and this is asked of every number
-    clauses = _earlier_clauses(norm, max(s_start, start - 80), start)
-    if not clauses:
-        return ""
-    thresholds = list(_THRESHOLD.finditer(clauses[-1]))
-    found = thresholds[-1] if thresholds else None
+    if "以" not in window:
+        return ""  # most numbers: no threshold before them, and this is asked of every number
+    found = _RATE_BY_LEVEL.search(norm, max(s_start, start - 30), start)
+    if found is None and "的" in window and (clauses := _earlier_clauses(norm, max(s_start, start - 80), start)):
+        thresholds = list(_THRESHOLD.finditer(clauses[-1]))
+        found = thresholds[-1] if thresholds else None
     if found is None or _TIME_UNIT.search(found.group("quantity")):
         return ""  # 稳定就业6个月以上的: a period that qualifies, not a level of the measure
     return found.group("quantity") + ("及" if found.group("side") != "以内" else "") + found.group("side")

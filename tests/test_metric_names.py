@@ -175,3 +175,9 @@ def test_a_change_to_a_ceiling_names_the_new_value_by_its_subject() -> None:
 def test_an_adverb_of_rule_before_the_figure_is_not_part_of_the_name() -> None:
     [name] = names("办理用地预审实行即报即审，审批时限原则上不超过7个工作日。", POLICY)
     assert "原则上" not in name and "审批时限" in name
+
+
+def test_rates_set_per_level_inside_one_clause_carry_their_level() -> None:
+    text = "监管资金按面积留存：5万平方米（含）以下按300元/平方米、5万平方米以上按200元/平方米留存。"
+    by_value = {m.value: m.name for m in extract_metrics(text, title=POLICY) if m.unit == "元/平方米"}
+    assert by_value[300].startswith("5万平方米及以下") and by_value[200].startswith("5万平方米及以上")
