@@ -158,31 +158,74 @@ def _clause_before(norm: str, s_start: int, start: int) -> str:
 
 # 面积为90平方米及以下的，减按1%…; 购买144平方米（含）以上的住房，可享受…: a threshold in the clause
 # before the number says which level of the indicator the number is for.
-_THRESHOLD = re.compile(
+_LEVEL = (
     r"(?<![\d.])(?P<quantity>\d+(?:\.\d+)?[万亿千百]?[\u4e00-\u9fff/]{1,4}?)(?:[（(]含[^）)]{0,6}[）)]|及|或)?"
-    r"(?P<side>以[上下]|以内)的"
+    r"(?P<side>以[上下]|以内)"
 )
+_THRESHOLD = re.compile(_LEVEL + "的")
+# 10万平方米（含）以下按300元/平方米、10万平方米以上按200元/平方米: each rate of its own level.
+_RATE_BY_LEVEL = re.compile(_LEVEL + "按$")
 _TIME_UNIT = re.compile(r"(?:年|个月|月|天|日|小时|周|工作日)$")
 
 
 # 养老保险单位费率从19%降低到16%: the new value is the subject's, as the old one is.
+# The adverbs between a changed indicator and its 从/由 (份额今年阶段性由30%提高至40%) are not its name.
+_CHANGE_ADVERBS = r"(?:今年|明年|当年|阶段性|临时|暂时|继续|统一|再)*"
 _CHANGED_TO = re.compile(
-    r"(?P<subject>[^，,；;：:。]{2,}?)[从由]\d[\d.]*[万亿千百]?[^\d，,；;]{0,4}?"
-    r"(?:降低|下降|降|提高|提升|增加|增长|上升|减少|调整|压减|压缩|缩短|延长|放宽|扩大|上调|下调)(?:到|至)$"
+    rf"(?P<subject>[^，,；;：:。]{{2,}}?){_CHANGE_ADVERBS}[从由]\d[\d.]*[万亿千百]?[^\d，,；;]{{0,4}}?"
+    r"(?:最高|最多|最低|阶段性)?(?:降低|下降|降|提高|提升|提|增加|增长|上升|减少|调整|压减|压缩|缩短|延长|放宽|扩大|上调|下调)"
+    r"(?:到|至)$"
 )
+
+
+# …给予一次性奖补，最高不超过20万元; …给予全额补贴，最长不超过3年: a clause that is only a cap.
+_BARE_CAP = re.compile(
+    r"^(?:最长|最高|最多|累计最高|每人最高|每户最高)(?:不超过|不高于|不得超过|可达|为|给予|可给予)?$"
+)
+_GRANTED = re.compile(
+    r"([\u4e00-\u9fff]{0,6}(?:补贴|补助|奖补|奖励|资助|贴息|贷款|额度|资金|经费|费用|保费))(?=[^\u4e00-\u9fff]*$)"
+)
+
+
+def _capped(norm: str, s_start: int, start: int, end: int) -> str:
+    """What a bare cap clause caps: a period caps the sentence's subject's duration (社保补贴…，最长不超过
+    3年 → 社保补贴期限); an amount caps what the clause before grants (…给予一次性奖补，最高不超过20万元
+    → 一次性奖补). Empty when neither is found."""
+    if _DURATION_UNIT_END.search(norm, max(start, end - 4), end):
+        subject = _sentence_subject(norm, s_start, start)
+        subject = _BEFORE_PREPOSITION.match(subject).group(1)  # type: ignore[union-attr]  # 社保补贴|按企业…
+        return subject[:MAX_NAME] + "期限" if len(subject) >= 2 else ""
+    clauses = _earlier_clauses(norm, s_start, start)
+    granted = _GRANTED.search(clauses[-1]) if clauses else None
+    return _clean(_GRANT_VERB.sub("", granted.group(1))) if granted else ""
+
+
+# The subject of a sentence ends where a preposition phrase begins (社保补贴按企业缴费给予补贴).
+_BEFORE_PREPOSITION = re.compile(r"(.{2,}?)(?=[按对由经从向依据]|$)")
+_GRANT_VERB = re.compile(r"^.*?(?:给予|发放|予以|提供|享受)")
+
+
+_CHANGED_FROM = re.compile(rf"(?P<subject>[^，,；;：:。]{{2,}}?){_CHANGE_ADVERBS}[从由]$")
+
+
+def old_value_name(norm: str, s_start: int, start: int) -> str:
+    """`养老保险单位费率调整前` for 19% in 养老保险单位费率从19%降低到16%: the value a change starts
+    from is the subject's, marked 调整前 (the guideline's mark); empty when no subject precedes 从/由."""
+    found = _CHANGED_FROM.search(norm, max(s_start, start - 40), start)
+    subject = _clean(found.group("subject")) if found else ""
+    return subject[-MAX_NAME:] + "调整前" if len(subject) >= 2 else ""
 
 
 def threshold_level(norm: str, s_start: int, start: int) -> str:
     """`90平方米及以下` when the clause before the number's own sets a threshold (…及以下的，): the level
     the number applies to, so that the values of each level get names that tell them apart."""
     window = norm[max(s_start, start - 80) : start]
-    if "的" not in window or "以" not in window:
-        return ""  # most numbers: no threshold clause before them, and this is asked of every number
-    clauses = _earlier_clauses(norm, max(s_start, start - 80), start)
-    if not clauses:
-        return ""
-    thresholds = list(_THRESHOLD.finditer(clauses[-1]))
-    found = thresholds[-1] if thresholds else None
+    if "以" not in window:
+        return ""  # most numbers: no threshold before them, and this is asked of every number
+    found = _RATE_BY_LEVEL.search(norm, max(s_start, start - 30), start)
+    if found is None and "的" in window and (clauses := _earlier_clauses(norm, max(s_start, start - 80), start)):
+        thresholds = list(_THRESHOLD.finditer(clauses[-1]))
+        found = thresholds[-1] if thresholds else None
     if found is None or _TIME_UNIT.search(found.group("quantity")):
         return ""  # 稳定就业6个月以上的: a period that qualifies, not a level of the measure
     return found.group("quantity") + ("及" if found.group("side") != "以内" else "") + found.group("side")
@@ -340,6 +383,23 @@ def _respective_subjects(norm: str, s_start: int, start: int) -> list[str]:
 def indicator_name(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int = 0) -> list[Named]:
     """One name per indicator the number is stated for (usually one). `rank` is the number's place
     in a run of numbers joined by 和/、 (90家和870家: 0 and 1)."""
+    return [_within_cell(named) for named in _names(norm, s_start, start, end, s_end, rank)]
+
+
+_CELL_WALL = re.compile(r"[│┃║|]")
+
+
+def _within_cell(named: Named) -> Named:
+    """A table drawn with box characters keeps each cell's words apart: a name that borrowed words
+    across a cell wall keeps those of the number's own cell."""
+    walls = list(_CELL_WALL.finditer(named.name))
+    if not walls:
+        return named
+    own = _clean(named.name[walls[-1].end() :])
+    return Named(own, named.at) if len(own) >= 2 else named
+
+
+def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int) -> list[Named]:
     before = _clause_before(norm, s_start, start)
     if _CONNECTOR_ONLY.match(before):
         # 30.6%和69.4%, 90家和870家: the second number shares the first one's indicator words.
@@ -359,6 +419,8 @@ def indicator_name(norm: str, s_start: int, start: int, end: int, s_end: int, ra
     changed = _CHANGED_TO.search(norm, lo, start) if "从" in norm[lo:start] or "由" in norm[lo:start] else None
     if changed and len(subject := _clean(changed.group("subject"))) >= 2:
         return [Named(subject[-MAX_NAME:], start)]  # 单位费率从19%降低到16%: 16% is 单位费率's new value
+    if _BARE_CAP.match(before) and (capped := _capped(norm, s_start, start, end)):
+        return [Named(capped, start)]
     local = _clean(before)
     if levied := _LEVIED_AFTER.match(norm, end):
         # 减按1.5%的税率征收房产税: the rate of what is levied

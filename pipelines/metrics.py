@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Literal
 
 from pipelines import metric_vocab as vocab
-from pipelines.metric_names import Named, indicator_name, threshold_level
+from pipelines.metric_names import Named, indicator_name, old_value_name, threshold_level
 from pipelines.metric_tables import TableFigure, cell_names, table_figures
 from pipelines.numbers import parse_number, parse_range
 from pipelines.textnorm import shadow
@@ -136,7 +136,10 @@ def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
             continue
         place = places.at(hit.start)
         level = threshold_level(norm, sentence_start, hit.start)
-        for rank, named in enumerate(indicator_name(norm, sentence_start, hit.start, hit.end, sentence_end)):
+        namings = indicator_name(norm, sentence_start, hit.start, hit.end, sentence_end)
+        if adjusted is False and (before_change := old_value_name(norm, sentence_start, hit.start)):
+            namings = [Named(before_change, hit.start)]  # 由3%调整为5%: 3% is the indicator before the change
+        for rank, named in enumerate(namings):
             if place and place not in named.name:
                 named = Named(place + named.name, named.at)
             if level and level not in named.name:

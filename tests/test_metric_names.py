@@ -139,3 +139,45 @@ def test_a_qualifying_period_before_the_number_is_no_level_of_its_measure() -> N
 def test_the_new_value_of_a_change_from_one_figure_to_another_is_named_by_its_subject() -> None:
     old, new = names("各类企业继续降低社保费率，医疗保险单位费率从9%降低到7%。")
     assert new == "医疗保险单位费率" and old.startswith("医疗保险单位费率")
+
+
+def test_a_name_in_a_box_drawn_table_keeps_to_the_numbers_own_cell() -> None:
+    [name] = names("│编号│建物门牌│ │三、保证金新台币：3,390,000元。")
+    assert name.startswith("保证金") and "│" not in name
+
+
+def test_a_bare_cap_on_a_period_is_the_period_of_the_sentences_subject() -> None:
+    text = "创业补贴按实际缴纳的保险费给予全额补贴，不含个人缴纳部分，最长不超过2年。"
+    [name] = names(text, POLICY)
+    assert name.startswith("创业补贴期限")
+
+
+def test_a_bare_cap_on_an_amount_caps_what_the_clause_before_grants() -> None:
+    [*_, capped] = names("对吸纳就业的企业给予一次性奖补，最高不超过30万元。", POLICY)
+    assert capped.startswith("一次性奖补")
+
+
+def test_the_value_a_change_starts_from_is_named_by_its_subject_marked_before_the_change() -> None:
+    old, new = names("医疗保险单位费率从9%降低到7%。", POLICY)
+    assert (old, new) == ("医疗保险单位费率调整前", "医疗保险单位费率")
+
+
+def test_adverbs_before_the_change_are_not_part_of_the_name() -> None:
+    _, new = names("政府采购预留份额今年阶段性由30%提高至40%。", POLICY)
+    assert new == "政府采购预留份额"
+
+
+def test_a_change_to_a_ceiling_names_the_new_value_by_its_subject() -> None:
+    _, new = names("中小微企业返还比例从60%最高提至90%。", POLICY)
+    assert new == "中小微企业返还比例"
+
+
+def test_an_adverb_of_rule_before_the_figure_is_not_part_of_the_name() -> None:
+    [name] = names("办理用地预审实行即报即审，审批时限原则上不超过7个工作日。", POLICY)
+    assert "原则上" not in name and "审批时限" in name
+
+
+def test_rates_set_per_level_inside_one_clause_carry_their_level() -> None:
+    text = "监管资金按面积留存：5万平方米（含）以下按300元/平方米、5万平方米以上按200元/平方米留存。"
+    by_value = {m.value: m.name for m in extract_metrics(text, title=POLICY) if m.unit == "元/平方米"}
+    assert by_value[300].startswith("5万平方米及以下") and by_value[200].startswith("5万平方米及以上")
