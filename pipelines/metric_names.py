@@ -92,6 +92,8 @@ def _clean(name: str) -> str:
     """The name without quotes, aggregate words (合计), leading fillers and dates, trailing verbs and digits.
 
     Each pattern runs only when the name could hold what it removes: the result is that of running all."""
+    if not name:
+        return name  # a fifth of the calls: a clause with no words before its number
     name = _QUOTES.sub("", name)
     if "计" in name:  # 合计, 共计, 总计, 累计
         name = _AGGREGATES.sub("", name)
@@ -408,7 +410,7 @@ def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int)
             first = _DIGIT.search(norm, previous.start(), start)
             at = first.start() if first else previous.start()
             return [Named(n.name, start) for n in indicator_name(norm, s_start, at, at, s_end, rank + 1)]
-    if _RESPECTIVELY.search(_clean_keep_verbs(before)):
+    if "分别" in before and _RESPECTIVELY.search(_clean_keep_verbs(before)):
         subjects = _respective_subjects(norm, s_start, start)
         if rank < len(subjects):
             return [Named(subjects[rank], start)]

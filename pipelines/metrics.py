@@ -275,7 +275,7 @@ def _confidence(norm: str, name: str, hit: _Hit, evidence: str, source: str, tar
         score -= 0.35
     elif len(name) < 6 or len(name) > 30:
         score -= 0.1
-    if _JUNK_NAME.search(_PLACE_CODE.sub("号", name)):  # a lot's code (BK2021-01号) is no swallowed figure
+    if _JUNK_NAME.search(_PLACE_CODE.sub("号", name) if "号" in name else name):  # a lot's code is no figure
         score -= 0.15
     if not _MEASURE_END.search(name):
         score -= 0.1
