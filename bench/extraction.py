@@ -33,7 +33,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -60,6 +60,9 @@ HELD_OUT_FOLD = 0  # the lead engineer's hold-out: its documents are never looke
 HELD_OUT_LABEL = f"  held-out (fold {HELD_OUT_FOLD}, never inspected)"  # a row under its contender's full row
 COUNT_KEYS = ("gold", "predicted", "matched", "name_ok", "qualifier_ok", "target_ok")
 CHARS = 5000  # speed is reported per 5,000 characters of text given to the extractor
+# Runs of each document, the fastest timed (as timeit does), one run a pass over the set
+# (fastest_of_passes): with 3 runs back to back the total still moved by ±25% from run to run here.
+REPEATS = 5
 
 # Targets of issue 17; the F1 targets are set for whole pages only.
 PAGE_MICRO_F1 = 0.95
@@ -191,7 +194,7 @@ def peer_contender() -> tuple[Contender | None, str]:
             out.append(_peer_record(text, result.start, result.resolution.get("value"), UNITS[unit.group(0)]))
         return out
 
-    return Contender("trafilatura + Recognizers-Text", read, extract, repeats=3), ""
+    return Contender("trafilatura + Recognizers-Text", read, extract, repeats=REPEATS), ""
 
 
 def _peer_record(text: str, at: int, value: object, unit: str) -> Record:
@@ -255,7 +258,7 @@ def score_document(contender: Contender, doc: Document, scorer: ModuleType) -> D
     started = time.perf_counter()
     text = contender.read(doc)
     read_ms = (time.perf_counter() - started) * 1000
-    predictions, extract_ms = _timed(contender.extract, text, contender.repeats)
+    predictions, extract_ms = _timed(contender.extract, text, 1)  # more runs in later passes: fastest_of_passes
     scores = scorer.score_doc(doc.golds, predictions)
     wrong = {id(p) for p in scores["false_positives"]}
     flawed = wrong | _wrongly_read(doc.golds, predictions, scorer)
@@ -284,6 +287,19 @@ def _wrongly_read(golds: Sequence[Record], predictions: Sequence[Record], scorer
         or predictions[p].get("qualifier") != required[g]["qualifier"]
         or bool(predictions[p].get("target")) != bool(required[g].get("target"))
     }
+
+
+def fastest_of_passes(contender: Contender, docs: Sequence[Document], scores: list[DocScore]) -> list[DocScore]:
+    """Each document timed again in `repeats - 1` more passes over the whole set, its fastest run kept.
+
+    Passes, not runs back to back: a slow second of the VM (its speed moves by a quarter from minute
+    to minute) then slows one pass, not every try of the documents it falls on."""
+    texts = [contender.read(doc) for doc in docs]
+    fastest = [score.extract_ms for score in scores]
+    for _ in range(contender.repeats - 1):
+        for i, text in enumerate(texts):
+            fastest[i] = min(fastest[i], _timed(contender.extract, text, 1)[1])
+    return [replace(score, extract_ms=ms) for score, ms in zip(scores, fastest, strict=True)]
 
 
 def _timed(extract: Extractor, text: str, repeats: int) -> tuple[list[Record], float]:
@@ -521,6 +537,7 @@ def bench_set(
     for c in contenders:
         c.extract(c.read(docs[0]))  # warm-up: lazy model loading and regex compilation are not per-document costs
     results = {c.label: [score_document(c, d, scorer) for d in docs] for c in contenders}
+    results = {c.label: fastest_of_passes(c, docs, results[c.label]) for c in contenders}
     rows: list[tuple[str, Figures | None]] = []
     for c in contenders:
         rows.append((c.label, figures(results[c.label], scorer)))
@@ -596,7 +613,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if scorer is None:
         console.print(f"skipped: no official scorer at {args.scorer} (../shared is not there?); nothing to score")
         return 0
-    contenders = [Contender("govreports", govreports_text, govreports, repeats=3)]
+    contenders = [Contender("govreports", govreports_text, govreports, repeats=REPEATS)]
     if not args.no_peer:
         peer, why = peer_contender()
         if peer is None:
