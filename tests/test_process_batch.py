@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy import event, func, select, update
 from sqlalchemy.exc import OperationalError
 
@@ -323,3 +324,23 @@ def test_the_last_page_of_a_batch_written_at_once_for_its_attachments_is_sent_on
             select(func.count()).where(FetchEvent.kind == "article", FetchEvent.body_z.is_not(None))
         )
     assert waiting == 0
+
+
+def test_the_soft_time_limit_while_a_group_is_written_sends_its_reports_and_the_rest_on(
+    sqlite_url: str, demo_server: DemoServer, make_runtime: RuntimeFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The limit strikes inside the write of the first group (its transaction rolls back): nothing is lost."""
+    rt = make_runtime(sqlite_url, demo_server.base_url, process_batch_size=3)
+    report_ids = tasks.crawl_portal.apply(args=(PORTAL,), kwargs={"follow": False}).get()["report_ids"]
+    store_fetched = steps.store_fetched
+    groups: list[int] = []
+
+    def limit_strikes_in_the_first_write(rt: runtime.Runtime, pages: Any) -> list[int]:
+        groups.append(len(pages))
+        if len(groups) == 1:
+            raise SoftTimeLimitExceeded()
+        return store_fetched(rt, pages)
+
+    monkeypatch.setattr(steps, "store_fetched", limit_strikes_in_the_first_write)
+    tasks.fetch_reports.apply(args=(report_ids,))  # eager: the batch sent on runs inline
+    assert versions(rt) == len(report_ids)

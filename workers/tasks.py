@@ -391,22 +391,42 @@ def fetch_reports(self: Task, report_ids: list[int]) -> JSON:
         gave_up = _retry_or_give_up(self, exc, url=f"batch of {len(report_ids)} reports", kind="article")
         return FetchBatchAnswer(len(report_ids), stopped=gave_up).as_json()
     batch = FetchBatch(rt)
+    done = 0  # reports fetched (or handed off) so far
     try:
-        for n, report_id in enumerate(report_ids):
-            try:
-                batch.answers.append(_fetch_in_batch(self, rt, report_id, rows.get(report_id), batch))
-            except SoftTimeLimitExceeded:
-                log.warning("batch.split", task=self.name, left=len(report_ids) - n, reason="soft time limit")
-                _send(fetch_reports, report_ids[n:])
-                break
-            batch.store(at_least=batch.size)
-        batch.store(at_least=1)
+        try:
+            for report_id in report_ids:
+                try:
+                    batch.answers.append(_fetch_in_batch(self, rt, report_id, rows.get(report_id), batch))
+                except SoftTimeLimitExceeded:
+                    log.warning("batch.split", task=self.name, left=len(report_ids) - done, reason="soft time limit")
+                    _send(fetch_reports, report_ids[done:])
+                    done = len(report_ids)
+                    break
+                done += 1
+                batch.store(at_least=batch.size)
+            batch.store(at_least=1)
+        except SoftTimeLimitExceeded:
+            _split_while_storing(self, batch, report_ids[done:])
     except PublishFailed as exc:  # a hand-off or the rest of the batch could not be queued: all again
         raise _run_again(exc) from exc
     finally:
         _write_unchanged(rt, batch.unchanged)
     flush_deferred()  # once a batch, not once a report (it never raises: what fails waits for the next)
     return FetchBatchAnswer.of(len(report_ids), batch.answers).as_json()
+
+
+def _split_while_storing(task: Task, batch: FetchBatch, unfetched: list[int]) -> None:
+    """The soft time limit struck while a group of pages was written or sent on: the pages not
+    written (their transaction rolled back) go again with the reports not fetched yet, as a new
+    batch; the pages written and not yet sent on are sent now. Before, the task failed there and
+    its message was acked: the reports waited for `resend_stuck` or the next crawl."""
+    rest = [page.report_id for page in batch.to_store] + list(unfetched)
+    log.warning("batch.split", task=task.name, left=len(rest), reason="soft time limit while storing")
+    if batch.fetched:
+        _send(process_pages, batch.fetched)
+        batch.fetched = []
+    if rest:
+        _send(fetch_reports, rest)
 
 
 def _hand_off(rt: runtime.Runtime, report_id: int, where: dict[str, Any], exc: Exception) -> FetchAnswer:
