@@ -256,16 +256,9 @@ def test_the_database_going_away_when_a_group_is_written_hands_its_reports_off(
 ) -> None:
     rt = make_runtime(sqlite_url, demo_server.base_url, process_batch_size=3)
     report_ids = tasks.crawl_portal.apply(args=(PORTAL,), kwargs={"follow": False}).get()["report_ids"]
-    store_fetched = steps.store_fetched
-    groups: list[int] = []
-
-    def down_for_the_first_group(rt: runtime.Runtime, pages: Any) -> list[int]:
-        groups.append(len(pages))
-        if len(groups) == 1:
-            raise OperationalError("INSERT", {}, Exception("server closed the connection unexpectedly"))
-        return store_fetched(rt, pages)
-
-    monkeypatch.setattr(steps, "store_fetched", down_for_the_first_group)
+    _first_group_write_raises(
+        monkeypatch, OperationalError("INSERT", {}, Exception("server closed the connection unexpectedly"))
+    )
     answer = FetchBatchAnswer.from_json(tasks.fetch_reports.apply(args=(report_ids,)).get())
     assert (answer.handed_off, answer.fetched) == (3, len(report_ids) - 3)
     assert versions(rt) == len(report_ids)  # the hand-offs (run at once here) fetched and stored them
@@ -332,15 +325,20 @@ def test_the_soft_time_limit_while_a_group_is_written_sends_its_reports_and_the_
     """The limit strikes inside the write of the first group (its transaction rolls back): nothing is lost."""
     rt = make_runtime(sqlite_url, demo_server.base_url, process_batch_size=3)
     report_ids = tasks.crawl_portal.apply(args=(PORTAL,), kwargs={"follow": False}).get()["report_ids"]
+    _first_group_write_raises(monkeypatch, SoftTimeLimitExceeded())
+    tasks.fetch_reports.apply(args=(report_ids,))  # eager: the batch sent on runs inline
+    assert versions(rt) == len(report_ids)
+
+
+def _first_group_write_raises(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
+    """The first group of fetched pages a batch writes fails with `error` (its transaction rolls back)."""
     store_fetched = steps.store_fetched
     groups: list[int] = []
 
-    def limit_strikes_in_the_first_write(rt: runtime.Runtime, pages: Any) -> list[int]:
+    def first_write_fails(rt: runtime.Runtime, pages: Any) -> list[int]:
         groups.append(len(pages))
         if len(groups) == 1:
-            raise SoftTimeLimitExceeded()
+            raise error
         return store_fetched(rt, pages)
 
-    monkeypatch.setattr(steps, "store_fetched", limit_strikes_in_the_first_write)
-    tasks.fetch_reports.apply(args=(report_ids,))  # eager: the batch sent on runs inline
-    assert versions(rt) == len(report_ids)
+    monkeypatch.setattr(steps, "store_fetched", first_write_fails)
