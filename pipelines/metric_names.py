@@ -195,8 +195,8 @@ def _capped(norm: str, s_start: int, start: int, end: int) -> str:
     → 一次性奖补). Empty when neither is found."""
     if _DURATION_UNIT_END.search(norm, max(start, end - 4), end):
         subject = _sentence_subject(norm, s_start, start)
-        subject = _BEFORE_PREPOSITION.match(subject).group(1)  # type: ignore[union-attr]  # 社保补贴|按企业…
-        return subject[:MAX_NAME] + "期限" if len(subject) >= 2 else ""
+        ahead = _BEFORE_PREPOSITION.match(subject)  # 社保补贴|按企业…; no match: fewer than two characters
+        return ahead.group(1)[:MAX_NAME] + "期限" if ahead else ""
     clauses = _earlier_clauses(norm, s_start, start)
     granted = _GRANTED.search(clauses[-1]) if clauses else None
     return _clean(_GRANT_VERB.sub("", granted.group(1))) if granted else ""

@@ -181,3 +181,8 @@ def test_rates_set_per_level_inside_one_clause_carry_their_level() -> None:
     text = "监管资金按面积留存：5万平方米（含）以下按300元/平方米、5万平方米以上按200元/平方米留存。"
     by_value = {m.value: m.name for m in extract_metrics(text, title=POLICY) if m.unit == "元/平方米"}
     assert by_value[300].startswith("5万平方米及以下") and by_value[200].startswith("5万平方米及以上")
+
+
+def test_a_bare_cap_on_a_period_with_no_subject_before_it_is_still_read() -> None:
+    """最长不超过3年 said alone (its subject in the sentence before): a record, not a crash."""
+    assert [m.value for m in extract_metrics("最长不超过3年。", title=POLICY)] == [3]
