@@ -176,9 +176,8 @@ def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
     return _located(text, metrics)
 
 
-_CLAUSE_END = re.compile(r"[，,。！？!?；;]")
 _CLAUSE_BREAK = re.compile(r"[，,。！？!?；;\n]")
-_LAST_BREAK = re.compile(r".*[，,。！？!?；;\n]", re.DOTALL)  # up to the last clause break before the number
+_LAST_BREAK = re.compile(r".*" + _CLAUSE_BREAK.pattern, re.DOTALL)  # up to the last clause break before a number
 
 
 def _located(text: str, metrics: list[Metric]) -> list[Metric]:
@@ -199,14 +198,15 @@ def _located(text: str, metrics: list[Metric]) -> list[Metric]:
         clause = before.end() if before else max(0, metric.start - 200)
         after = _CLAUSE_BREAK.search(text, metric.end)
         evidence = metric.evidence
-        at = text.rfind(evidence, 0, metric.start + len(evidence))
-        if clauses[text[clause : after.start() if after else len(text)]] < 2 or at < 0 or at > clause:
+        repeated = clauses[text[clause : after.start() if after else len(text)]] > 1
+        at = text.rfind(evidence, 0, metric.start + len(evidence)) if repeated else -1
+        if at < 0 or at > clause:
             located.append(metric)
             continue
         end, stop = at + len(evidence), text.find("\n", at + len(evidence))
-        stop = min(len(text) if stop < 0 else stop, at + MAX_EVIDENCE)
+        stop = min(len(text) if stop < 0 else stop, at + MAX_EVIDENCE)  # within the paragraph: no \n before stop
         while count(text[clause:end]) > 1:
-            following = _CLAUSE_END.search(text, end + 1, stop)
+            following = _CLAUSE_BREAK.search(text, end + 1, stop)
             if following is None:
                 break
             end = following.end()
