@@ -200,16 +200,18 @@ def _parts(text: str) -> list[re.Match[str]]:
         outside.append(depth == 0)
         if char in "）)" and depth:
             depth -= 1
+    return [match for match in _figures(text) if outside[match.start("num")]]
+
+
+def _figures(text: str) -> list[re.Match[str]]:
+    """The figures of a cell, without the whole numbers joined by hyphens (6-1, 6-2 in 地块6-1、6-2):
+    those are labels, not quantities."""
+    codes = [code.span() for code in _HYPHEN_CODE.finditer(text)]
     return [
         match
         for match in _FIGURE.finditer(text)
-        if outside[match.start("num")] and not _in_code(text, match.start("num"), match.end("num"))
+        if not any(lo <= match.start("num") and match.end("num") <= hi for lo, hi in codes)
     ]
-
-
-def _in_code(text: str, start: int, end: int) -> bool:
-    """A whole number joined to others by hyphens (6-1, 6-2 in 地块6-1、6-2): a label, not a quantity."""
-    return any(code.start() <= start and end <= code.end() for code in _HYPHEN_CODE.finditer(text))
 
 
 def _row_key(row: list[Cell], columns: list[_Column], shift: int) -> Cell | None:
@@ -235,9 +237,9 @@ def _cell_figures(
 ) -> list[TableFigure]:
     """The cell's figures; `parts_only`: the cell breaks down another column's figure, read its parts only."""
     figures: list[TableFigure] = []
-    for match in _parts(cell.text) if parts_only else _FIGURE.finditer(cell.text):
+    for match in _parts(cell.text) if parts_only else _figures(cell.text):
         start = cell.start + match.start("num")
-        if start in taken or _in_code(cell.text, match.start("num"), match.end("num")):
+        if start in taken:
             continue
         after = cell.text[match.end() : match.end() + 1]
         if after and ((after.isalpha() and not after.isascii()) or after in "%％"):
