@@ -334,8 +334,12 @@ class FetchBatch:
         if self.to_store and len(self.to_store) >= min(at_least, self.size):
             self._write(self.to_store)
             self.to_store = []
-        # Sent in messages of process_batch_size, with the pages written at once (attachments), so
-        # the processing of a long batch starts while it still fetches.
+        self.send_written(at_least=at_least)
+
+    def send_written(self, *, at_least: int) -> None:
+        """Send the written pages on in messages of process_batch_size (with the pages written at
+        once for their attachments) once at least `at_least` wait, so the processing of a long batch
+        starts while it still fetches."""
         while self.fetched and len(self.fetched) >= min(at_least, self.size):
             _send(process_pages, self.fetched[: self.size])
             del self.fetched[: self.size]
@@ -422,9 +426,7 @@ def _split_while_storing(task: Task, batch: FetchBatch, unfetched: list[int]) ->
     its message was acked: the reports waited for `resend_stuck` or the next crawl."""
     rest = [page.report_id for page in batch.to_store] + list(unfetched)
     log.warning("batch.split", task=task.name, left=len(rest), reason="soft time limit while storing")
-    if batch.fetched:
-        _send(process_pages, batch.fetched)
-        batch.fetched = []
+    batch.send_written(at_least=1)
     if rest:
         _send(fetch_reports, rest)
 
