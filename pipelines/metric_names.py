@@ -172,9 +172,9 @@ _TIME_UNIT = re.compile(r"(?:年|个月|月|天|日|小时|周|工作日)$")
 
 # 养老保险单位费率从19%降低到16%: the new value is the subject's, as the old one is.
 # The adverbs between a changed indicator and its 从/由 (份额今年阶段性由30%提高至40%) are not its name.
-_CHANGE_ADVERBS = r"(?:今年|明年|当年|阶段性|临时|暂时|继续|统一|再)*"
+_CHANGED_SUBJECT = r"(?P<subject>[^，,；;：:。]{2,}?)(?:今年|明年|当年|阶段性|临时|暂时|继续|统一|再)*[从由]"
 _CHANGED_TO = re.compile(
-    rf"(?P<subject>[^，,；;：:。]{{2,}}?){_CHANGE_ADVERBS}[从由]\d[\d.]*[万亿千百]?[^\d，,；;]{{0,4}}?"
+    _CHANGED_SUBJECT + r"\d[\d.]*[万亿千百]?[^\d，,；;]{0,4}?"
     r"(?:最高|最多|最低|阶段性)?(?:降低|下降|降|提高|提升|提|增加|增长|上升|减少|调整|压减|压缩|缩短|延长|放宽|扩大|上调|下调)"
     r"(?:到|至)$"
 )
@@ -207,7 +207,7 @@ _BEFORE_PREPOSITION = re.compile(r"(.{2,}?)(?=[按对由经从向依据]|$)")
 _GRANT_VERB = re.compile(r"^.*?(?:给予|发放|予以|提供|享受)")
 
 
-_CHANGED_FROM = re.compile(rf"(?P<subject>[^，,；;：:。]{{2,}}?){_CHANGE_ADVERBS}[从由]$")
+_CHANGED_FROM = re.compile(_CHANGED_SUBJECT + "$")
 
 
 def old_value_name(norm: str, s_start: int, start: int) -> str:
@@ -418,7 +418,8 @@ def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int)
     if shared:
         return shared
     lo = max(s_start, start - 60)
-    changed = _CHANGED_TO.search(norm, lo, start) if "从" in norm[lo:start] or "由" in norm[lo:start] else None
+    window = norm[lo:start]
+    changed = _CHANGED_TO.search(norm, lo, start) if "从" in window or "由" in window else None
     if changed and len(subject := _clean(changed.group("subject"))) >= 2:
         return [Named(subject[-MAX_NAME:], start)]  # 单位费率从19%降低到16%: 16% is 单位费率's new value
     if _BARE_CAP.match(before) and (capped := _capped(norm, s_start, start, end)):
