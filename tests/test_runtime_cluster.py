@@ -8,7 +8,8 @@ import itertools
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -126,60 +127,64 @@ def test_a_pause_is_lengthened_never_shortened(client: redis.Redis) -> None:
     assert client.pttl("govreports:pause:portal.example") > 50_000
 
 
-def test_the_in_flight_cap_holds_across_separate_clients(redis_url: str) -> None:
+class _Concurrency:
+    """How many requests hold a slot at once, and the most that ever did."""
+
+    def __init__(self) -> None:
+        self.now = self.peak = 0
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        with self._lock:
+            self.now += 1
+            self.peak = max(self.peak, self.now)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.now -= 1
+
+
+def _from_four_clients(redis_url: str, request: Callable[[RedisRateLimiter], None]) -> None:
+    """`request` run at once in four threads, each with a limiter on its own Redis connection (as
+    separate workers have)."""
     clients = [redis.Redis.from_url(redis_url) for _ in range(4)]
-    in_flight = peak = 0
-    lock = threading.Lock()
-
-    def request(limiter: RedisRateLimiter) -> None:
-        nonlocal in_flight, peak
-        with limiter.in_flight("portal.example", 2):
-            with lock:
-                in_flight += 1
-                peak = max(peak, in_flight)
-            time.sleep(0.2)
-            with lock:
-                in_flight -= 1
-
     threads = [threading.Thread(target=request, args=(RedisRateLimiter(c),)) for c in clients]
-    started = time.monotonic()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     for c in clients:
         c.close()
-    assert peak == 2
+
+
+def test_the_in_flight_cap_holds_across_separate_clients(redis_url: str) -> None:
+    concurrency = _Concurrency()
+
+    def request(limiter: RedisRateLimiter) -> None:
+        with limiter.in_flight("portal.example", 2), concurrency.held():
+            time.sleep(0.2)
+
+    started = time.monotonic()
+    _from_four_clients(redis_url, request)
+    assert concurrency.peak == 2
     assert time.monotonic() - started >= 0.4  # two rounds of two
 
 
 def test_a_turn_holds_the_cap_and_the_rate_across_separate_clients(redis_url: str) -> None:
     # One round trip takes both the in-flight slot and the rate turn (the fetcher's path).
-    clients = [redis.Redis.from_url(redis_url) for _ in range(4)]
-    in_flight = peak = 0
+    concurrency = _Concurrency()
     sent: list[float] = []
-    lock = threading.Lock()
 
     def request(limiter: RedisRateLimiter) -> None:
-        nonlocal in_flight, peak
         for _ in range(3):
-            with limiter.turn("portal.example", 2, 20):
-                with lock:
-                    sent.append(time.monotonic())
-                    in_flight += 1
-                    peak = max(peak, in_flight)
+            with limiter.turn("portal.example", 2, 20), concurrency.held():
+                sent.append(time.monotonic())
                 time.sleep(0.15)
-                with lock:
-                    in_flight -= 1
 
-    threads = [threading.Thread(target=request, args=(RedisRateLimiter(c),)) for c in clients]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    for c in clients:
-        c.close()
-    assert peak == 2
+    _from_four_clients(redis_url, request)
+    assert concurrency.peak == 2
     gaps = [b - a for a, b in itertools.pairwise(sorted(sent))]
     assert len(sent) == 12 and min(gaps) >= 0.045  # 20/s: 50 ms apart, less the clock's jitter
 
