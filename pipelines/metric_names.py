@@ -75,7 +75,22 @@ _WITHIN = re.compile(r"以内|之内|内")
 _DURATION_UNIT_END = re.compile(r"(?:工作日|个月|小时|年|天|日|周)$")
 _WEIGHED = re.compile(r"([\u4e00-\u9fff]{2,12})[×*]$")  # 笔试成绩×60%: a weight in a formula
 # 按800元/人的标准给予…补贴, 按300元/人的标准发放…: a rate named by what it pays for.
-_STANDARD_AFTER = re.compile(r"的?标准[，,]?(?:一次性)?(?:给予|发放|予以|拨付)")
+_STANDARD_AFTER = re.compile(
+    r"的?标准[，,]?(?:为其|为|向其)?(?:一次性)?(?:给予|发放|予以|拨付|代缴|支付)"
+    r"(?:(?:不超过|不高于|最长|最高|最多)?\d+(?:\.\d+)?[^\d，,；;的]{0,4}的)?"  # …给予不超过6个月的生活补助
+)
+# 给予不超过6个月的生活补助, 设立3个月的缓缴期: a period before 的 is how long what follows lasts.
+_PERIOD_OF = re.compile(r"的(?=[\u4e00-\u9fff]{2})")
+_PERIOD_GRANT_BEFORE = re.compile(r"(?:给予|享受|设立|设置|延长|给|予以)(?:不超过|不高于|最长|最多|最高)?$")
+# 小型企业按上年度实际缴纳税款的40%返还: a share of a base (按…的N%) that something is paid at is the
+# subject's rate of that payment.
+_SHARE_PAID = re.compile(
+    r"(?P<subject>[\u4e00-\u9fff]{2,12}?)(?:再|另|还|均|统一)?按(?P<base>[^，,；;：:。按]{2,40})的$"
+)
+# 按不低于合同金额的10%确定履约保证金: what is fixed as a share of a base.
+_RATE_OF_BASE = re.compile(r"按(?:不低于|不高于|不超过|不少于)?(?P<base>[^，,；;：:。按的]{2,20})的$")
+_FIXED_AS = re.compile(r"(?:的比例)?(?:确定|计算|核定|收取|计提|预留|设定)")
+_PAID_VERB = re.compile(r"(?:给予)?(?:返还|补贴|补助|奖励|奖补|缴纳|缴存|计提|扣除|征收|收取|退还|减免|资助)")
 _TIME_NOUN = re.compile(r"(?:期限|时限|年限|期|时间|时长|周期)$")
 _DIGIT = re.compile(r"\d")
 _SIZE = re.compile(r"\d[\d.,]*[万亿千百]*")  # a size right after a count: 465幢23.25万平方米
@@ -170,13 +185,23 @@ _RATE_BY_LEVEL = re.compile(_LEVEL + "按$")
 _TIME_UNIT = re.compile(r"(?:年|个月|月|天|日|小时|周|工作日)$")
 
 
-# 养老保险单位费率从19%降低到16%: the new value is the subject's, as the old one is.
-# The adverbs between a changed indicator and its 从/由 (份额今年阶段性由30%提高至40%) are not its name.
-_CHANGED_SUBJECT = r"(?P<subject>[^，,；;：:。]{2,}?)(?:今年|明年|当年|阶段性|临时|暂时|继续|统一|再)*[从由]"
+# 医保单位费率从8%降低到7%: the new value is the subject's, as the old one is.
+# The adverbs between a changed indicator and its 从/由 (比例今年阶段性由20%提高至25%) are not its name.
+_CHANGED_SUBJECT = (
+    r"(?P<subject>[^，,；;：:。]{2,}?)(?:今年|明年|当年|阶段性|临时|暂时|继续|统一|再)*[从由]"
+    r"(?P<age>现行|原来|原|目前|当前|现在)?的?"  # 由现行的10%提高到15%: 现行 marks the old value, not the new
+)
 _CHANGED_TO = re.compile(
     _CHANGED_SUBJECT + r"\d[\d.]*[万亿千百]?[^\d，,；;]{0,4}?"
     r"(?:最高|最多|最低|阶段性)?(?:降低|下降|降|提高|提升|提|增加|增长|上升|减少|调整|压减|压缩|缩短|延长|放宽|扩大|上调|下调)"
     r"(?:到|至)$"
+)
+
+
+# 贷款利率下限调整为不低于基准利率加30个基点: a new level set for the subject, stated against a base.
+_ADJUSTED_TO = re.compile(
+    r"(?P<subject>[^，,；;：:。]{2,}?)(?:调整|下调|上调|提高|降低)(?:为|至|到)(?:不低于|不高于|不超过|不少于)?"
+    r"[^，,；;：:。\d]{2,20}(?:加|减|上浮|下浮|的)$"
 )
 
 
@@ -211,11 +236,13 @@ _CHANGED_FROM = re.compile(_CHANGED_SUBJECT + "$")
 
 
 def old_value_name(norm: str, s_start: int, start: int) -> str:
-    """`养老保险单位费率调整前` for 19% in 养老保险单位费率从19%降低到16%: the value a change starts
-    from is the subject's, marked 调整前 (the guideline's mark); empty when no subject precedes 从/由."""
+    """`医保单位费率调整前` for 8% in 医保单位费率从8%降低到7%: the value a change starts
+    from is the subject's, marked 调整前 (the guideline's mark) or by the text's own word for it (由现行的
+    10% → 现行); empty when no subject precedes 从/由."""
     found = _CHANGED_FROM.search(norm, max(s_start, start - 40), start)
-    subject = _clean(found.group("subject")) if found else ""
-    return subject[-MAX_NAME:] + "调整前" if len(subject) >= 2 else ""
+    if found is None or len(subject := _clean(found.group("subject"))) < 2:
+        return ""
+    return subject[-MAX_NAME:] + (found.group("age") or "调整前")  # the text's own mark (现行) when it has one
 
 
 def threshold_level(norm: str, s_start: int, start: int) -> str:
@@ -231,6 +258,19 @@ def threshold_level(norm: str, s_start: int, start: int) -> str:
     if found is None or _TIME_UNIT.search(found.group("quantity")):
         return ""  # 稳定就业6个月以上的: a period that qualifies, not a level of the measure
     return found.group("quantity") + ("及" if found.group("side") != "以内" else "") + found.group("side")
+
+
+def _own_clause(norm: str, s_start: int, start: int) -> str:
+    """The number's clause up to the number, short parentheticals left out; a base of a share may hold a
+    date (不超过2021年度出让地价的12%), so nothing is cut after quantities."""
+    clause = _PARENTHESES.sub("", norm[max(s_start, start - 120) : start])
+    last_break = _UP_TO_LAST_BREAK.match(clause)
+    return clause[last_break.end() :] if last_break else clause
+
+
+def _lead_in(norm: str, s_start: int, start: int) -> str:
+    """The words of the number's clause before its first quantity."""
+    return _first_words(_own_clause(norm, s_start, start))
 
 
 def _first_words(clause: str) -> str:
@@ -374,18 +414,53 @@ def _shared_items(norm: str, s_start: int, start: int) -> list[Named]:
     return [found[0]] + [Named(prefix + item.name if prefix else item.name, item.at) for item in found[1:]]
 
 
+_SHARED_MEASURE = re.compile(
+    r"(?:营业额|销售额|成交额|交易额|总额|金额|收入|支出|产量|产值|增加值|人数|户数|人次|比例|比重|面积|总量|数量|规模|增速|增幅)$"
+)
+
+
 def _respective_subjects(norm: str, s_start: int, start: int) -> list[str]:
     """全区A和B……分别超过90家和870家 → [A, B]: the listed subjects the numbers go with, in order."""
     subject = _sentence_subject(norm, s_start, start)
     items = [_clean(item) for item in _LIST_SPLIT.split(subject)]
     items = [item for item in items if len(item) >= 2]
-    return items if len(items) >= 2 else []
+    if len(items) < 2:
+        return []
+    # 工业、农业产值分别达…: a measure said once at the end of a list is every item's
+    shared = _SHARED_MEASURE.search(items[-1])
+    if shared and len(items[-1]) > len(shared.group(0)):
+        items = [item if _SHARED_MEASURE.search(item) else item + shared.group(0) for item in items]
+    return items
 
 
 def indicator_name(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int = 0) -> list[Named]:
     """One name per indicator the number is stated for (usually one). `rank` is the number's place
     in a run of numbers joined by 和/、 (90家和870家: 0 and 1)."""
-    return [_within_cell(named) for named in _names(norm, s_start, start, end, s_end, rank)]
+    named = [_within_cell(named) for named in _names(norm, s_start, start, end, s_end, rank)]
+    if len(named) == 1 and (scope := _condition(norm, s_start, start)) and scope not in named[0].name:
+        named = [Named((scope + named[0].name)[-MAX_SCOPED:], named[0].at)]
+    return named
+
+
+# 凡在本市新购商品住房的，3年内不得转让: a clause ending in 的 before the number's own says whom or
+# what the rule is for; policy names carry it. A condition that is itself a quantity (参保满6个月以上的)
+# qualifies the subject rather than naming it, and is left out.
+MAX_SCOPED = 24
+_CONDITION_LEAD = re.compile(r"^(?:对于|对|凡是|凡|如|若|经|在)+")
+_CONDITION_QUANTITY = re.compile(r"\d|[一二两三四五六七八九十百千万半]+(?:个|年|月|周|天|日|人|户|家|次|倍|以[上下内])")
+
+
+def _condition(norm: str, s_start: int, start: int) -> str:
+    """The scope a condition clause (…的，) right before the number's clause sets; empty when none."""
+    lo = max(s_start, start - 120)
+    own = _UP_TO_LAST_BREAK.match(norm, lo, start)
+    if own is None or own.end() < 2 or norm[own.end() - 2] != "的":
+        return ""  # most numbers: the clause before theirs is no condition
+    clauses = _earlier_clauses(norm, lo, start)
+    if not clauses or not clauses[-1].endswith("的") or _CONDITION_QUANTITY.search(clauses[-1]):
+        return ""
+    words = _clean(_CONDITION_LEAD.sub("", clauses[-1][:-1]))
+    return words if len(words) >= 2 else ""
 
 
 _CELL_WALL = re.compile(r"[│┃║|]")
@@ -421,23 +496,58 @@ def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int)
     window = norm[lo:start]
     changed = _CHANGED_TO.search(norm, lo, start) if "从" in window or "由" in window else None
     if changed and len(subject := _clean(changed.group("subject"))) >= 2:
-        return [Named(subject[-MAX_NAME:], start)]  # 单位费率从19%降低到16%: 16% is 单位费率's new value
+        return [Named(subject[-MAX_NAME:], start)]  # 单位费率从8%降低到7%: 7% is 单位费率's new value
+    if "为" in before or "至" in before or "到" in before:
+        adjusted = _ADJUSTED_TO.match(_own_clause(norm, s_start, start))
+        if adjusted and len(subject := _clean(adjusted.group("subject"))) >= 2:
+            return [Named(subject[-MAX_NAME:], start)]  # 利率下限调整为不低于基准利率加30个基点: the limit's new value
     if _BARE_CAP.match(before) and (capped := _capped(norm, s_start, start, end)):
         return [Named(capped, start)]
+    if before[-1:] in "和与及" and len(lead := _lead_in(norm, s_start, start)) >= 2:
+        before = lead  # 可申报3个A和2个B: A is the first number's; B's count shares the words before it
     local = _clean(before)
     if levied := _LEVIED_AFTER.match(norm, end):
         # 减按1.5%的税率征收房产税: the rate of what is levied
         what = _clean(_noun_after(norm, levied.end(), s_end))
         if len(what) >= 2:
             return [Named(what[:MAX_NAME] + levied.group("measure"), start)]
-    if norm[end - 1 : end] == "%" and (share := _SHARE_OF_BASE.match(before)):
+    if (
+        norm[end - 1 : end] == "%"
+        and (fixed := _FIXED_AS.match(norm, end))
+        and (of_base := _RATE_OF_BASE.search(norm, max(s_start, start - 30), start))
+        and len(what := _clean(_noun_after(norm, fixed.end(), s_end))) >= 2
+    ):
+        return [Named(what[:MAX_NAME] + "占" + _clean(of_base.group("base"))[-10:] + "比例", start)]
+    if norm[end - 1 : end] == "%" and (share := _SHARE_OF_BASE.match(_own_clause(norm, s_start, start))):
         # 办公用房面积不得超过总建筑面积的15%: the share of the part in the base
         part, base = _clean(share.group("part")), _clean(share.group("base"))
         if len(part) >= 2 and len(base) >= 2:
             return [Named(part[-10:] + "占" + base[-10:] + "比例", start)]
     standard = _STANDARD_AFTER.match(norm, end)
+    item = ""
+    if standard is None and "（" in norm[max(s_start, start - 40) : min(s_end, end + 80)]:
+        # 按500元/户（城区400元/户、乡镇600元/户）标准发放…: a standard with its parts in parentheses
+        closed, item = _past_parenthesis(norm, start, end, s_end)
+        standard = _STANDARD_AFTER.match(norm, closed) if closed else None
     if standard and len(paid := _clean(_noun_after(norm, standard.end(), s_end))) >= 2:
-        return [Named(paid[:MAX_NAME] + "标准", start)]  # 按800元/人的标准给予一次性补贴: the subsidy's standard
+        return [Named(item + paid[:MAX_NAME] + "标准", start)]  # 按800元/人的标准给予一次性补贴: the subsidy's standard
+    if (
+        norm[end - 1 : end] == "%"
+        and (paid_as := _PAID_VERB.match(norm, end))
+        and (share_paid := _SHARE_PAID.search(norm, max(s_start, start - 60), start))
+        and len(payer := _clean(share_paid.group("subject"))) >= 2
+    ):
+        base = _clean(share_paid.group("base"))[-8:]
+        return [Named(payer + base + _clean(paid_as.group(0).removeprefix("给予")) + "比例", start)]
+    if (
+        _PERIOD_OF.match(norm, end)
+        and _DURATION_UNIT_END.search(norm, max(start, end - 4), end)
+        and _PERIOD_GRANT_BEFORE.search(norm, max(s_start, start - 8), start)
+        and len(lasting := _clean(_noun_after(norm, end, s_end))) >= 2
+    ):
+        return [Named(lasting[:MAX_NAME] + ("" if _TIME_NOUN.search(lasting) else "期限"), start)]
+    if start and norm[start - 1] in "=＝" and len(computed := _explained(norm, start)) >= 2:
+        return [Named(computed, start)]  # 交通补助按工资的10%发放（3000元*10%=300元/月）: 300元/月 is the 交通补助
     if start and norm[start - 1] in "×*" and (weighed := _WEIGHED.search(norm, max(s_start, start - 20), start)):
         return [Named(_clean(weighed.group(1)) + "权重", start)]  # 笔试成绩×60%: the weight of 笔试成绩
     if deadline := _deadline(norm, before, local, start, end, s_end):
@@ -446,7 +556,7 @@ def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int)
     name = local + after if after not in local else local
     if len(name) < 5 and (total := _total_broken_down(norm, s_start, start)):
         name = local + total  # 合计将60个事项延伸…，其中江城区4个 → 江城区事项延伸
-    if len(name) < 5:
+    if len(name) < 5 and not (len(name) == 4 and _TIME_NOUN.search(name)):
         for subject in _borrowed_subjects(norm, s_start, start, local):
             if subject not in name:
                 name = subject + name
@@ -455,6 +565,61 @@ def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int)
     if len(name) > MAX_NAME:
         name = name[len(name) - MAX_NAME :] if len(after) < MAX_NAME else after[:MAX_NAME]
     return [Named(name or "指标", start)]
+
+
+def _past_parenthesis(norm: str, start: int, end: int, s_end: int) -> tuple[int, str]:
+    """Where the parenthesis after a number (500元/户（…）) or around it (（城区400元/户、乡镇600元/户）) closes,
+    and, inside one, the words of the number's own item (城区); (0, "") when neither."""
+    depth, at = 0, end
+    while at < min(s_end, end + 80):
+        char = norm[at]
+        at += 1
+        if char in "（(":
+            depth += 1
+        elif char in "）)":
+            depth -= 1
+            if depth < 0 or (depth == 0 and norm[end] in "（("):
+                break
+        elif char in "，,；;。":
+            return 0, ""  # a clause break: the number's parenthesis, if any, is not a list of parts
+    else:
+        return 0, ""
+    if depth == 0:
+        return at, ""  # the parenthesis right after the number
+    # inside: the item's words run back from the number to the list's 、 or the opening parenthesis
+    depth, back = 0, start - 1
+    while back > max(0, start - 40):
+        char = norm[back]
+        if char in "）)":
+            depth += 1
+        elif char in "（(":
+            if not depth:
+                break
+            depth -= 1
+        elif char == "、" and not depth:
+            break
+        back -= 1
+    return at, norm[back + 1 : start]
+
+
+def _explained(norm: str, start: int) -> str:
+    """What a worked example in parentheses computes: the subject of the clause the parenthesis follows
+    (交通补助按…发放（…=300元/月） → 交通补助). Empty when the result is not inside a parenthesis."""
+    depth, at = 0, start - 1
+    while at >= max(0, start - 200):
+        if norm[at] in "）)":
+            depth += 1
+        elif norm[at] in "（(":
+            if not depth:
+                break
+            depth -= 1
+        at -= 1
+    else:
+        return ""
+    clause = _UP_TO_LAST_BREAK.match(norm, max(0, at - 60), at)
+    words = _first_words(norm[clause.end() if clause else max(0, at - 60) : at])
+    subject = _BEFORE_PREPOSITION.match(words)
+    return _clean(subject.group(1))[:MAX_NAME] if subject else ""
 
 
 def _deadline(norm: str, before: str, local: str, start: int, end: int, s_end: int) -> str:
@@ -470,10 +635,27 @@ def _deadline(norm: str, before: str, local: str, start: int, end: int, s_end: i
         local = local[local.rfind("自") + 1 :]
     if len(local) - local.rfind("在") > 2:
         local = _clean(local[local.rfind("在") + 1 :])
-    name = _clean(local + _clean(_noun_after(norm, within.end() if within else end, s_end)))
+    action = _action_after(norm, within.end() if within else end, s_end)
+    name = (
+        _clean(local[-8:] + action)
+        if action
+        else _clean(local + _clean(_noun_after(norm, within.end() if within else end, s_end)))
+    )
     if not _TIME_NOUN.search(name):
         name += "期限"
-    return name[-MAX_NAME:] if len(name) > 4 else ""
+    return name[-MAX_SCOPED:] if len(name) > 4 else ""
+
+
+_ACTION = re.compile(
+    r"(?:[到向赴去在][^，,；;。\d]{2,14}?(?:部门|单位|机构|中心|窗口|平台|系统|网站|局|委|办)(?=[\u4e00-\u9fff]{2}))?(?P<act>[\u4e00-\u9fff“”《》]{2,30})"
+)
+
+
+def _action_after(norm: str, at: int, s_end: int) -> str:
+    """What must be done within a period: the verb phrase after 内 up to its clause's end, a place
+    it is done at (到…部门) left out."""
+    found = _ACTION.match(norm, at, s_end)
+    return _clean(found.group("act"))[:12] if found else ""
 
 
 def _clean_keep_verbs(words: str) -> str:

@@ -244,10 +244,18 @@ class _Places:
         return bisect_left(self.items, offset + 1)
 
 
+# 本次出让的5宗地（不含AB202301号宗地）: a code named as an exception is not what the clauses after it are about.
+_EXCLUDED = re.compile(r"[（(](?:不含|不包括|除)[^（()）]*$")
+
+
 def _places(norm: str) -> _Places:
     """The coded things of a text when it names at least two different ones: then one indicator is
     stated for several places, and the guideline's levels rule asks each name to carry its place."""
-    codes = [(m.start(), m.group(0)) for m in _PLACE_CODE.finditer(norm)]
+    codes = [
+        (m.start(), m.group(0))
+        for m in _PLACE_CODE.finditer(norm)
+        if not _EXCLUDED.search(norm, max(0, m.start() - 12), m.start())
+    ]
     if len({code for _, code in codes}) < 2:
         return _Places([], [])
     return _Places(codes, [m.start() for m in _ITEM_START.finditer(norm)])

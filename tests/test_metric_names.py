@@ -186,3 +186,93 @@ def test_rates_set_per_level_inside_one_clause_carry_their_level() -> None:
 def test_a_bare_cap_on_a_period_with_no_subject_before_it_is_still_read() -> None:
     """最长不超过3年 said alone (its subject in the sentence before): a record, not a crash."""
     assert [m.value for m in extract_metrics("最长不超过3年。", title=POLICY)] == [3]
+
+
+def test_a_lot_named_as_an_exception_does_not_name_the_clauses_after_it() -> None:
+    text = (
+        "1、东区AB202201号地块竞得人须在签订合同后6个月内开工建设。\n"
+        "2、本次出让的3宗地（不含西区CD202202号地块）竞得人须在签订合同后30日内付清价款。"
+    )
+    *_, last = names(text, POLICY)
+    assert "CD202202号" not in last and "AB202201号" not in last
+
+
+def test_a_condition_clause_before_the_number_scopes_the_name() -> None:
+    [name] = names("凡在本市新购商品住房的，3年内不得转让。", POLICY)
+    assert name.startswith("本市新购商品住房") and "不得转让" in name
+
+
+def test_a_condition_that_is_itself_a_quantity_stays_out_of_the_name() -> None:
+    *_, name = names("对参保满6个月以上的，按500元/人的标准给予一次性稳岗补贴。", POLICY)
+    assert name == "一次性稳岗补贴标准"
+
+
+def test_a_clause_naming_its_own_period_borrows_no_words() -> None:
+    *_, name = names("余款可按合同约定分期缴纳，缴款期限最长不超过一年。", POLICY)
+    assert name == "缴款期限"
+
+
+def test_a_standard_paid_on_someones_behalf_is_named_by_what_is_paid() -> None:
+    [name] = names("由县财政按200元/人/年的标准为其代缴城乡居民医疗保险费。", POLICY)
+    assert name == "城乡居民医疗保险费标准"
+
+
+def test_a_standard_granted_for_a_period_is_named_by_the_grant() -> None:
+    rate, period = names("按600元/人/月的标准给予不超过6个月的生活补助。", POLICY)
+    assert rate == "生活补助标准" and period == "生活补助期限"
+
+
+def test_a_period_set_up_for_something_is_that_things_period() -> None:
+    [name] = names("对困难企业设立3个月的缓缴期。", POLICY)
+    assert name == "缓缴期"
+
+
+def test_a_share_of_a_base_paid_back_is_the_payers_rate() -> None:
+    [name] = names("小型企业按上年度实际缴纳税款的40%返还。", POLICY)
+    assert name.startswith("小型企业") and name.endswith("返还比例")
+
+
+def test_a_sum_fixed_as_a_share_of_a_base_is_named_as_that_share() -> None:
+    [name] = names("投标人按不低于合同金额的10%确定履约保证金。", POLICY)
+    assert name.startswith("履约保证金占合同金额比例")
+
+
+def test_the_old_value_of_a_change_takes_the_texts_own_mark() -> None:
+    old, new = names("定金比例由现行的10%提高到15%。", POLICY)
+    assert old == "定金比例现行" and new == "定金比例"
+
+
+def test_a_level_adjusted_against_a_base_is_named_by_what_was_adjusted() -> None:
+    [name] = names("首套住房贷款利率下限调整为不低于基准利率加30个基点。", POLICY)
+    assert name.endswith("贷款利率下限")
+
+
+def test_the_second_of_two_joined_counts_shares_the_words_before_the_first() -> None:
+    first, second = names("每个单位可申报3个重点项目和2个培育项目。")
+    assert first.endswith("重点项目") and second == "每个单位可申报培育项目"
+
+
+def test_a_share_of_a_base_that_holds_a_year_keeps_the_base() -> None:
+    [name] = names("确定今年商品住宅用地价格涨幅控制目标为不超过2023年度平均成交价的10%。", POLICY)
+    assert "价格涨幅控制目标" in name and name.endswith("平均成交价比例")
+
+
+def test_the_result_of_a_worked_example_is_what_the_example_computes() -> None:
+    *_, result = names("交通补助按月工资的10%发放（如月工资3000元*10%=300元/月）。", POLICY)
+    assert result == "交通补助"
+
+
+def test_a_standard_with_its_parts_in_parentheses_names_each_part() -> None:
+    whole, town, village = names("按500元/户（城区400元/户、乡镇600元/户）标准发放取暖补贴。", POLICY)
+    assert whole == "取暖补贴标准"
+    assert town == "城区取暖补贴标准" and village == "乡镇取暖补贴标准"
+
+
+def test_a_deadline_names_what_must_be_done_not_where() -> None:
+    [name] = names("企业须在完成备案后10日内到市场监管部门申请办理变更登记。", POLICY)
+    assert name.endswith("申请办理变更登记期限") and "部门" not in name
+
+
+def test_a_measure_said_once_after_a_list_belongs_to_every_item() -> None:
+    first, second = names("全年工业、农业产值分别达120亿元、30亿元。")
+    assert first.endswith("工业产值") and second.endswith("农业产值")
