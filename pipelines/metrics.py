@@ -379,7 +379,7 @@ def _adjustment(norm: str, hit: _Hit, hits: list[_Hit], index: int) -> bool | No
 
 
 # What opens a parenthesis restating a bound: 3个以上（含3个）, 6个月内（含6个月）.
-_RESTATING = re.compile(r"\s*(?:及?以[上下内]|之?内)?\s*[（(]\s*(?:含|包含|包括)?\s*")
+_RESTATING = re.compile(r"\s*(?:及?以[上下内]|之?内)?\s*[（(]\s*(?:不?含|不?包含|不?包括)?\s*")
 
 
 def _restates_previous(norm: str, start: int, value: Decimal, previous: _Hit) -> bool:
@@ -445,6 +445,9 @@ _GRADE_UNITS = ("类", "级", "档", "等", "星")
 _GRADE_RANGE_START = re.compile(rf"[{_CN}](?:类|级|档|等|星)(?:至|到|—|-|~|～)$")
 
 
+_WHICH_ONE = re.compile(r"(?:最后|最末|同|这|那|某)$")
+
+
 def _rejected(
     norm: str, start: int, num_end: int, end: int, raw: str, value: Decimal, unit: str, chinese: bool
 ) -> bool:
@@ -488,6 +491,8 @@ def _rejected(
     if unit == "岁":
         return False
     if chinese:
+        if raw == "一" and _WHICH_ONE.search(before):
+            return True  # 最后一天, 同一天: which one, not how many
         if vocab.NAMED_GROUP.match(norm, start) or vocab.NAMED_GROUP.search(norm, max(0, start - 4), end):
             return True  # 三省一市, 四区三县: a name of a group, no count
         if vocab.SLOGANS.match(norm, start) or _DISTRIBUTED.match(norm, end):

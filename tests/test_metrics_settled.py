@@ -300,3 +300,11 @@ def test_a_table_cell_named_by_its_headers_is_as_sure_as_a_sentence() -> None:
     table = "地块编号\t土地面积（亩）\nQH2024-01号\t75.62"
     [cell] = extract_metrics(table)
     assert cell.confidence >= one("QH2024-01号地块土地面积为75.62亩。").confidence
+
+
+def test_a_parenthesis_excluding_the_bound_is_one_record_not_two() -> None:
+    assert records("参会单位不足5家（不含5家）的，会议延期举行。") == [(Decimal(5), "家", "under")]
+
+
+def test_the_last_day_is_which_day_not_how_many() -> None:
+    assert records("报名最后一天系统访问量大，请提前报名。") == []
