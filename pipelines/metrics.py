@@ -17,9 +17,10 @@ from decimal import Decimal
 from typing import Literal
 
 from pipelines import metric_vocab as vocab
-from pipelines.metric_names import Named, indicator_name, old_value_name, threshold_level
+from pipelines.metric_names import Named, indicator_name
 from pipelines.metric_tables import TableFigure, cell_names, table_figures
 from pipelines.numbers import parse_number, parse_range
+from pipelines.policy_names import old_value_name, threshold_level
 from pipelines.textnorm import shadow
 
 Qualifier = Literal["exact", "about", "over", "under"]
@@ -34,7 +35,7 @@ _MAGNITUDE = "(?:[万亿百]|千(?![瓦米克升伏])|兆(?![瓦帕赫]))"  # �
 # (?=…) first: re skips to a possible first character only when a pattern opens with a literal or a
 # class; this one opens with a group of branches, so each position of the text tried every branch. A
 # lookahead on what every match starts with fails at once elsewhere (the scan is about 3× faster);
-# _PLACE_CODE, metric_names._DIGIT_RUN and _DATES, textnorm._MIDDLE_DOT_DECIMAL open the same way.
+# _PLACE_CODE, name_words.DIGIT_RUN and _DATES, textnorm._MIDDLE_DOT_DECIMAL open the same way.
 _NUMBER = re.compile(
     rf"(?=[\d{_CN}半])"
     rf"(?P<num>\d+(?:[,，]\d{{3}}(?!\d))*(?:\.\d+)?(?: ?[余多]?{_MAGNITUDE}+(?:\d+(?:,\d{{3}}(?!\d))*(?:\.\d+)?)?)*"

@@ -1,0 +1,238 @@
+"""The words around a number, read in the Simplified shadow of a text (pipelines.textnorm).
+
+Its clause and the quantities in it, the noun after it, a sentence's subject, and the cleaning every
+name gets (quotes, aggregate words, leading fillers and dates, trailing verbs). Shared by the general
+naming (pipelines.metric_names) and the readings of policy grammar (pipelines.policy_names); each reads
+a bounded window around the number, so naming stays linear in the text as a whole.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines import metric_vocab as vocab
+
+MAX_NAME = 16
+
+
+_QUOTES = re.compile(r"[“”\"《》「」『』‘’\s]")
+
+
+_AFTER_WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z“”\"「」『』‘’]{1,30}")
+
+
+_AFTER_STOP = re.compile(
+    r"[和与及在是为将并等或而且从对向给让把被到至达共约近超逾]|以上|以下|左右|以内|同比|环比|"
+    r"提供|实现|开展|进行|完成|办理|纳入|保持|达到|覆盖|参与|参加|受惠|运行|支撑|得到|获得|用于|作为"
+)
+
+
+_PREVIOUS_ITEM = re.compile(r".*(?:\d[\d.,]*[^\d、，,；;]{0,4}?[、]|[、])")
+
+
+_LEADING_DIGITS = re.compile(r"^[\d.,%]+")
+
+
+_QUALIFIER_AFTER = re.compile(r"及以上|及以下|以上|以下|左右|以内|之内|多|余")
+
+
+PARENTHESES = re.compile(r"[（(][^（()）]{0,40}[)）]")
+
+
+_OPEN_BREAK = re.compile(r"[，,；;：:。！？!?\n（()）│┃|]")  # a parenthesis left open or closed, a drawn cell wall
+
+
+UP_TO_LAST_BREAK = re.compile(r".*" + _OPEN_BREAK.pattern, re.DOTALL)  # greedy: ends after the last break
+
+
+# A quantity inside a clause: digits (not part of a name like L3 or 12345热线) with a unit or date word.
+DIGIT_RUN = re.compile(r"(?=\d)(?<![A-Za-z\d.])\d+(?:[.,]\d+)*[万亿千百]*")
+
+
+SUBJECT_VERB = re.compile(
+    r"受理|办理|办结|上线|实现|完成|开展|建成|新增|累计|共|进驻|可办|提供|服务|发布|处理|接听|归集|推动|推进|"
+    r"开通|覆盖|达到|达|为|有|收到|征集|交办|梳理|整合|建设|部署|配备|承接|组织|举办|培训|签约|印发|出台|制定|"
+    r"在|比|较"
+)
+
+
+_DATES = re.compile(
+    r"(?=\d)(?:\d{1,4}年度?|\d{1,2}月份?|\d{1,2}[日号])+(?:[至到\-—~－]|以来|底|末|初|上半年|下半年|前|后|内|全年)*"
+)
+
+
+_AGGREGATES = re.compile(r"(?:合计|共计|总计|累计)将?")
+
+
+# 连续参保6个月的补贴, 年营业收入2000万元及以上的企业: a quantity before 的 is a condition of the noun;
+# 15年来新低: a span of time, not a quantity of its own. Neither ends the words naming the next number.
+_MODIFIER_AFTER = re.compile(r"(?:及?以[上下])?的|以?来")
+
+
+TIME_NOUN = re.compile(r"(?:期限|时限|年限|期|时间|时长|周期)$")
+
+
+DIGIT = re.compile(r"\d")
+
+
+_SIZE = re.compile(r"\d[\d.,]*[万亿千百]*")  # a size right after a count: 465幢23.25万平方米
+
+
+# NAME_LEADING's match begins with a character written in its pattern, a digit or whitespace, and
+# NAME_TRAILING's ends with one written in its pattern or whitespace: most names begin and end
+# otherwise, so these long alternations (tried at each position by sub) are skipped for them.
+_LEADING_STARTS = frozenset(vocab.NAME_LEADING.pattern)
+
+
+_TRAILING_ENDS = frozenset(vocab.NAME_TRAILING.pattern)
+
+
+def clean(name: str) -> str:
+    """The name without quotes, aggregate words (合计), leading fillers and dates, trailing verbs and digits.
+
+    Each pattern runs only when the name could hold what it removes: the result is that of running all."""
+    if not name:
+        return name  # a fifth of the calls: a clause with no words before its number
+    name = _QUOTES.sub("", name)
+    if "计" in name:  # 合计, 共计, 总计, 累计
+        name = _AGGREGATES.sub("", name)
+    first = name[:1]
+    if first in _LEADING_STARTS or first.isdecimal() or first.isspace():
+        name = vocab.NAME_LEADING.sub("", name)
+    last = name[-1:]
+    if last in _TRAILING_ENDS or last.isspace():
+        name = vocab.NAME_TRAILING.sub("", name)
+    first = name[:1]
+    if first.isdecimal() or first in (".", ",", "%"):  # _LEADING_DIGITS: ^[\d.,%]+
+        name = _LEADING_DIGITS.sub("", name)
+    return name
+
+
+def quantities(segment: str) -> list[tuple[int, int]]:
+    """(start, end after its unit) of each quantity in a clause: digits with a unit or a date
+    word, or standing alone; digits that are part of a name (L3, 12345热线) are not quantities."""
+    found: list[tuple[int, int]] = []
+    for match in DIGIT_RUN.finditer(segment):
+        if match.start() and segment[match.start() - 1] in "较比":
+            continue  # 较2019年底增加: the date a change is measured against belongs to its name
+        end = match.end()
+        unit = vocab.UNIT_PATTERN.match(segment, end + (segment[end : end + 1] in ("余", "多")))  # 10余场
+        if unit:
+            found.append((match.start(), unit.end()))
+        elif date := _DATES.match(segment, match.start()):
+            found.append((match.start(), date.end()))
+        elif end == len(segment) or not "\u4e00" <= segment[end] <= "\u9fff":
+            found.append((match.start(), min(len(segment), end + 1)))
+    return found
+
+
+def _cut_after_quantities(segment: str) -> str:
+    """The words after the last quantity of a clause (扩大至16省65县市 → 县市 for 65)."""
+    found = [q for q in quantities(segment) if not _MODIFIER_AFTER.match(segment, q[1])]
+    return segment[found[-1][1] :] if found else segment
+
+
+def clause_before(norm: str, s_start: int, start: int) -> str:
+    """The words between the previous clause break (or listed item) and the number.
+
+    Short parentheticals are skipped; an enumeration of examples ending in 等 gives way to the
+    words before it (上线运行A、B、C等15类主题 → 上线运行A)."""
+    segment = PARENTHESES.sub("", norm[max(s_start, start - 120) : start])
+    if last_break := UP_TO_LAST_BREAK.match(segment):
+        segment = segment[last_break.end() :]
+    joined = segment.rfind("且")  # 具有资质且注册资本不低于…: of two joined requirements the number is the second's
+    if joined >= 0 and len(segment) - joined > 2:
+        segment = segment[joined + 1 :]
+    if "、" in segment:
+        last = segment[segment.rfind("、") + 1 :]
+        listed = segment[: segment.rfind("、")]
+        if "等" in last and not DIGIT.search(listed):
+            head = segment[: segment.find("、")]
+            tail = last[last.rfind("等") + 1 :]
+            segment = head + tail
+        else:
+            previous = _PREVIOUS_ITEM.match(segment)
+            if previous and previous.end() < len(segment):
+                segment = segment[previous.end() :]
+    return _cut_after_quantities(segment)
+
+
+# The subject of a sentence ends where a preposition phrase begins (社保补贴按企业缴费给予补贴).
+BEFORE_PREPOSITION = re.compile(r"(.{2,}?)(?=[按对由经从向依据]|$)")
+
+
+def own_clause(norm: str, s_start: int, start: int) -> str:
+    """The number's clause up to the number, short parentheticals left out; a base of a share may hold a
+    date (不超过2021年度出让地价的12%), so nothing is cut after quantities."""
+    clause = PARENTHESES.sub("", norm[max(s_start, start - 120) : start])
+    last_break = UP_TO_LAST_BREAK.match(clause)
+    return clause[last_break.end() :] if last_break else clause
+
+
+def lead_in(norm: str, s_start: int, start: int) -> str:
+    """The words of the number's clause before its first quantity."""
+    return first_words(own_clause(norm, s_start, start))
+
+
+def first_words(clause: str) -> str:
+    """A clause's words before its first quantity, dates left out (112年底台北市… → 台北市…)."""
+    clause = _DATES.sub("", clause)
+    found = quantities(clause)
+    return clean(clause[: found[0][0]] if found else clause)
+
+
+def earlier_clauses(norm: str, s_start: int, start: int) -> list[str]:
+    """The clauses of the sentence before the one holding the number."""
+    text = PARENTHESES.sub("", norm[s_start:start])
+    clauses = vocab.CLAUSE_BREAK.split(text)
+    return clauses[:-1]
+
+
+def sentence_subject(norm: str, s_start: int, start: int) -> str:
+    """The subject of the sentence: the words of its first clause that says more than a date or
+    a filler, up to the first verb (2023年，我区热线共受理… → 我区热线)."""
+    for clause in vocab.CLAUSE_BREAK.split(PARENTHESES.sub("", norm[s_start:start])):
+        words = first_words(clause)
+        if len(words) < 2:
+            continue
+        verb = SUBJECT_VERB.search(words, 2)
+        return clean(words[: verb.start()] if verb else words)
+    return ""
+
+
+def noun_after(norm: str, end: int, s_end: int) -> str:
+    """The counted thing after a number and its unit: 36个行政审批部门 → 行政审批部门; a noun after
+    的 is the whole the count belongs to (98人的数据人才队伍 → 数据人才队伍)."""
+    qualifier = _QUALIFIER_AFTER.match(norm, end, s_end)
+    if qualifier:
+        end = qualifier.end()
+    if norm.startswith("人民币", end):
+        end += 3  # 2亿元人民币: the currency, not the thing counted
+    if norm.startswith("的", end):
+        end += 1
+    else:
+        # 465幢23.25万平方米房屋: a count followed at once by a size names the same thing.
+        size = _SIZE.match(norm, end, s_end)
+        unit = vocab.UNIT_PATTERN.match(norm, size.end()) if size else None
+        if unit is not None:
+            end = unit.end()
+    match = _AFTER_WORDS.match(norm, end, s_end)
+    if not match:
+        return ""
+    words = match.group(0)
+    noun = ""
+    while words:
+        stop = _AFTER_STOP.search(words, 2 if not noun else 0)
+        if stop is None:
+            return noun + words
+        part = words[: stop.start()]
+        # 相对高频的政务服务事项: a short modifier joined by 的 belongs to the noun.
+        if stop.group(0) == "的" and len(part) <= 6 and len(words) - stop.end() >= 2:
+            noun, words = noun + part, words[stop.end() :]
+            continue
+        return noun + part
+    return noun
+
+
+def clean_keep_verbs(words: str) -> str:
+    return _QUOTES.sub("", words).rstrip("，,、 ")
