@@ -82,10 +82,11 @@ def _borrowed_subjects(norm: str, s_start: int, start: int, local: str) -> list[
     for clause in clauses:
         words = first_words(clause)
         if len(words) >= 2 and not _CHANGE_CLAUSE.match(clause):
-            out.append(words[-10:])
             verb = SUBJECT_VERB.search(words, 2)
-            if verb:
-                out.append(clean(words[: verb.start()])[-10:])
+            subject = clean(words[: verb.start()])[-10:] if verb else ""
+            # 我区热线共受理…: the subject before the verb, when it says more than a place, names better
+            # than the clause's last words, which may start inside a word
+            out.extend([subject, words[-10:]] if len(subject) >= 4 else [words[-10:], subject])
             break
     return [candidate for candidate in out if len(candidate) >= 2]
 

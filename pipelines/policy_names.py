@@ -114,6 +114,7 @@ _CHANGED_TO = re.compile(
 
 
 # 贷款利率下限调整为不低于基准利率加30个基点: a new level set for the subject, stated against a base.
+_ADJUSTING = re.compile(r"调整|下调|上调|提高|降低")
 _ADJUSTED_TO = re.compile(
     r"(?P<subject>[^，,；;：:。]{2,}?)(?:调整|下调|上调|提高|降低)(?:为|至|到)(?:不低于|不高于|不超过|不少于)?"
     r"[^，,；;：:。\d]{2,20}(?:加|减|上浮|下浮|的)$"
@@ -196,6 +197,8 @@ def scoped(name: str, norm: str, s_start: int, start: int) -> str:
 def _condition(norm: str, s_start: int, start: int) -> str:
     """The scope a condition clause (…的，) right before the number's clause sets; empty when none."""
     lo = max(s_start, start - 120)
+    if norm.find("的", lo, start) < 0:
+        return ""  # most numbers: no 的 before them in the window, and this is asked of every number
     own = UP_TO_LAST_BREAK.match(norm, lo, start)
     if own is None or own.end() < 2 or norm[own.end() - 2] != "的":
         return ""  # most numbers: the clause before theirs is no condition
@@ -214,7 +217,7 @@ def change_name(norm: str, s_start: int, start: int, end: int, before: str) -> s
     changed = _CHANGED_TO.search(norm, lo, start) if "从" in window or "由" in window else None
     if changed and len(subject := clean(changed.group("subject"))) >= 2:
         return subject[-MAX_NAME:]  # 单位费率从8%降低到7%: 7% is 单位费率's new value
-    if "为" in before or "至" in before or "到" in before:
+    if ("为" in before or "至" in before or "到" in before) and _ADJUSTING.search(before):
         adjusted = _ADJUSTED_TO.match(own_clause(norm, s_start, start))
         if adjusted and len(subject := clean(adjusted.group("subject"))) >= 2:
             return subject[-MAX_NAME:]  # 利率下限调整为不低于基准利率加30个基点: the limit's new value
@@ -227,9 +230,19 @@ def set_figure_name(norm: str, s_start: int, start: int, end: int, s_end: int, b
     """The name of a figure a rule sets, read from the grammar that states it: a rate levied on something,
     a share of a base, a standard paid for something, a period granted, a formula's terms, a deadline.
     Empty when the figure is stated otherwise."""
-    for reading in (_levied_name, _share_name, _standard_name, _period_name, _formula_name):
-        if name := reading(norm, s_start, start, end, s_end):
-            return name
+    # Each grammar shows in the character right after the number (or its % or the one before it): most
+    # numbers are tried by none of the readings.
+    after = norm[end : end + 1]
+    if after == "的" and (name := _levied_name(norm, s_start, start, end, s_end)):
+        return name
+    if norm[end - 1 : end] == "%" and (name := _share_name(norm, s_start, start, end, s_end)):
+        return name
+    if after and after in "的标（(、）)" and (name := _standard_name(norm, s_start, start, end, s_end)):
+        return name
+    if after == "的" and (name := _period_name(norm, s_start, start, end, s_end)):
+        return name
+    if start and norm[start - 1] in "=＝×*" and (name := _formula_name(norm, s_start, start, end, s_end)):
+        return name
     return _deadline(norm, before, local, start, end, s_end)
 
 

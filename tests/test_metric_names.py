@@ -276,3 +276,13 @@ def test_a_deadline_names_what_must_be_done_not_where() -> None:
 def test_a_measure_said_once_after_a_list_belongs_to_every_item() -> None:
     first, second = names("全年工业、农业产值分别达120亿元、30亿元。")
     assert first.endswith("工业产值") and second.endswith("农业产值")
+
+
+def test_a_short_indicator_borrows_the_subject_before_the_sentences_verb() -> None:
+    *_, rate = names("2023年，全市便民热线共受理来电42286件，办结42208件，办结率99.8%。")
+    assert rate == "全市便民热线办结率"
+
+
+def test_a_subject_that_is_only_a_place_gives_way_to_the_clauses_words() -> None:
+    *_, rate = names("我区共受理涉企诉求工单320件，满意率98.5%。")
+    assert rate.endswith("满意率") and rate != "我区满意率"
