@@ -587,8 +587,11 @@ def _is_target(norm: str, s_start: int, s_end: int, hit: _Hit, zones: list[tuple
         if cue.group(0) == "要求" and vocab.CITED_REQUIREMENT.search(window[: cue.end()]):
             continue
         return True
-    in_plan = any(a <= hit.start < b for a, b, _ in zones)
-    return in_plan and not vocab.RESULT_CUES.search(norm[s_start:s_end])
+    zone = next((policy for a, b, policy in zones if a <= hit.start < b), None)
+    if zone is None:
+        return False
+    results = vocab.REPORTED_CUES if zone else vocab.RESULT_CUES
+    return not results.search(norm[s_start:s_end])
 
 
 def _plan_zones(norm: str, title: str = "") -> list[tuple[int, int, bool]]:

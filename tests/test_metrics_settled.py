@@ -308,3 +308,14 @@ def test_a_parenthesis_excluding_the_bound_is_one_record_not_two() -> None:
 
 def test_the_last_day_is_which_day_not_how_many() -> None:
     assert records("报名最后一天系统访问量大，请提前报名。") == []
+
+
+def test_a_rules_condition_worded_as_past_or_last_year_keeps_its_figure_a_target() -> None:
+    body = "对已取得许可证的企业，按上年度实际缴纳税款的50%返还。"
+    title = "青禾市人民政府关于印发支持中小企业发展若干措施的通知"
+    assert [m.target for m in extract_metrics(body, title=title)] == [True]
+
+
+def test_a_plan_sections_sentence_saying_what_was_done_stays_a_result() -> None:
+    body = "下一步工作计划\n今年已建成便民服务站12个。"
+    assert [m.target for m in extract_metrics(body)] == [False]
