@@ -126,6 +126,9 @@ def _total_broken_down(norm: str, s_start: int, start: int) -> str:
 def _shared_items(norm: str, s_start: int, start: int) -> list[Named]:
     """参与率、合格率均达100% → the listed indicators, each with where it begins; after 的 the
     first item's modifier scopes over the list (干部职工的参与率、合格率 → 干部职工合格率)."""
+    tail = norm[start - 6 if start > 6 else 0 : start]
+    if "均" not in tail and "都" not in tail and "部" not in tail:
+        return []  # most numbers: no 均/都/全部 right before them (_SHARED ends the window)
     lo = max(s_start, start - 40)
     window = norm[lo:start]
     shared = _SHARED.search(window)
@@ -176,16 +179,16 @@ def indicator_name(norm: str, s_start: int, start: int, end: int, s_end: int, ra
     return named
 
 
-_CELL_WALL = re.compile(r"[│┃║|]")
+_LAST_CELL_WALL = re.compile(r".*[│┃║|]", re.DOTALL)  # greedy: ends after the last wall
 
 
 def _within_cell(named: Named) -> Named:
     """A table drawn with box characters keeps each cell's words apart: a name that borrowed words
     across a cell wall keeps those of the number's own cell."""
-    walls = list(_CELL_WALL.finditer(named.name))
-    if not walls:
+    wall = _LAST_CELL_WALL.match(named.name)
+    if wall is None:
         return named
-    own = clean(named.name[walls[-1].end() :])
+    own = clean(named.name[wall.end() :])
     return Named(own, named.at) if len(own) >= 2 else named
 
 
@@ -214,14 +217,16 @@ def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int)
         return [Named(stated, start)]
     after = clean(noun_after(norm, end, s_end))
     name = local + after if after not in local else local
+    borrowed = False
     if len(name) < 5 and (total := _total_broken_down(norm, s_start, start)):
-        name = local + total  # 合计将60个事项延伸…，其中江城区4个 → 江城区事项延伸
+        name, borrowed = local + total, True  # 合计将60个事项延伸…，其中江城区4个 → 江城区事项延伸
     if len(name) < 5 and not (len(name) == 4 and TIME_NOUN.search(name)):
         for subject in _borrowed_subjects(norm, s_start, start, local):
             if subject not in name:
-                name = subject + name
+                name, borrowed = subject + name, True
                 break
-    name = clean(name)
+    if borrowed:
+        name = clean(name)  # local and after are clean; a borrowed subject may start on a filler
     if len(name) > MAX_NAME:
         name = name[len(name) - MAX_NAME :] if len(after) < MAX_NAME else after[:MAX_NAME]
     return [Named(name or "指标", start)]

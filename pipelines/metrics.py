@@ -471,9 +471,9 @@ def _rejected(
         return True  # 1月1日起施行: a date
     if unit == "分" and norm[end : end + 1] == "之":
         return True  # 10000分之539: a fraction, optional by the guideline
-    if _DOCUMENT_NUMBER_AFTER.match(norm, num_end, num_end + 8):
+    if "号" in norm[num_end : num_end + 8] and _DOCUMENT_NUMBER_AFTER.match(norm, num_end, num_end + 8):
         return True  # 计价格2002（1980）号文: a document number
-    if _ADDRESS_AFTER.match(norm, end, end + 6) and unit in ("区", "栋", "幢", "个", "组", "号"):
+    if unit in ("区", "栋", "幢", "个", "组", "号") and _ADDRESS_AFTER.match(norm, end, end + 6):
         return True  # 星沙1区9栋57号: an address
     if (chinese and raw == "二" and norm[end : end + 2] in ("住房", "房贷")) or (
         chinese and raw == "二" and unit == "类"
@@ -516,7 +516,8 @@ def _rejected(
 
 
 def _inside_short_quote(norm: str, start: int, end: int) -> bool:
-    left = max(norm.rfind("“", max(0, start - 12), start), norm.rfind('"', max(0, start - 12), start))
+    lo = start - 12 if start > 12 else 0
+    left = max(norm.rfind("“", lo, start), norm.rfind('"', lo, start))
     if left < 0:
         return False
     closing = norm.find("”", start, min(len(norm), end + 12))

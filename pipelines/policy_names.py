@@ -197,8 +197,8 @@ def scoped(name: str, norm: str, s_start: int, start: int) -> str:
 def _condition(norm: str, s_start: int, start: int) -> str:
     """The scope a condition clause (…的，) right before the number's clause sets; empty when none."""
     lo = max(s_start, start - 120)
-    if norm.find("的", lo, start) < 0:
-        return ""  # most numbers: no 的 before them in the window, and this is asked of every number
+    if norm.find("的，", lo, start) < 0 and norm.find("的,", lo, start) < 0:
+        return ""  # most numbers: no clause ending in 的 before them, and this is asked of every number
     own = UP_TO_LAST_BREAK.match(norm, lo, start)
     if own is None or own.end() < 2 or norm[own.end() - 2] != "的":
         return ""  # most numbers: the clause before theirs is no condition
