@@ -126,8 +126,8 @@ def _total_broken_down(norm: str, s_start: int, start: int) -> str:
 def _shared_items(norm: str, s_start: int, start: int) -> list[Named]:
     """参与率、合格率均达100% → the listed indicators, each with where it begins; after 的 the
     first item's modifier scopes over the list (干部职工的参与率、合格率 → 干部职工合格率)."""
-    tail = norm[start - 6 if start > 6 else 0 : start]
-    if "均" not in tail and "都" not in tail and "部" not in tail:
+    near = norm[start - 6 if start > 6 else 0 : start]
+    if "均" not in near and "都" not in near and "部" not in near:
         return []  # most numbers: no 均/都/全部 right before them (_SHARED ends the window)
     lo = max(s_start, start - 40)
     window = norm[lo:start]
