@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -110,15 +110,26 @@ def table_rows(norm: str) -> list[list[list[Cell]]]:
     return tables
 
 
-def _column(header: str, default_unit: tuple[str, Decimal] | None) -> _Column:
+def _known_unit(text: str) -> str | None:
+    return text if _KNOWN_UNITS.match(text) else None
+
+
+def _column(
+    header: str,
+    default_unit: tuple[str, Decimal] | None,
+    unit_of: Callable[[str], str | None] = _known_unit,
+) -> _Column:
+    """The column a header describes. `unit_of` reads a parenthesis as a unit (or None): box-drawn
+    tables of other regions (pipelines/box_tables.py) write units the tab tables do not (平方公尺)."""
     compact = "".join(header.split())
     label = _HEADER_UNIT.sub("", compact)
     for found in _HEADER_UNIT.finditer(compact):  # 平均备案价格（毛坯）（元/平方米）: the parenthesis naming a unit
         unit_text, scale = found.group(1), Decimal(1)
         if unit_text[:1] in _MAGNITUDES and len(unit_text) > 1:
             scale, unit_text = _MAGNITUDES[unit_text[0]], unit_text[1:]
-        if _KNOWN_UNITS.match(unit_text):
-            return _Column(label, unit_text, scale)
+        unit = unit_of(unit_text)
+        if unit is not None:
+            return _Column(label, unit, scale)
     if default_unit is not None:
         return _Column(label, default_unit[0], default_unit[1])
     implied = _IMPLIED_UNIT.search(label)
@@ -295,7 +306,12 @@ def cell_names(norm: str, starts: Sequence[int]) -> dict[int, tuple[str, int, in
                     if _ID_COLUMN.search(label):
                         found[start] = None
                         continue
-                    words = re.sub(r"[\d.]+$", "", re.split(r"[、；;，,：:]", norm[cell.start : start])[-1])
-                    name = (key.text if key else "") + words + label
-                    found[start] = ("".join(name.split())[:40], row[0].start, row[-1].end)
+                    found[start] = (cell_name(norm, cell, start, key, label), row[0].start, row[-1].end)
     return found
+
+
+def cell_name(norm: str, cell: Cell, start: int, key: Cell | None, label: str) -> str:
+    """The name of the figure at `start` in `cell`: row key + the words before it in its cell + column."""
+    words = re.sub(r"[\d.]+$", "", re.split(r"[、；;，,：:]", norm[cell.start : start])[-1])
+    name = (key.text if key else "") + words + label
+    return "".join(name.split())[:40]
