@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -22,7 +22,7 @@ from pipelines.numbers import parse_number
 _HEADER_UNIT = re.compile(r"[（(]\s*(?:单位\s*[:：])?\s*([^（）()]{1,12}?)\s*[）)]")
 _CAPTION_UNIT = re.compile(r"单位\s*[:：]\s*([^\s，。；,;]{1,10})")
 _MAGNITUDES = {"万": Decimal(10) ** 4, "亿": Decimal(10) ** 8, "千": Decimal(1000), "百": Decimal(100)}
-_KNOWN_UNITS = re.compile(
+KNOWN_UNITS = re.compile(
     r"^(?:元|亩|平方米|平方公里|公顷|立方米|米|公里|吨|千克|公斤|个|项|件|人|人次|户|家|套|栋|层|年|个月|月|天|日|小时|%|"
     r"元/亩|元/平方米|元/人|元/月|元/吨|元/套|元/户|平方米/人)$"
 )
@@ -30,13 +30,13 @@ _KNOWN_UNITS = re.compile(
 # quantity of things with no measure word in 个 (the guideline's unit for a bare count).
 _IMPLIED_UNIT = re.compile(r"(?:(?P<money>金额|单价|总价|价格|报价|价款|费用|预算)|(?P<people>人数)|数量)$")
 # Columns that hold identifiers, not quantities.
-_ID_COLUMN = re.compile(r"序号|编号|代码|电话|号码|日期|时间|年份|邮编|编码|证号|身份证|地址|住所")
+ID_COLUMN = re.compile(r"序号|编号|代码|电话|号码|日期|时间|年份|邮编|编码|证号|身份证|地址|住所")
 # Headers of a row's key cell: what the row is about.
-_KEY_WORDS = (
+KEY_WORDS = (
     "编号", "名称", "品名", "品目", "项目", "地块", "宗地", "指标", "单位", "区域", "地区", "街道", "乡镇", "区县",
     "部门", "类别", "类型", "内容",
 )  # fmt: skip
-_KEY_COLUMN = re.compile("|".join(_KEY_WORDS))
+KEY_COLUMN = re.compile("|".join(KEY_WORDS))
 # Headers that name a unitless measure (a ratio, a density, a coefficient): its figures are metrics.
 _RATIO_COLUMN = re.compile(r"率|比|系数|密度|指数|倍数|得分|分值|评分")
 _HYPHEN_CODE = re.compile(r"(?<![\d.])\d+(?:-\d+)+(?![\d.])")
@@ -65,7 +65,7 @@ class TableFigure:
 
 
 @dataclass(frozen=True, slots=True)
-class _Column:
+class Column:
     label: str  # header words without the unit
     unit: str | None
     scale: Decimal
@@ -110,24 +110,35 @@ def table_rows(norm: str) -> list[list[list[Cell]]]:
     return tables
 
 
-def _column(header: str, default_unit: tuple[str, Decimal] | None) -> _Column:
+def _known_unit(text: str) -> str | None:
+    return text if KNOWN_UNITS.match(text) else None
+
+
+def header_column(
+    header: str,
+    default_unit: tuple[str, Decimal] | None,
+    unit_of: Callable[[str], str | None] = _known_unit,
+) -> Column:
+    """The column a header describes. `unit_of` reads a parenthesis as a unit (or None): box-drawn
+    tables of other regions (pipelines/box_tables.py) write units the tab tables do not (平方公尺)."""
     compact = "".join(header.split())
     label = _HEADER_UNIT.sub("", compact)
     for found in _HEADER_UNIT.finditer(compact):  # 平均备案价格（毛坯）（元/平方米）: the parenthesis naming a unit
         unit_text, scale = found.group(1), Decimal(1)
         if unit_text[:1] in _MAGNITUDES and len(unit_text) > 1:
             scale, unit_text = _MAGNITUDES[unit_text[0]], unit_text[1:]
-        if _KNOWN_UNITS.match(unit_text):
-            return _Column(label, unit_text, scale)
+        unit = unit_of(unit_text)
+        if unit is not None:
+            return Column(label, unit, scale)
     if default_unit is not None:
-        return _Column(label, default_unit[0], default_unit[1])
+        return Column(label, default_unit[0], default_unit[1])
     implied = _IMPLIED_UNIT.search(label)
     if implied:
-        return _Column(label, "元" if implied.group("money") else "人" if implied.group("people") else "个", Decimal(1))
-    return _Column(label, None, Decimal(1))
+        return Column(label, "元" if implied.group("money") else "人" if implied.group("people") else "个", Decimal(1))
+    return Column(label, None, Decimal(1))
 
 
-def _caption_unit(norm: str, table_start: int) -> tuple[str, Decimal] | None:
+def caption_unit(norm: str, table_start: int) -> tuple[str, Decimal] | None:
     """单位：万元 on the line above a table applies to its columns that name no unit."""
     above = norm[max(0, norm.rfind("\n", 0, max(0, table_start - 1)) + 1) : table_start]
     found = _CAPTION_UNIT.search(above)
@@ -137,7 +148,7 @@ def _caption_unit(norm: str, table_start: int) -> tuple[str, Decimal] | None:
     scale = Decimal(1)
     if unit[:1] in _MAGNITUDES and len(unit) > 1:
         scale, unit = _MAGNITUDES[unit[0]], unit[1:]
-    return (unit, scale) if _KNOWN_UNITS.match(unit) else None
+    return (unit, scale) if KNOWN_UNITS.match(unit) else None
 
 
 def _is_header(row: list[Cell]) -> bool:
@@ -150,8 +161,8 @@ def table_figures(norm: str, taken: set[int]) -> list[TableFigure]:
     for rows in table_rows(norm):
         if not _is_header(rows[0]):
             continue
-        caption = _caption_unit(norm, rows[0][0].start)
-        columns = [_column(cell.text, caption) for cell in rows[0]]
+        caption = caption_unit(norm, rows[0][0].start)
+        columns = [header_column(cell.text, caption) for cell in rows[0]]
         for row in rows[1:]:
             if len(row) > len(columns) or (_is_header(row) and len(row) == len(columns)):
                 continue
@@ -160,18 +171,18 @@ def table_figures(norm: str, taken: set[int]) -> list[TableFigure]:
             row_start, row_end = row[0].start, row[-1].end
             for index, cell in enumerate(row):
                 column = columns[index + shift]
-                if cell is key or _ID_COLUMN.search(column.label):
+                if cell is key or ID_COLUMN.search(column.label):
                     continue
                 parts_only = False
                 if column.unit is None and not _RATIO_COLUMN.search(column.label):
                     whole = _whole_of_breakdown(cell, row, columns, shift)
                     if whole is not None:
                         column, parts_only = whole, True
-                found.extend(_cell_figures(cell, column, key, taken, row_start, row_end, parts_only))
+                found.extend(cell_figures(cell, column, key, taken, row_start, row_end, parts_only))
     return found
 
 
-def _whole_of_breakdown(cell: Cell, row: list[Cell], columns: list[_Column], shift: int) -> _Column | None:
+def _whole_of_breakdown(cell: Cell, row: list[Cell], columns: list[Column], shift: int) -> Column | None:
     """The column whose figure this cell breaks down into parts, when the parts add up to it.
 
     A unitless column often lists the parts of a neighbouring measure (规划用途: 居住67.49、商业20.53
@@ -214,21 +225,21 @@ def _figures(text: str) -> list[re.Match[str]]:
     ]
 
 
-def _row_key(row: list[Cell], columns: list[_Column], shift: int) -> Cell | None:
+def _row_key(row: list[Cell], columns: list[Column], shift: int) -> Cell | None:
     """The cell naming the row: under the most specific key header (编号 before 名称 before 项目 …)."""
     best: tuple[int, Cell] | None = None
     for index, cell in enumerate(row):
-        found = _KEY_COLUMN.search(columns[index + shift].label)
+        found = KEY_COLUMN.search(columns[index + shift].label)
         if found and cell.text and not re.fullmatch(r"[\d.]+", cell.text):
-            rank = _KEY_WORDS.index(found.group(0))
+            rank = KEY_WORDS.index(found.group(0))
             if best is None or rank < best[0]:
                 best = (rank, cell)
     return best[1] if best else None
 
 
-def _cell_figures(
+def cell_figures(
     cell: Cell,
-    column: _Column,
+    column: Column,
     key: Cell | None,
     taken: set[int],
     row_start: int,
@@ -278,7 +289,7 @@ def cell_names(norm: str, starts: Sequence[int]) -> dict[int, tuple[str, int, in
     for rows in table_rows(norm):
         if not _is_header(rows[0]):
             continue
-        columns = [_column(cell.text, None) for cell in rows[0]]
+        columns = [header_column(cell.text, None) for cell in rows[0]]
         for row in rows[1:]:
             if len(row) > len(columns):
                 continue
@@ -292,10 +303,15 @@ def cell_names(norm: str, starts: Sequence[int]) -> dict[int, tuple[str, int, in
                     if start in found:
                         continue
                     label = columns[index + shift].label
-                    if _ID_COLUMN.search(label):
+                    if ID_COLUMN.search(label):
                         found[start] = None
                         continue
-                    words = re.sub(r"[\d.]+$", "", re.split(r"[、；;，,：:]", norm[cell.start : start])[-1])
-                    name = (key.text if key else "") + words + label
-                    found[start] = ("".join(name.split())[:40], row[0].start, row[-1].end)
+                    found[start] = (cell_name(norm, cell, start, key, label), row[0].start, row[-1].end)
     return found
+
+
+def cell_name(norm: str, cell: Cell, start: int, key: Cell | None, label: str) -> str:
+    """The name of the figure at `start` in `cell`: row key + the words before it in its cell + column."""
+    words = re.sub(r"[\d.]+$", "", re.split(r"[、；;，,：:]", norm[cell.start : start])[-1])
+    name = (key.text if key else "") + words + label
+    return "".join(name.split())[:40]

@@ -209,8 +209,9 @@ POLICY_TITLE = re.compile(
     r"实施方案|政策)[）)]?(?:[（(][^）)]{0,20}[）)])?$"
 )  # a 中标/成交/结果公告 reports what was awarded: results
 PLAN_TITLE = re.compile(r"方案|计划|要点|规划|目标|打算|预算案|施政报告|思路")
-# The size of the land or building a policy or notice concerns (土地面积45.5亩, 9层): a fact about it.
-SIZE_OF_THING_UNITS: frozenset[str] = frozenset({"亩", "公顷", "平方公里", "层"})
+# The size of the land or building a policy or notice concerns (土地面积45.5亩, 9层, 平方公尺 of a lot in a
+# Taiwanese auction notice): a fact about it.
+SIZE_OF_THING_UNITS: frozenset[str] = frozenset({"亩", "公顷", "平方公里", "平方公尺", "层"})
 # What a rule requires (of the land, of a buyer): 须, 应当, 不得, a floor or a cap.
 REQUIREMENT_CUES = re.compile(
     r"须|应当|应|必须|不得|不低于|不少于|不小于|至少|不超过|不高于|最高|最低|上限|下限|确保|要求"

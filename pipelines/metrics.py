@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Literal
 
 from pipelines import metric_vocab as vocab
+from pipelines.box_tables import box_cells
 from pipelines.metric_names import Named, indicator_name
 from pipelines.metric_tables import TableFigure, cell_names, table_figures
 from pipelines.numbers import parse_number, parse_range
@@ -110,6 +111,9 @@ def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
     previous: tuple[_Hit, Qualifier] | None = None
     tables = table_figures(norm, {hit.start for hit in hits})
     names_in_tables = cell_names(norm, [hit.start for hit in hits])
+    names_in_boxes, box_figures = box_cells(norm, [hit.start for hit in hits])  # tables drawn with │ ─ ┼
+    names_in_tables.update(names_in_boxes)
+    tables.extend(box_figures)
     places = _places(norm) if hits else _Places([], [])
     for index, hit in enumerate(hits):
         sentence_start, sentence_end = _sentence_bounds(ends, hit.start, hit.end, len(norm))
