@@ -77,6 +77,7 @@ _RATE_OF_BASE = re.compile(r"按(?:不低于|不高于|不超过|不少于)?(?P<
 _FIXED_AS = re.compile(r"(?:的比例)?(?:确定|计算|核定|收取|计提|预留|设定)")
 
 
+_SHARE_DONE = re.compile(r"(?:可以|可|须|应|允许)(?:在|于)?(?P<action>[\u4e00-\u9fff]{4,16})(?=[，,；;。]|$)")
 _PAID_VERB = re.compile(r"(?:给予)?(?:返还|补贴|补助|奖励|奖补|缴纳|缴存|计提|扣除|征收|收取|退还|减免|资助)")
 
 
@@ -268,6 +269,11 @@ def _share_name(norm: str, s_start: int, start: int, end: int, s_end: int) -> st
         part, base = clean(share.group("part")), clean(share.group("base"))
         if len(part) >= 2 and len(base) >= 2:
             return part[-10:] + "占" + base[-10:] + "比例"
+    if norm[start - 1 : start] == "的" and (done := _SHARE_DONE.match(norm, end, s_end)):
+        # 单位价值的50%可在当年一次性扣除: the share of a base that something is done to
+        action = clean(done.group("action"))
+        if len(action) >= 4:
+            return action[:12] + "比例"
     if (
         (paid_as := _PAID_VERB.match(norm, end))
         and (share_paid := _SHARE_PAID.search(norm, max(s_start, start - 60), start))

@@ -286,3 +286,8 @@ def test_a_short_indicator_borrows_the_subject_before_the_sentences_verb() -> No
 def test_a_subject_that_is_only_a_place_gives_way_to_the_clauses_words() -> None:
     *_, rate = names("我区共受理涉企诉求工单320件，满意率98.5%。")
     assert rate.endswith("满意率") and rate != "我区满意率"
+
+
+def test_a_share_of_a_base_that_something_may_be_done_to_is_named_by_the_action() -> None:
+    [name] = names("企业新购进的研发设备，单位价值的60%可在当年一次性税前扣除。", POLICY)
+    assert name == "当年一次性税前扣除比例"
