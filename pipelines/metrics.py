@@ -548,7 +548,10 @@ def _sentence_bounds(ends: list[int], start: int, end: int, n: int) -> tuple[int
 def _evidence_window(norm: str, s_start: int, s_end: int, start: int, end: int) -> tuple[int, int]:
     """The sentence, or when longer than 300 characters, a window of whole clauses around the number."""
     if s_end - s_start <= MAX_EVIDENCE - 20:
-        return s_start, s_end
+        figure = norm[start:end]
+        if norm.count(figure, s_start, s_end) < 2:
+            return s_start, s_end
+        return _clauses_around(norm, s_start, s_end, start, end)
     left = max(s_start, start - 120)
     right = min(s_end, end + 120)
     comma = norm.rfind("，", left, max(left, start - 40))
@@ -557,6 +560,26 @@ def _evidence_window(norm: str, s_start: int, s_end: int, start: int, end: int) 
     cut = norm.find("，", min(right, end + 40), right)
     if cut > 0:
         right = cut
+    return left, right
+
+
+def _clauses_around(norm: str, s_start: int, s_end: int, start: int, end: int) -> tuple[int, int]:
+    """The number's clause, with the clause before and the one after it when they do not state the same
+    figure: a sentence that states a figure twice (从1%降低到0.5%，…基准费率0.5%) tells its records
+    apart only near each."""
+    figure = norm[start:end]
+    before = _LAST_BREAK.search(norm, s_start, start)
+    left = before.end() if before else s_start
+    if left > s_start:
+        earlier = _LAST_BREAK.search(norm, s_start, left - 1)
+        if norm.find(figure, earlier.end() if earlier else s_start, left) < 0:
+            left = earlier.end() if earlier else s_start
+    after = _CLAUSE_BREAK.search(norm, end, s_end)
+    right = after.end() if after else s_end
+    if right < s_end:
+        later = _CLAUSE_BREAK.search(norm, right, s_end)
+        if norm.find(figure, right, later.end() if later else s_end) < 0:
+            right = later.end() if later else s_end
     return left, right
 
 

@@ -344,3 +344,17 @@ def test_the_upper_end_of_a_range_of_grades_is_a_category_not_a_count() -> None:
 
 def test_a_count_of_categories_is_still_a_count() -> None:
     assert [(m.value, m.unit) for m in extract_metrics("全区共有八类企业享受补贴。")] == [(Decimal(8), "类")]
+
+
+def test_a_sentence_stating_one_figure_twice_gives_each_record_the_clauses_near_it() -> None:
+    text = "对企业继续降低费率，医保费率从9%降低到8%，生育费率从1%降低到0.5%，工伤费率0.5%、1%、2%。"
+    evidence = {(m.value, m.name): m.evidence for m in extract_metrics(text)}
+    new_rate = next(e for (v, n), e in evidence.items() if v == Decimal("0.5") and n.startswith("生育"))
+    injury = next(e for (v, n), e in evidence.items() if v == Decimal("0.5") and not n.startswith("生育"))
+    assert "生育费率从1%降低到0.5%" in new_rate and "工伤" not in new_rate
+    assert "工伤费率0.5%" in injury and "生育" not in injury
+
+
+def test_a_sentence_stating_each_figure_once_is_its_records_evidence() -> None:
+    text = "医保费率从9%降低到8%，生育费率从1%降低到0.5%。"
+    assert {m.evidence for m in extract_metrics(text)} == {text}
