@@ -87,6 +87,9 @@ _LEADING_STARTS = frozenset(vocab.NAME_LEADING.pattern)
 _TRAILING_ENDS = frozenset(vocab.NAME_TRAILING.pattern)
 
 
+_OPERATORS = "=＝*×+＋"
+
+
 def clean(name: str) -> str:
     """The name without quotes, aggregate words (合计), leading fillers and dates, trailing verbs and digits.
 
@@ -105,6 +108,8 @@ def clean(name: str) -> str:
     first = name[:1]
     if first.isdecimal() or first in (".", ",", "%"):  # _LEADING_DIGITS: ^[\d.,%]+
         name = _LEADING_DIGITS.sub("", name)
+    if name[:1] in _OPERATORS or name[-1:] in _OPERATORS:
+        name = name.strip(_OPERATORS)  # 1650元*30%=495元: the signs of a formula are no words of a name
     return name
 
 

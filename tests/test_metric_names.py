@@ -291,3 +291,8 @@ def test_a_subject_that_is_only_a_place_gives_way_to_the_clauses_words() -> None
 def test_a_share_of_a_base_that_something_may_be_done_to_is_named_by_the_action() -> None:
     [name] = names("企业新购进的研发设备，单位价值的60%可在当年一次性税前扣除。", POLICY)
     assert name == "当年一次性税前扣除比例"
+
+
+def test_the_signs_of_a_formula_are_no_part_of_a_name() -> None:
+    text = "交通补助按月工资标准的10%发放（2021年月工资标准3000元*10%=300元/月）。"
+    assert not [name for name in names(text, POLICY) if set(name) & set("=*×+")]
