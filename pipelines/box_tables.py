@@ -323,7 +323,7 @@ def _name_cells(
         for line, _ in block:
             for left, right, cell in line.pieces:
                 if cell is not None and cell.text and (left, right) == key_span:
-                    # 5763 alone says nothing: 5763建号
+                    # 4821 alone says nothing: 4821建号
                     key = Cell(cell.start, cell.end, cell.text + key_label if cell.text.isdigit() else cell.text)
             for left, right, cell in line.pieces:
                 found = columns.get((left, right))

@@ -221,7 +221,7 @@ REQUIREMENT_CUES = re.compile(
 RESULT_CUES = re.compile(
     r"已(?<![按对凡]已)|完成了|累计|截至|截止|同比|比上年|共有|共计|达到了|实现了|上年|去年|实际|完成率"
 )
-# In the rules a policy sets, 已, 上年, 实际 describe the condition a rule applies to (已取得预售许可的,
+# In the rules a policy sets, 已, 上年, 实际 describe the condition a rule applies to (已取得许可证的,
 # 按上年度实际缴纳的…): only words that report an outcome say the figure is a result.
 REPORTED_CUES = re.compile(r"完成了|累计|截至|截止|同比|比上年|共有|共计|达到了|实现了|完成率")
 # 由3%调整为5%: the old value is a result, the new one what is set.

@@ -39,10 +39,10 @@ BUILDINGS = "\n".join(
         "│ │ ├──────┬─────┤",
         "│号│ │主建物 │附属建物 │",
         "├──┼────┼──────┼─────┤",
-        "│1 │5763│七层：91.5 │阳台9.6、 │",
+        "│1 │4821│七层：91.5 │阳台9.6、 │",
         "│ │ │合计：91.5 │露台16.2 │",
         "├──┼────┼──────┼─────┤",
-        "│2 │5777│八层：88 │雨遮0.5 │",
+        "│2 │4836│八层：88 │雨遮0.5 │",
         "└──┴────┴──────┴─────┘",
     ]
 )
@@ -78,11 +78,11 @@ def test_a_header_over_two_sub_columns_gives_both_its_unit() -> None:
 
 def test_the_words_before_a_figure_in_its_cell_name_it() -> None:
     names = {m.name for m in extract_metrics(BUILDINGS)}
-    assert "5763建号七层建筑面积主建物" in names and "5763建号阳台建筑面积附属建物" in names
+    assert "4821建号七层建筑面积主建物" in names and "4821建号阳台建筑面积附属建物" in names
 
 
 def test_a_row_continued_over_several_lines_keeps_its_key() -> None:
-    assert _by_value(BUILDINGS)[Decimal("16.2")].name == "5763建号露台建筑面积附属建物"
+    assert _by_value(BUILDINGS)[Decimal("16.2")].name == "4821建号露台建筑面积附属建物"
 
 
 def test_the_evidence_of_a_figure_is_its_own_line() -> None:
@@ -91,7 +91,7 @@ def test_the_evidence_of_a_figure_is_its_own_line() -> None:
 
 
 def test_serial_numbers_name_no_row() -> None:
-    assert _by_value(BUILDINGS)[Decimal("0.5")].name.startswith("5777建号")
+    assert _by_value(BUILDINGS)[Decimal("0.5")].name.startswith("4836建号")
 
 
 def test_traditional_text_with_full_width_spaces_and_its_own_units_is_read_by_column() -> None:
@@ -102,13 +102,13 @@ def test_traditional_text_with_full_width_spaces_and_its_own_units_is_read_by_co
             "│ ├─────┤              │",
             "│號│ 平方公尺 │  (新臺幣元)  │",
             "├─┼─────┼───────┤",
-            "│1 │729       │12,230,000元  │",
+            "│1 │356       │6,450,000元   │",
             "└─┴─────┴───────┘",
         ]
     )
     values = _by_value(text)
-    assert (values[Decimal(729)].unit, values[Decimal(729)].name) == ("平方公尺", "面积")
-    assert values[Decimal(12230000)].name == "最低拍卖价格"
+    assert (values[Decimal(356)].unit, values[Decimal(356)].name) == ("平方公尺", "面积")
+    assert values[Decimal(6450000)].name == "最低拍卖价格"
 
 
 def test_a_line_missing_a_vertical_ends_the_table() -> None:
