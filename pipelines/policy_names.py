@@ -270,7 +270,7 @@ def _share_name(norm: str, s_start: int, start: int, end: int, s_end: int) -> st
         if len(part) >= 2 and len(base) >= 2:
             return part[-10:] + "占" + base[-10:] + "比例"
     if norm[start - 1 : start] == "的" and (done := _SHARE_DONE.match(norm, end, s_end)):
-        # 单位价值的50%可在当年一次性扣除: the share of a base that something is done to
+        # 研发费用的75%可在税前加计扣除: the share of a base that something is done to
         action = clean(done.group("action"))
         if len(action) >= 4:
             return action[:12] + "比例"
