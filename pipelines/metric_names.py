@@ -22,7 +22,6 @@ from pipelines.name_words import (
     DIGIT,
     DIGIT_RUN,
     MAX_NAME,
-    PARENTHESES,
     SUBJECT_VERB,
     TIME_NOUN,
     clause_before,
@@ -34,6 +33,7 @@ from pipelines.name_words import (
     noun_after,
     quantities,
     sentence_subject,
+    without_parentheses,
 )
 
 
@@ -97,7 +97,7 @@ def _list_intro(norm: str, s_start: int, start: int) -> str:
     window = norm[max(s_start, start - 120) : start]
     if "：" not in window and ":" not in window:
         return ""
-    text = PARENTHESES.sub("", window)
+    text = without_parentheses(window)
     colon = max(text.rfind("："), text.rfind(":"))
     if colon < 0:
         return ""
@@ -113,7 +113,7 @@ def _list_intro(norm: str, s_start: int, start: int) -> str:
 
 def _total_broken_down(norm: str, s_start: int, start: int) -> str:
     """For a part of a breakdown (…，其中A4个、B32个), the thing the previous clause's total counts."""
-    text = PARENTHESES.sub("", norm[s_start:start])
+    text = without_parentheses(norm[s_start:start])
     clauses = vocab.CLAUSE_BREAK.split(text)
     if len(clauses) < 2 or not clauses[-1].startswith("其中"):
         return ""

@@ -136,7 +136,15 @@ UNITS["个基点"] = "基点"
 UNITS["年"] = "年"
 UNITS["岁"] = "岁"
 UNITS["余元"] = "元"
-UNIT_PATTERN = re.compile("|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True)))
+# The class of first characters up front: at most positions (no unit follows) match fails at once
+# instead of trying every unit in turn.
+UNIT_PATTERN = re.compile(
+    "(?=["
+    + re.escape("".join(sorted({u[0] for u in UNITS})))
+    + "])(?:"
+    + "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
+    + ")"
+)
 
 # Units a Chinese-numeral count may take: 三个专区, 六大模块 (个), 五方面 (个).
 CHINESE_NUMERAL_UNITS: frozenset[str] = frozenset(

@@ -290,7 +290,7 @@ def _confidence(norm: str, name: str, hit: _Hit, evidence: str, source: str, tar
         score -= 0.1
     if _JUNK_NAME.search(_PLACE_CODE.sub("号", name) if "号" in name else name):  # a lot's code is no figure
         score -= 0.15
-    if not _MEASURE_END.search(name):
+    if not _MEASURE_END.search(name, len(name) - 2 if len(name) > 2 else 0):  # its words are of one or two characters
         score -= 0.1
     if hit.unit in _DEFAULTED_UNITS:
         score -= 0.15

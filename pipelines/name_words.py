@@ -90,6 +90,11 @@ _TRAILING_ENDS = frozenset(vocab.NAME_TRAILING.pattern)
 _OPERATORS = "=＝*×+＋"
 
 
+def without_parentheses(text: str) -> str:
+    """The text without its short parentheticals; most windows hold none, and then no pattern runs."""
+    return PARENTHESES.sub("", text) if "（" in text or "(" in text else text
+
+
 def clean(name: str) -> str:
     """The name without quotes, aggregate words (合计), leading fillers and dates, trailing verbs and digits.
 
@@ -142,7 +147,7 @@ def clause_before(norm: str, s_start: int, start: int) -> str:
 
     Short parentheticals are skipped; an enumeration of examples ending in 等 gives way to the
     words before it (上线运行A、B、C等15类主题 → 上线运行A)."""
-    segment = PARENTHESES.sub("", norm[max(s_start, start - 120) : start])
+    segment = without_parentheses(norm[max(s_start, start - 120) : start])
     if last_break := UP_TO_LAST_BREAK.match(segment):
         segment = segment[last_break.end() :]
     joined = segment.rfind("且")  # 具有资质且注册资本不低于…: of two joined requirements the number is the second's
@@ -169,7 +174,7 @@ BEFORE_PREPOSITION = re.compile(r"(.{2,}?)(?=[按对由经从向依据]|$)")
 def own_clause(norm: str, s_start: int, start: int) -> str:
     """The number's clause up to the number, short parentheticals left out; a base of a share may hold a
     date (不超过2021年度出让地价的12%), so nothing is cut after quantities."""
-    clause = PARENTHESES.sub("", norm[max(s_start, start - 120) : start])
+    clause = without_parentheses(norm[max(s_start, start - 120) : start])
     last_break = UP_TO_LAST_BREAK.match(clause)
     return clause[last_break.end() :] if last_break else clause
 
@@ -188,7 +193,7 @@ def first_words(clause: str) -> str:
 
 def earlier_clauses(norm: str, s_start: int, start: int) -> list[str]:
     """The clauses of the sentence before the one holding the number."""
-    text = PARENTHESES.sub("", norm[s_start:start])
+    text = without_parentheses(norm[s_start:start])
     clauses = vocab.CLAUSE_BREAK.split(text)
     return clauses[:-1]
 
@@ -196,7 +201,7 @@ def earlier_clauses(norm: str, s_start: int, start: int) -> list[str]:
 def sentence_subject(norm: str, s_start: int, start: int) -> str:
     """The subject of the sentence: the words of its first clause that says more than a date or
     a filler, up to the first verb (2023年，我区热线共受理… → 我区热线)."""
-    for clause in vocab.CLAUSE_BREAK.split(PARENTHESES.sub("", norm[s_start:start])):
+    for clause in vocab.CLAUSE_BREAK.split(without_parentheses(norm[s_start:start])):
         words = first_words(clause)
         if len(words) < 2:
             continue
