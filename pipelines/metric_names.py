@@ -14,6 +14,7 @@ in a bounded window around the number, so naming is linear in the text as a whol
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pipelines import metric_vocab as vocab
@@ -66,19 +67,18 @@ _LIST_SPLIT = re.compile(r"[、和与及]")
 _MEASURE_NOUN = re.compile(r"[率额量数值比度费价]$")
 
 
-def _borrowed_subjects(norm: str, s_start: int, start: int, local: str) -> list[str]:
+def _borrowed_subjects(norm: str, s_start: int, start: int, local: str) -> Iterator[str]:
     """Candidate subjects for a clause too short to name its number, best first: the naming
     words of the previous clause (猪肉产量2.11万吨，增长1.4% → 猪肉产量) unless the number has
     its own measure word (满意率) and the previous clause is a sibling, then the words of the
-    sentence's first clause, then the sentence's subject."""
+    sentence's first clause, then the sentence's subject. Lazily: the caller takes the first that fits."""
+    if len(intro := _list_intro(norm, s_start, start)) >= 2:
+        yield intro
     clauses = earlier_clauses(norm, s_start, start)
-    out: list[str] = []
-    if intro := _list_intro(norm, s_start, start):
-        out.append(intro)
     if clauses and not _CHANGE_CLAUSE.match(clauses[-1]) and not _MEASURE_NOUN.search(local):
         words = first_words(clauses[-1])
         if len(words) >= 2:
-            out.append(words[-10:])
+            yield words[-10:]
     for clause in clauses:
         words = first_words(clause)
         if len(words) >= 2 and not _CHANGE_CLAUSE.match(clause):
@@ -86,9 +86,10 @@ def _borrowed_subjects(norm: str, s_start: int, start: int, local: str) -> list[
             subject = clean(words[: verb.start()])[-10:] if verb else ""
             # 我区热线共受理…: the subject before the verb, when it says more than a place, names better
             # than the clause's last words, which may start inside a word
-            out.extend([subject, words[-10:]] if len(subject) >= 4 else [words[-10:], subject])
-            break
-    return [candidate for candidate in out if len(candidate) >= 2]
+            for candidate in [subject, words[-10:]] if len(subject) >= 4 else [words[-10:], subject]:
+                if len(candidate) >= 2:
+                    yield candidate
+            return
 
 
 def _list_intro(norm: str, s_start: int, start: int) -> str:
