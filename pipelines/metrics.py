@@ -587,14 +587,18 @@ def _qualifier(norm: str, hit: _Hit, sentence_start: int) -> Qualifier:
     before = norm[max(sentence_start, hit.start - 12) : hit.start]
     after = norm[hit.num_end : min(len(norm), hit.end + 3)]
     tail = norm[hit.end : hit.end + 3]
-    if before.endswith(vocab.FLOOR_BEFORE) or vocab.FLOOR_ADVERB.search(before) or tail.startswith("及以上"):
+    # each adverb pattern only where its telling character is (少 of 至少, 最 of 最高)
+    if before.endswith(vocab.FLOOR_BEFORE) or ("少" in before and vocab.FLOOR_ADVERB.search(before)):
         return "over"
-    if before.endswith(vocab.CEILING_BEFORE) or vocab.CEILING_ADVERB.search(before):
+    if tail.startswith("及以上"):
+        return "over"
+    if before.endswith(vocab.CEILING_BEFORE) or ("最" in before and vocab.CEILING_ADVERB.search(before)):
         return "under"
     if before.endswith(vocab.UNDER_BEFORE) or tail.startswith(vocab.UNDER_AFTER):
         return "under"
-    clause = norm[max(sentence_start, hit.start - 40) : hit.start]
-    if reach := vocab.BOUND_OVER_PHRASE.search(clause):
+    # a bound reaching over a noun phrase ends on 的 right before the number (不低于总额的30%)
+    clause = norm[max(sentence_start, hit.start - 40) : hit.start] if before.endswith("的") else ""
+    if clause and (reach := vocab.BOUND_OVER_PHRASE.search(clause)):
         return vocab.BOUND_WORD_QUALIFIER[reach.group("word")]  # type: ignore[return-value]
     if hit.approx_inside or after[:1] in ("余", "多") or tail.startswith("以上") or before.endswith(vocab.OVER_BEFORE):
         return "over"
