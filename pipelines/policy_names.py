@@ -117,7 +117,7 @@ _CHANGED_TO = re.compile(
 # 贷款利率下限调整为不低于基准利率加30个基点: a new level set for the subject, stated against a base.
 _ADJUSTING = re.compile(r"调整|下调|上调|提高|降低")
 _ADJUSTED_TO = re.compile(
-    r"(?P<subject>[^，,；;：:。]{2,}?)(?:调整|下调|上调|提高|降低)(?:为|至|到)(?:不低于|不高于|不超过|不少于)?"
+    rf"(?P<subject>[^，,；;：:。]{{2,}}?)(?:{_ADJUSTING.pattern})(?:为|至|到)(?:不低于|不高于|不超过|不少于)?"
     r"[^，,；;：:。\d]{2,20}(?:加|减|上浮|下浮|的)$"
 )
 
@@ -255,10 +255,9 @@ def _levied_name(norm: str, s_start: int, start: int, end: int, s_end: int) -> s
 
 
 def _share_name(norm: str, s_start: int, start: int, end: int, s_end: int) -> str:
-    """A percentage of a base: what is fixed as that share (按合同金额的10%确定履约保证金), a part that may
-    not exceed it (办公用房面积不得超过总建筑面积的15%), or the payer's rate of a payment (按…的40%返还)."""
-    if norm[end - 1 : end] != "%":
-        return ""
+    """A percentage of a base (the caller has seen the %): what is fixed as that share (按合同金额的10%
+    确定履约保证金), a part that may not exceed it (办公用房面积不得超过总建筑面积的15%), or the payer's
+    rate of a payment (按…的40%返还)."""
     if (
         (fixed := _FIXED_AS.match(norm, end))
         and (of_base := _RATE_OF_BASE.search(norm, max(s_start, start - 30), start))
@@ -310,9 +309,8 @@ def _period_name(norm: str, s_start: int, start: int, end: int, s_end: int) -> s
 
 def _formula_name(norm: str, s_start: int, start: int, end: int, s_end: int) -> str:
     """A term of a formula: a result after = is what the worked example computes (交通补助按工资的10%发放
-    （3000元*10%=300元/月） → 交通补助); a weight after × is the weight of its term (笔试成绩×60%)."""
-    if not start:
-        return ""
+    （3000元*10%=300元/月） → 交通补助); a weight after × is the weight of its term (笔试成绩×60%).
+    The caller has seen one of these signs right before the number."""
     if norm[start - 1] in "=＝" and len(computed := _explained(norm, start)) >= 2:
         return computed
     if norm[start - 1] in "×*" and (weighed := _WEIGHED.search(norm, max(s_start, start - 20), start)):
@@ -340,34 +338,33 @@ def _past_parenthesis(norm: str, start: int, end: int, s_end: int) -> tuple[int,
     if depth == 0:
         return at, ""  # the parenthesis right after the number
     # inside: the item's words run back from the number to the list's 、 or the opening parenthesis
-    depth, back = 0, start - 1
-    while back > max(0, start - 40):
-        char = norm[back]
+    lo = max(0, start - 40)
+    back = _open_before(norm, start, lo + 1, "、")
+    return at, norm[(lo if back < 0 else back) + 1 : start]
+
+
+def _open_before(norm: str, start: int, lo: int, stops: str = "") -> int:
+    """The offset of the parenthesis left open before `start` (scanning back to `lo`), or of a `stops`
+    character outside any closed parenthesis, whichever comes first; -1 when neither."""
+    depth = 0
+    for at in range(start - 1, lo - 1, -1):
+        char = norm[at]
         if char in "）)":
             depth += 1
         elif char in "（(":
             if not depth:
-                break
+                return at
             depth -= 1
-        elif char == "、" and not depth:
-            break
-        back -= 1
-    return at, norm[back + 1 : start]
+        elif not depth and char in stops:
+            return at
+    return -1
 
 
 def _explained(norm: str, start: int) -> str:
     """What a worked example in parentheses computes: the subject of the clause the parenthesis follows
     (交通补助按…发放（…=300元/月） → 交通补助). Empty when the result is not inside a parenthesis."""
-    depth, at = 0, start - 1
-    while at >= max(0, start - 200):
-        if norm[at] in "）)":
-            depth += 1
-        elif norm[at] in "（(":
-            if not depth:
-                break
-            depth -= 1
-        at -= 1
-    else:
+    at = _open_before(norm, start, max(0, start - 200))
+    if at < 0:
         return ""
     clause = UP_TO_LAST_BREAK.match(norm, max(0, at - 60), at)
     words = first_words(norm[clause.end() if clause else max(0, at - 60) : at])
@@ -388,12 +385,9 @@ def _deadline(norm: str, before: str, local: str, start: int, end: int, s_end: i
         local = local[local.rfind("自") + 1 :]
     if len(local) - local.rfind("在") > 2:
         local = clean(local[local.rfind("在") + 1 :])
-    action = _action_after(norm, within.end() if within else end, s_end)
-    name = (
-        clean(local[-8:] + action)
-        if action
-        else clean(local + clean(noun_after(norm, within.end() if within else end, s_end)))
-    )
+    done_at = within.end() if within else end
+    action = _action_after(norm, done_at, s_end)
+    name = clean(local[-8:] + action) if action else clean(local + clean(noun_after(norm, done_at, s_end)))
     if not TIME_NOUN.search(name):
         name += "期限"
     return name[-_MAX_SCOPED:] if len(name) > 4 else ""
