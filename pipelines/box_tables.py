@@ -26,7 +26,6 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -43,6 +42,7 @@ from pipelines.metric_tables import (
     cell_figures,
     cell_name,
     header_column,
+    starts_within,
 )
 from pipelines.metric_vocab import UNITS
 
@@ -333,10 +333,7 @@ def _name_cells(
                 excluded = (left, right) == key_span or bool(
                     ID_COLUMN.search(column.label) or _PLACE_COLUMN.search(column.label)
                 )
-                at = bisect_left(ordered, cell.start)
-                while at < len(ordered) and ordered[at] < cell.end:
-                    start = ordered[at]
-                    at += 1
+                for start in starts_within(ordered, cell):
                     named = cell_name(norm, cell, start, key, column.label)
                     names[start] = None if excluded else (named, line.start, line.end)
                 if not excluded:

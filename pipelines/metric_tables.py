@@ -124,9 +124,7 @@ def header_column(
     compact = "".join(header.split())
     label = _HEADER_UNIT.sub("", compact)
     for found in _HEADER_UNIT.finditer(compact):  # 平均备案价格（毛坯）（元/平方米）: the parenthesis naming a unit
-        unit_text, scale = found.group(1), Decimal(1)
-        if unit_text[:1] in _MAGNITUDES and len(unit_text) > 1:
-            scale, unit_text = _MAGNITUDES[unit_text[0]], unit_text[1:]
+        unit_text, scale = _scaled(found.group(1))
         unit = unit_of(unit_text)
         if unit is not None:
             return Column(label, unit, scale)
@@ -144,11 +142,15 @@ def caption_unit(norm: str, table_start: int) -> tuple[str, Decimal] | None:
     found = _CAPTION_UNIT.search(above)
     if not found:
         return None
-    unit = found.group(1)
-    scale = Decimal(1)
-    if unit[:1] in _MAGNITUDES and len(unit) > 1:
-        scale, unit = _MAGNITUDES[unit[0]], unit[1:]
+    unit, scale = _scaled(found.group(1))
     return (unit, scale) if KNOWN_UNITS.match(unit) else None
+
+
+def _scaled(unit: str) -> tuple[str, Decimal]:
+    """万元 is 元 at 10000: the unit without a leading magnitude, and the magnitude's scale."""
+    if unit[:1] in _MAGNITUDES and len(unit) > 1:
+        return unit[1:], _MAGNITUDES[unit[0]]
+    return unit, Decimal(1)
 
 
 def _is_header(row: list[Cell]) -> bool:
@@ -296,10 +298,7 @@ def cell_names(norm: str, starts: Sequence[int]) -> dict[int, tuple[str, int, in
             shift = len(columns) - len(row)
             key = _row_key(row, columns, shift)
             for index, cell in enumerate(row):
-                at = bisect_left(ordered, cell.start)
-                while at < len(ordered) and ordered[at] < cell.end:
-                    start = ordered[at]
-                    at += 1
+                for start in starts_within(ordered, cell):
                     if start in found:
                         continue
                     label = columns[index + shift].label
@@ -308,6 +307,11 @@ def cell_names(norm: str, starts: Sequence[int]) -> dict[int, tuple[str, int, in
                         continue
                     found[start] = (cell_name(norm, cell, start, key, label), row[0].start, row[-1].end)
     return found
+
+
+def starts_within(ordered: Sequence[int], cell: Cell) -> Sequence[int]:
+    """The offsets of `ordered` (sorted) that fall inside the cell."""
+    return ordered[bisect_left(ordered, cell.start) : bisect_left(ordered, cell.end)]
 
 
 def cell_name(norm: str, cell: Cell, start: int, key: Cell | None, label: str) -> str:

@@ -551,7 +551,7 @@ def _evidence_window(norm: str, s_start: int, s_end: int, start: int, end: int) 
         figure = norm[start:end]
         if norm.count(figure, s_start, s_end) < 2:
             return s_start, s_end
-        return _clauses_around(norm, s_start, s_end, start, end)
+        return _clauses_around(norm, s_start, s_end, start, end, figure)
     left = max(s_start, start - 120)
     right = min(s_end, end + 120)
     comma = norm.rfind("，", left, max(left, start - 40))
@@ -563,23 +563,24 @@ def _evidence_window(norm: str, s_start: int, s_end: int, start: int, end: int) 
     return left, right
 
 
-def _clauses_around(norm: str, s_start: int, s_end: int, start: int, end: int) -> tuple[int, int]:
+def _clauses_around(norm: str, s_start: int, s_end: int, start: int, end: int, figure: str) -> tuple[int, int]:
     """The number's clause, with the clause before and the one after it when they do not state the same
     figure: a sentence that states a figure twice (从1%降低到0.5%，…基准费率0.5%) tells its records
     apart only near each."""
-    figure = norm[start:end]
     before = _LAST_BREAK.search(norm, s_start, start)
     left = before.end() if before else s_start
     if left > s_start:
         earlier = _LAST_BREAK.search(norm, s_start, left - 1)
-        if norm.find(figure, earlier.end() if earlier else s_start, left) < 0:
-            left = earlier.end() if earlier else s_start
+        previous = earlier.end() if earlier else s_start
+        if norm.find(figure, previous, left) < 0:
+            left = previous
     after = _CLAUSE_BREAK.search(norm, end, s_end)
     right = after.end() if after else s_end
     if right < s_end:
         later = _CLAUSE_BREAK.search(norm, right, s_end)
-        if norm.find(figure, right, later.end() if later else s_end) < 0:
-            right = later.end() if later else s_end
+        following = later.end() if later else s_end
+        if norm.find(figure, right, following) < 0:
+            right = following
     return left, right
 
 
