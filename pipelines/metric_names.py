@@ -230,4 +230,6 @@ def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int)
         name = clean(name)  # local and after are clean; a borrowed subject may start on a filler
     if len(name) > MAX_NAME:
         name = name[len(name) - MAX_NAME :] if len(after) < MAX_NAME else after[:MAX_NAME]
+        if (modifier_end := name.find("的", 0, 3)) >= 0:
+            name = name[modifier_end + 1 :]  # cut inside a modifier: its tail up to 的 is no word of the name
     return [Named(name or "指标", start)]

@@ -106,7 +106,7 @@ def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
     norm = shadow(text)
     hits = _numbers_with_units(norm, text)
     zones = _plan_zones(norm, shadow(title))
-    ends = [m.start() for m in _SENTENCE_END.finditer(norm)] if hits else []
+    ends = _sentence_ends(norm) if hits else []
     metrics: list[Metric] = []
     previous: tuple[_Hit, Qualifier] | None = None
     tables = table_figures(norm, {hit.start for hit in hits})
@@ -533,6 +533,25 @@ def _inside_short_quote(norm: str, start: int, end: int) -> bool:
 def _inside_book_title(norm: str, start: int) -> bool:
     left = norm.rfind("《", max(0, start - 40), start)
     return left >= 0 and "》" not in norm[left:start]
+
+
+_SEMICOLON_IN_PARENTHESES = re.compile(r"[（(][^（()）\n]{0,200}?[；;][^（()）\n]{0,200}?[）)]")
+
+
+def _sentence_ends(norm: str) -> list[int]:
+    """Offsets that end a sentence: 。！？ and a line break always, a semicolon only outside parentheses.
+    A semicolon between （ and ） separates the parts of one parenthetical remark (a worked example,
+    a list of exceptions), and the sentence it interrupts goes on after the closing bracket."""
+    ends = [m.start() for m in _SENTENCE_END.finditer(norm)]
+    if "；" not in norm and ";" not in norm:
+        return ends
+    inside = {
+        m.start() + i
+        for m in _SEMICOLON_IN_PARENTHESES.finditer(norm)
+        for i, ch in enumerate(m.group(0))
+        if ch in "；;"
+    }
+    return [at for at in ends if at not in inside] if inside else ends
 
 
 def _sentence_bounds(ends: list[int], start: int, end: int, n: int) -> tuple[int, int]:

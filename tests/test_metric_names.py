@@ -296,3 +296,17 @@ def test_a_share_of_a_base_that_something_may_be_done_to_is_named_by_the_action(
 def test_the_signs_of_a_formula_are_no_part_of_a_name() -> None:
     text = "交通补助按月工资标准的10%发放（2021年月工资标准3000元*10%=300元/月）。"
     assert not [name for name in names(text, POLICY) if set(name) & set("=*×+")]
+
+
+def test_a_semicolon_inside_parentheses_does_not_end_the_sentence() -> None:
+    metrics = extract_metrics(
+        "交通补助按上年度标准的20%发放（2023年标准2000元*20%=400元/月；2024年标准2500元*20%=500元/月），最长不超过2年。",
+        title=POLICY,
+    )
+    [cap] = [m for m in metrics if m.unit == "年"]
+    assert cap.name.startswith("交通补助") and cap.evidence.startswith("交通补助")
+
+
+def test_a_name_cut_to_length_inside_a_modifier_starts_after_its_的() -> None:
+    [name] = names("某某区第一中学和第二中学的新校区教学楼建设工程总投资约3亿元。")
+    assert "的" not in name and name.endswith("总投资")
