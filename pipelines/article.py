@@ -28,7 +28,7 @@ from pipelines.main_content import (
     main_content,
     own_hidden,
 )
-from pipelines.page_meta import PageText, heading_candidates, published_of, source_of, title_of
+from pipelines.page_meta import PageText, heading_candidates, issuer_in_title, published_of, source_of, title_of
 
 # Stored on each version (report_versions.reader_version): bump it whenever a change here or in
 # pipelines.clean / main_content / page_meta can change the text read from a page, so that
@@ -139,6 +139,7 @@ def extract_article(
     headline = title_of(root, headings, title_selector, position.get(id(content.container)), page_text)
     lines = _between(headline.element, content.container, elements, position) + content.lines
     body = _body(lines, headline.text)
+    source = source or issuer_in_title(headline.text)  # no 来源 line: the issuer a document's title names
     return Article(headline.text, published, source, body, warnings=_warnings(content, body))
 
 

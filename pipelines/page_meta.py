@@ -320,6 +320,22 @@ def _clean_source(raw: str) -> str | None:
     return value
 
 
+# An official document's title names its issuer first (发文机关 + 关于 + matter + kind, GB/T 9704):
+# 青禾市农业农村局关于…的通知, 某某区人民法院公告. The issuer ends on what an agency is called.
+_ISSUER_TITLE = re.compile(
+    r"^(?P<issuer>[\u4e00-\u9fff（）()]{1,28}?"
+    r"(?:人民政府|政府|办公厅|办公室|委员会|常委会|管理局|局|厅|委|办|部|署|法院|检察院|院|中心|协会|联合会))"
+    r"(?:[\s　]+[\u4e00-\u9fff（）()]{2,30}?)*"  # joint issuers, one space apart: the first is named
+    r"(?:关于|公告|通告|通知|决定|命令|令|批复|意见|印发)"
+)
+
+
+def issuer_in_title(title: str) -> str | None:
+    """The issuing agency an official document's title opens with, for a page that labels no source."""
+    found = _ISSUER_TITLE.match(shadow(title))
+    return title[: found.end("issuer")] if found else None
+
+
 def source_of(root: lxml.html.HtmlElement, page: PageText) -> str | None:
     """The agency the page names as 来源 / 发布机构: `来源：X` in a line, or the label alone and X next."""
     simplified, text = page.simplified, page.raw

@@ -13,6 +13,7 @@ from datetime import date
 import pytest
 
 from pipelines.article import Article, extract_article
+from pipelines.page_meta import issuer_in_title
 from scrapers.encoding import decode_body
 
 
@@ -530,16 +531,53 @@ def test_a_placeholder_content_source_meta_gives_way_to_the_publishing_agency() 
     assert extract_article(page).source == "青禾市人民政府办公室"
 
 
+NEWS_TITLE = "我市部署春季农业生产工作"  # a news headline names no issuer
+
+
+def news_page(body: list[str]) -> str:
+    return article_page(
+        title_tag=f"{NEWS_TITLE}_青禾市人民政府",
+        heading=f'<h1 class="article-title">{NEWS_TITLE}</h1>',
+        body=body,
+        info='<div class="info">发布时间：2024-03-05 10:00</div>',
+    )
+
+
 def test_source_is_none_when_the_page_states_none() -> None:
     body = [*NOTICE_BODY[:2], "今年以来，来源于群众的意见建议共386条，均已按时办结。", *NOTICE_BODY[2:]]
-    page = article_page(body=body, info='<div class="info">发布时间：2024-03-05 10:00</div>')
-    assert extract_article(page).source is None
+    assert extract_article(news_page(body)).source is None
 
 
 def test_source_is_not_a_funding_source_line_of_the_body() -> None:
     body = [*NOTICE_BODY[:2], "资金来源：市级财政专项资金。", *NOTICE_BODY[2:]]
-    page = article_page(body=body, info='<div class="info">发布时间：2024-03-05 10:00</div>')
-    assert extract_article(page).source is None
+    assert extract_article(news_page(body)).source is None
+
+
+def test_without_a_source_line_the_source_is_the_issuer_the_documents_title_opens_with() -> None:
+    page = article_page(
+        info='<div class="info">发布时间：2024-03-05 10:00</div>'
+    )  # NOTICE_TITLE: 青禾市人民政府办公室关于…
+    assert extract_article(page).source == "青禾市人民政府办公室"
+
+
+def test_a_source_line_outranks_the_issuer_in_the_title() -> None:
+    page = article_page(info='<div class="info">来源：青禾市农业农村局　发布时间：2024-03-05 10:00</div>')
+    assert extract_article(page).source == "青禾市农业农村局"
+
+
+@pytest.mark.parametrize(
+    ("title", "issuer"),
+    [
+        ("青禾市人民政府办公厅关于印发某某办法的通知", "青禾市人民政府办公厅"),
+        ("某某區地方法院公告（第一次拍賣）", "某某區地方法院"),
+        ("青禾市财政局 青禾市人力资源和社会保障局关于做好就业补贴工作的通知", "青禾市财政局"),
+        ("关于做好春季农业生产工作的通知", None),
+        ("2024年某某项目中标公告", None),
+        ("我市召开春季农业生产工作会议", None),
+    ],
+)
+def test_the_issuer_of_an_official_title(title: str, issuer: str | None) -> None:
+    assert issuer_in_title(title) == issuer
 
 
 # ---------------------------------------------------------------------------------------------
