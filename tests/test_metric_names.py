@@ -310,3 +310,8 @@ def test_a_semicolon_inside_parentheses_does_not_end_the_sentence() -> None:
 def test_a_name_cut_to_length_inside_a_modifier_starts_after_its_的() -> None:
     [name] = names("某某区第一中学和第二中学的新校区教学楼建设工程总投资约3亿元。")
     assert "的" not in name and name.endswith("总投资")
+
+
+def test_a_verb_that_opens_a_list_is_no_part_of_the_name() -> None:
+    [name] = names("某某区补助项目主要包括三类：种植补助、养殖补助和农机补助。")
+    assert name.startswith("某某区补助项目") and "包括" not in name
