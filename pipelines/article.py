@@ -33,7 +33,7 @@ from pipelines.page_meta import PageText, heading_candidates, issuer_in_title, p
 # Stored on each version (report_versions.reader_version): bump it whenever a change here or in
 # pipelines.clean / main_content / page_meta can change the text read from a page, so that
 # `govreports reprocess` reads the stored pages again.
-READER_VERSION = "2.0.0"
+READER_VERSION = "2.1.0"
 # Never text: their content is code, styling or form state.
 _CODE_TAGS = ("script", "style", "noscript", "template", "svg", "object", "embed", "map")
 # Controls and landmarks around the article: toolbars, menus, headers and footers.
@@ -44,6 +44,11 @@ _SENTENCE = re.compile(r"[，。；！？,;]")
 _FIGURE_ROW = re.compile(r"^[^\n]*\t[^\n]*\d", re.MULTILINE)  # a data table: cells with figures
 # In the zone between headline and body, a bare timestamp or a short `label：` line is the page header's.
 _HEADER_ONLY = re.compile(r"^(?:\S{1,8}[:：].{0,30}|[\d\s:：/.年月日时分-]+)$")
+# A template field filled by a script (来源：<script>var ly='';if(ly==''){ly="…";}document.write(ly)</script>):
+# one document.write of a string, or of a variable given a string.
+_WRITE = re.compile(
+    r"document\.write(?:ln)?\(\s*(?:(?P<quote>['\"])(?P<literal>[^'\"<>\n]{1,60})(?P=quote)|(?P<variable>[A-Za-z_$][\w$]*))\s*\)"
+)
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,24 @@ def parse(html: str) -> lxml.html.HtmlElement | None:
         return None
 
 
+def _render_written_fields(root: lxml.html.HtmlElement) -> None:
+    """Put the short plain text a script writes in its place, as a browser shows it. CMS templates
+    write fields such as 来源 this way; a script that writes markup, or writes more than once, stays code."""
+    for script in root.iter("script"):
+        code = script.text or ""
+        if "document.write" not in code or code.count("document.write") > 1:
+            continue
+        written = _WRITE.search(code)
+        if written is None:
+            continue
+        value = written.group("literal")
+        if written.group("variable"):  # the first string the variable is given that is not empty
+            given = re.search(rf"\b{re.escape(written.group('variable'))}\s*=\s*(['\"])([^'\"<>\n]{{1,60}})\1", code)
+            value = given.group(2) if given else None
+        if value and value.strip():
+            script.tail = value + (script.tail or "")
+
+
 def _drop(root: lxml.html.HtmlElement, tags: tuple[str, ...]) -> None:
     for element in list(root.iter(*tags)):
         if element.getparent() is not None:
@@ -125,6 +148,7 @@ def extract_article(
     root = parse(html)
     if root is None:
         return Article("", None, None, "", warnings=("no HTML to read",))
+    _render_written_fields(root)
     _drop(root, _CODE_TAGS)
     elements = list(root.iter())  # document order, kept alive so positions stay valid
     position = {id(e): i for i, e in enumerate(elements)}

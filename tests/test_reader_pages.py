@@ -534,12 +534,12 @@ def test_a_placeholder_content_source_meta_gives_way_to_the_publishing_agency() 
 NEWS_TITLE = "我市部署春季农业生产工作"  # a news headline names no issuer
 
 
-def news_page(body: list[str]) -> str:
+def news_page(body: list[str] | None = None, info: str = '<div class="info">发布时间：2024-03-05 10:00</div>') -> str:
     return article_page(
         title_tag=f"{NEWS_TITLE}_青禾市人民政府",
         heading=f'<h1 class="article-title">{NEWS_TITLE}</h1>',
         body=body,
-        info='<div class="info">发布时间：2024-03-05 10:00</div>',
+        info=info,
     )
 
 
@@ -750,3 +750,19 @@ def test_a_table_row_keeps_its_empty_cells_so_its_figures_stay_under_their_colum
     article = extract_article(page)
     row = next(line for line in article.body.splitlines() if line.startswith("青禾某某"))
     assert row.split("\t") == ["青禾某某科技有限公司", "120", "4500.00", "", ""]
+
+
+SCRIPTED_SOURCE = """<div class="info">时间：2024-03-05 10:00&nbsp;&nbsp;来源：
+<script>var ly = '';
+if (ly == '') {ly = "青禾市农业农村局";}
+document.write(ly);</script></div>"""
+
+
+def test_a_source_written_by_the_templates_script_is_read_as_the_browser_shows_it() -> None:
+    page = news_page(info=SCRIPTED_SOURCE)
+    assert extract_article(page).source == "青禾市农业农村局"
+
+
+def test_a_script_that_writes_markup_stays_code() -> None:
+    info = '<div class="info">来源：<script>document.write("<a href=\\"/\\">青禾市农业农村局</a>")</script></div>'
+    assert extract_article(news_page(info=info)).source is None
