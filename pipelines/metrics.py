@@ -188,14 +188,22 @@ _LAST_BREAK = re.compile(r".*" + _CLAUSE_BREAK.pattern, re.DOTALL)  # up to the 
 def _located(text: str, metrics: list[Metric]) -> list[Metric]:
     """Evidence that finds its metric again. When the clause holding the number is said word for word
     elsewhere in the document (the same condition for each of several lots), the evidence takes in
-    the clauses after it, within its paragraph and 300 characters, until that run is said once."""
-    clauses = Counter(_CLAUSE_BREAK.split(text))  # one pass: most clauses are said once, and that settles it
-    counts: dict[str, int] = {}
+    the clauses after it, within its paragraph and 300 characters, until that run is said once.
 
-    def count(run: str) -> int:  # a text that repeats a clause asks about the same runs again
-        if run not in counts:
-            counts[run] = text.count(run)
-        return counts[run]
+    Every place a run is said begins with the run's first clause, so only the places of that clause
+    are tried, found once for each clause said more than once. Counting each longer run over the whole
+    text instead took time that grew with the square of the text's length."""
+    said = Counter(_CLAUSE_BREAK.split(text))  # one pass: most clauses are said once, and that settles it
+    places_of: dict[str, list[int]] = {}
+
+    def places(clause_text: str) -> list[int]:  # where a clause said more than once is said, within words too
+        if clause_text not in places_of:
+            found, at = [], text.find(clause_text)
+            while at >= 0:
+                found.append(at)
+                at = text.find(clause_text, at + 1)
+            places_of[clause_text] = found
+        return places_of[clause_text]
 
     located: list[Metric] = []
     for metric in metrics:
@@ -203,20 +211,25 @@ def _located(text: str, metrics: list[Metric]) -> list[Metric]:
         clause = before.end() if before else max(0, metric.start - 200)
         after = _CLAUSE_BREAK.search(text, metric.end)
         evidence = metric.evidence
-        repeated = clauses[text[clause : after.start() if after else len(text)]] > 1
-        at = text.rfind(evidence, 0, metric.start + len(evidence)) if repeated else -1
+        first = text[clause : after.start() if after else len(text)]
+        at = text.rfind(evidence, 0, metric.start + len(evidence)) if said[first] > 1 else -1
         if at < 0 or at > clause:
             located.append(metric)
             continue
         end, stop = at + len(evidence), text.find("\n", at + len(evidence))
         stop = min(len(text) if stop < 0 else stop, at + MAX_EVIDENCE)  # within the paragraph: no \n before stop
-        while count(text[clause:end]) > 1:
+        while _said_again(text, text[clause:end], clause, places(first)):
             following = _CLAUSE_BREAK.search(text, end + 1, stop)
             if following is None:
                 break
             end = following.end()
         located.append(replace(metric, evidence=text[at:end].strip()) if end > at + len(evidence) else metric)
     return located
+
+
+def _said_again(text: str, run: str, at: int, places: list[int]) -> bool:
+    """Whether `run`, said at `at`, is said again at one of the places of its first clause."""
+    return any(place != at and text.startswith(run, place) for place in places)
 
 
 # Units a number gets by default rather than by a written word (a count without measure word, money

@@ -337,6 +337,15 @@ def test_a_clause_said_again_inside_another_sentence_takes_in_the_next_clause() 
     assert evidence == [first, second]
 
 
+def test_a_run_said_again_after_a_numbered_items_mark_is_said_again() -> None:
+    rule = "住宅预售面积不得高于可售面积的50%。此款由青禾区政府负责监督。"
+    first = rule + "自公布之日起执行。"
+    text = "\n".join(
+        [first, "住宅预售面积不得高于可售面积的50%。此款由禾山区政府负责监督。", "（二）" + rule + "逾期不再受理。"]
+    )
+    assert extract_metrics(text)[0].evidence == first
+
+
 def test_the_upper_end_of_a_range_of_grades_is_a_category_not_a_count() -> None:
     found = [(m.value, m.unit) for m in extract_metrics("分别按一类至八类执行行业基准费率0.6%、1.0%。")]
     assert found == [(Decimal("0.6"), "%"), (Decimal("1.0"), "%")]
