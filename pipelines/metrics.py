@@ -651,12 +651,25 @@ def _is_target(norm: str, s_start: int, s_end: int, hit: _Hit, zones: list[tuple
     for cue in vocab.TARGET_CUES.finditer(window):
         if cue.group(0) == "要求" and vocab.CITED_REQUIREMENT.search(window[: cue.end()]):
             continue
+        if _in_purpose_clause(window, cue.start(), hit.start - s_start):
+            continue
         return True
     zone = next((policy for a, b, policy in zones if a <= hit.start < b), None)
     if zone is None:
         return False
     results = vocab.REPORTED_CUES if zone else vocab.RESULT_CUES
     return not results.search(norm[s_start:s_end])
+
+
+_PURPOSE_OPENING = re.compile(r"\s*(?:[（(]?[一二三四五六七八九十\d]+[、.．）)]\s*)?(?:为了?(?!\d)|让|使|以便)")
+
+
+def _in_purpose_clause(window: str, cue: int, number: int) -> bool:
+    """为确保…落地，组织… / 为了实现…，投入…: a clause opening with 为 states the aim of what follows.
+    A goal word there is the aim's; the figure in a later clause is what was done for it."""
+    opened = max(window.rfind(mark, 0, cue) for mark in "，,；;：:") + 1
+    closed = min((at for at in (window.find("，", cue), window.find(",", cue)) if at >= 0), default=-1)
+    return 0 <= closed < number and _PURPOSE_OPENING.match(window, opened) is not None
 
 
 def _plan_zones(norm: str, title: str = "") -> list[tuple[int, int, bool]]:

@@ -116,6 +116,19 @@ def test_target_follows_the_sentences_own_verbs_not_the_document(text: str, targ
     assert [m.target for m in extract_metrics(text)] == target
 
 
+@pytest.mark.parametrize(
+    ("sentence", "target"),
+    [
+        ("为确保新政策落地见效，组织窗口人员开展3次专题培训。", False),
+        ("为着力补齐基层服务短板,让群众就近即可享受服务,我局在各镇街布设自助终端60台。", False),
+        ("为确保年度任务完成，力争新增城镇就业5000人。", True),
+        ("为企业确保用工稳定，发放稳岗补贴300万元。", False),
+    ],
+)
+def test_a_goal_word_in_a_purpose_clause_is_the_aims_not_the_figures(sentence: str, target: bool) -> None:
+    assert one(sentence).target is target
+
+
 def test_each_level_of_one_indicator_carries_its_level_in_the_name() -> None:
     names = [m.name for m in extract_metrics("网上办理率市级事项达83.4%，县级事项达92.1%。")]
     assert len(names) == 2 and names[0] != names[1]
