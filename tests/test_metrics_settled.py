@@ -129,6 +129,18 @@ def test_a_goal_word_in_a_purpose_clause_is_the_aims_not_the_figures(sentence: s
     assert one(sentence).target is target
 
 
+@pytest.mark.parametrize(
+    ("sentence", "target"),
+    [
+        ("截至2023年底，全区累计建成5G基站1200个。", False),
+        ("截止到2023年6月，热线受理来电8.6万件。", False),
+        ("到2025年，全区5G基站达到2000个。", True),
+    ],
+)
+def test_a_date_a_count_is_made_as_of_is_no_deadline(sentence: str, target: bool) -> None:
+    assert one(sentence).target is target
+
+
 def test_each_level_of_one_indicator_carries_its_level_in_the_name() -> None:
     names = [m.name for m in extract_metrics("网上办理率市级事项达83.4%，县级事项达92.1%。")]
     assert len(names) == 2 and names[0] != names[1]
