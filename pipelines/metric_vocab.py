@@ -205,7 +205,9 @@ TARGET_CUES = re.compile(
     r"最高|最低|上限|下限|限额|标准为|额度为|须|不得|可享受|期限为"  # what a policy imposes
 )
 # 按照…要求 cites a requirement already met: not a goal of this sentence.
-CITED_REQUIREMENT = re.compile(r"(?:按照|根据|依照|按|落实|对照|遵照)[^，。；,;]{0,20}要求$")
+CITED_REQUIREMENT = re.compile(
+    r"(?:(?:按照|根据|依照|按|落实|对照|遵照)[^，。；,;]{0,20}|有关|相关|各项|上述|以上|上级|具体|的)要求$"
+)  # 有关要求, 上级的要求: the noun (requirements named, not a demand this sentence makes)
 # Headings that open a section of plans, and those that return to results.
 PLAN_HEADING = re.compile(
     r"(?:下一步|20\d\d年|明年|今后|未来)[^，。,]{0,8}(?:工作)?(?:计划|思路|打算|安排|重点|目标|方向|要点)|^[^，。,]{0,6}下一步工作"

@@ -141,6 +141,18 @@ def test_a_date_a_count_is_made_as_of_is_no_deadline(sentence: str, target: bool
     assert one(sentence).target is target
 
 
+@pytest.mark.parametrize(
+    ("sentence", "target"),
+    [
+        ("结合上级有关要求逐项梳理，制定具体措施12项。", False),
+        ("围绕上级部门的要求，全年开展专项检查8次。", False),
+        ("要求各镇街在10个工作日内完成整改。", True),
+    ],
+)
+def test_requirements_named_as_a_noun_are_no_demand_of_the_sentence(sentence: str, target: bool) -> None:
+    assert one(sentence).target is target
+
+
 def test_each_level_of_one_indicator_carries_its_level_in_the_name() -> None:
     names = [m.name for m in extract_metrics("网上办理率市级事项达83.4%，县级事项达92.1%。")]
     assert len(names) == 2 and names[0] != names[1]
