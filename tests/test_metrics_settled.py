@@ -30,6 +30,10 @@ def one(text: str) -> Metric:
         ("每户最多补贴3万元。", "under"),
         ("办理时限压缩在5个工作日以内。", "under"),
         ("项目投资额1000万元及以下的由区级审批。", "under"),
+        ("每次申请预售面积不得低于2万平方米。", "over"),
+        ("每个社区配备网格员不应少于3名。", "over"),
+        ("单笔贷款金额不得高于50万元。", "under"),
+        ("综合能耗不能高于0.8吨标准煤。", "under"),
     ],
 )
 def test_bounds_a_leading_bu_flips_the_comparison(sentence: str, qualifier: str) -> None:
