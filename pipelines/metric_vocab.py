@@ -167,39 +167,16 @@ LETTER_UNITS: frozenset[str] = frozenset({"G", "M", "T", "GB", "TB", "PB", "Gbps
 # Qualifiers, read just before the number or just after it.
 ABOUT_BEFORE = ("大约", "约为", "约有", "约合", "约", "接近", "将近", "近", "大概", "估计")
 # A leading 不 flips a comparison (不低于 is a floor), so the flipped forms are looked at first.
+_MUST_NOT = ("不", "不得", "不应", "不能")  # 不低于, 不得低于, 不应低于 …: each flips the comparison after it
 FLOOR_BEFORE = (
-    "不低于",
-    "不少于",
-    "不小于",
+    *(f"{no}{than}" for no in _MUST_NOT for than in ("低于", "少于", "小于")),
     "不短于",
     "不下于",
     "至少",
     "最少",
     "最低",
-    "不得低于",
-    "不得少于",
-    "不得小于",
-    "不应低于",
-    "不应少于",
-    "不能低于",
-    "不能少于",
 )
-CEILING_BEFORE = (
-    "不超过",
-    "不高于",
-    "不多于",
-    "不大于",
-    "不得超过",
-    "不超出",
-    "最多",
-    "不得高于",
-    "不得多于",
-    "不得大于",
-    "不应超过",
-    "不应高于",
-    "不能超过",
-    "不能高于",
-)
+CEILING_BEFORE = (*(f"{no}{than}" for no in _MUST_NOT for than in ("超过", "高于", "多于", "大于")), "不超出", "最多")
 OVER_BEFORE = ("超过", "多于", "高于", "大于", "逾", "超", "突破", "迈上", "跨上", "站上", "过", "≥", "＞", ">")
 UNDER_BEFORE = ("不到", "不足", "少于", "低于", "小于", "未满", "≤", "＜", "<")
 # A bound reaching over a noun phrase to its number: 不超过全市招生计划总数的6%, 约占本校计划的30%.
