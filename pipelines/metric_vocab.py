@@ -182,7 +182,7 @@ UNDER_BEFORE = ("不到", "不足", "少于", "低于", "小于", "未满", "≤
 # A bound reaching over a noun phrase to its number: 不超过全市招生计划总数的6%, 约占本校计划的30%.
 BOUND_OVER_PHRASE = re.compile(
     r"(?P<word>不低于|不少于|不小于|至少|不超过|不高于|不多于|不大于|不得超过|不得高于|不得低于|约占|约为|约)"
-    r"[^，。；,;：:\d]{1,30}的$"
+    r"(?:[^，。；,;：:\d]|(?:19|20)\d\d年){1,30}的$"  # a base may name its year: 不超过2023年度平均地价的8%
 )
 BOUND_WORD_QUALIFIER: dict[str, str] = {
     "不低于": "over", "不少于": "over", "不小于": "over", "至少": "over", "不得低于": "over",
