@@ -44,7 +44,7 @@ _SENTENCE = re.compile(r"[，。；！？,;]")
 _FIGURE_ROW = re.compile(r"^[^\n]*\t[^\n]*\d", re.MULTILINE)  # a data table: cells with figures
 # In the zone between headline and body, a bare timestamp or a short `label：` line is the page header's.
 _HEADER_ONLY = re.compile(r"^(?:\S{1,8}[:：].{0,30}|[\d\s:：/.年月日时分-]+)$")
-# A template field filled by a script (来源：<script>var ly='';if(ly==''){ly="…";}document.write(ly)</script>):
+# A template field filled by a script (来源：<script>var s='';if(s==''){s="…";}document.write(s)</script>):
 # one document.write of a string, or of a variable given a string.
 _WRITE = re.compile(
     r"document\.write(?:ln)?\(\s*(?:(?P<quote>['\"])(?P<literal>[^'\"<>\n]{1,60})(?P=quote)|(?P<variable>[A-Za-z_$][\w$]*))\s*\)"

@@ -665,7 +665,7 @@ _PURPOSE_OPENING = re.compile(r"\s*(?:[（(]?[一二三四五六七八九十\d]+
 
 
 def _in_purpose_clause(window: str, cue: int, number: int) -> bool:
-    """为确保…落地，组织… / 为了实现…，投入…: a clause opening with 为 states the aim of what follows.
+    """为确保汛期安全，增派… / 为了方便群众，开通…: a clause opening with 为 states the aim of what follows.
     A goal word there is the aim's; the figure in a later clause is what was done for it."""
     opened = max(window.rfind(mark, 0, cue) for mark in "，,；;：:") + 1
     closed = min((at for at in (window.find("，", cue), window.find(",", cue)) if at >= 0), default=-1)

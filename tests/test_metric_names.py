@@ -300,11 +300,11 @@ def test_the_signs_of_a_formula_are_no_part_of_a_name() -> None:
 
 def test_a_semicolon_inside_parentheses_does_not_end_the_sentence() -> None:
     metrics = extract_metrics(
-        "交通补助按上年度标准的20%发放（2023年标准2000元*20%=400元/月；2024年标准2500元*20%=500元/月），最长不超过2年。",
+        "见习补贴按当地标准的60%发放（城区为1200元/月；乡镇为900元/月），最长不超过6个月。",
         title=POLICY,
     )
-    [cap] = [m for m in metrics if m.unit == "年"]
-    assert cap.name.startswith("交通补助") and cap.evidence.startswith("交通补助")
+    [cap] = [m for m in metrics if m.unit == "个月"]
+    assert cap.name.startswith("见习补贴") and cap.evidence.startswith("见习补贴")
 
 
 def test_a_name_cut_to_length_inside_a_modifier_starts_after_its_的() -> None:

@@ -753,9 +753,9 @@ def test_a_table_row_keeps_its_empty_cells_so_its_figures_stay_under_their_colum
 
 
 SCRIPTED_SOURCE = """<div class="info">时间：2024-03-05 10:00&nbsp;&nbsp;来源：
-<script>var ly = '';
-if (ly == '') {ly = "青禾市农业农村局";}
-document.write(ly);</script></div>"""
+<script>var origin = '';
+if (origin == '') {origin = "青禾市农业农村局";}
+document.write(origin);</script></div>"""
 
 
 def test_a_source_written_by_the_templates_script_is_read_as_the_browser_shows_it() -> None:
