@@ -651,6 +651,8 @@ def _is_target(norm: str, s_start: int, s_end: int, hit: _Hit, zones: list[tuple
     for cue in vocab.TARGET_CUES.finditer(window):
         if cue.group(0) == "要求" and vocab.CITED_REQUIREMENT.search(window[: cue.end()]):
             continue
+        if cue.group(0)[0] in "至到" and window[: cue.start()].endswith(vocab.AS_OF):
+            continue
         if _in_purpose_clause(window, cue.start(), hit.start - s_start):
             continue
         return True
