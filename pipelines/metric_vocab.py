@@ -209,7 +209,7 @@ UNDER_AFTER = ("以下", "以内", "之内", "及以下", "内")
 TARGET_CUES = re.compile(
     r"力争|计划|目标|要求|确保|争取|预计|拟|力求|努力|不低于|不少于|不超过|规划|将要|将努力|将实现|将达到|将新增|"
     r"建议|到20\d\d年|至20\d\d年|20\d\d年前|年底前|指标为|应当|必须|"
-    r"最高|最低|上限|下限|限额|标准为|额度为|须|不得|可享受|期限为"  # what a policy imposes
+    r"最高|最低|上限|下限|限额|标准为|额度为|须|不得|可享受|期限为|之日起"  # what a policy imposes
 )
 # 截至2023年底 / 截止到2023年 date a count: no deadline. (A check after the match: a lookbehind in
 # TARGET_CUES cost the whole pattern its fast scan for a first character.)

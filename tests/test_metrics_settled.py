@@ -281,6 +281,12 @@ def test_an_award_announcement_reports_results_not_targets() -> None:
     assert [m.target for m in extract_metrics(body, title="青禾市政务服务中心设备采购项目中标公告")] == [False]
 
 
+def test_a_period_counted_from_the_day_of_an_event_is_a_deadline_even_in_an_award_announcement() -> None:
+    body = "中标金额：156000元。\n公示期：自公示发布之日起3个工作日。"
+    metrics = extract_metrics(body, title="青禾市政务服务中心设备采购项目中标公告")
+    assert [(m.unit, m.target) for m in metrics] == [("元", False), ("个工作日", True)]
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
