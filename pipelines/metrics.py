@@ -656,11 +656,26 @@ def _is_target(norm: str, s_start: int, s_end: int, hit: _Hit, zones: list[tuple
         if _in_purpose_clause(window, cue.start(), hit.start - s_start):
             continue
         return True
+    if _inside_requirement(norm, s_start, s_end, hit):
+        return True
     zone = next((policy for a, b, policy in zones if a <= hit.start < b), None)
     if zone is None:
         return False
     results = vocab.REPORTED_CUES if zone else vocab.RESULT_CUES
     return not results.search(norm[s_start:s_end])
+
+
+_CARRYING_OUT = re.compile(r"(?:落实|执行|按照|依照|遵照)[^，。；,;！？!?\n]*$")
+_CLOSING_REQUIREMENT = re.compile(r"[^，。；,;！？!?\n]{0,40}?要求(?:[，。；,;！？!?\n]|$)")
+
+
+def _inside_requirement(norm: str, s_start: int, s_end: int, hit: _Hit) -> bool:
+    """落实…2小时响应、…1天办结要求: a figure between the verb that carries out a requirement and the
+    要求 that closes its clause is what the requirement sets, however far the 要求 is."""
+    return (
+        _CLOSING_REQUIREMENT.match(norm, hit.end, s_end) is not None
+        and _CARRYING_OUT.search(norm, max(s_start, hit.start - 40), hit.start) is not None
+    )
 
 
 _PURPOSE_OPENING = re.compile(r"\s*(?:[（(]?[一二三四五六七八九十\d]+[、.．）)]\s*)?(?:为了?(?!\d)|让|使|以便)")

@@ -158,6 +158,10 @@ def test_requirements_named_as_a_noun_are_no_demand_of_the_sentence(sentence: st
     assert one(sentence).target is target
 
 
+def test_a_figure_inside_a_requirement_being_carried_out_is_what_it_sets() -> None:
+    assert one("严格落实投诉类来电48小时内上门回访并书面反馈处理结果要求。").target
+
+
 def test_each_level_of_one_indicator_carries_its_level_in_the_name() -> None:
     names = [m.name for m in extract_metrics("网上办理率市级事项达83.4%，县级事项达92.1%。")]
     assert len(names) == 2 and names[0] != names[1]
