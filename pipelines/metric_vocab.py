@@ -216,7 +216,7 @@ TARGET_CUES = re.compile(
 AS_OF = ("截", "截止")
 # 按照…要求 cites a requirement already met: not a goal of this sentence.
 CITED_REQUIREMENT = re.compile(
-    r"(?:(?:按照|根据|依照|按|落实|对照|遵照)[^，。；,;]{0,20}|有关|相关|各项|上述|以上|上级|具体|的)要求$"
+    r"(?:(?:按照|根据|依照|按|落实|对照|遵照|执行)[^，。；,;]{0,60}|有关|相关|各项|上述|以上|上级|具体|的)要求$"
 )  # 有关要求, 上级的要求: the noun (requirements named, not a demand this sentence makes)
 # Headings that open a section of plans, and those that return to results.
 PLAN_HEADING = re.compile(

@@ -162,6 +162,13 @@ def test_a_figure_inside_a_requirement_being_carried_out_is_what_it_sets() -> No
     assert one("严格落实投诉类来电48小时内上门回访并书面反馈处理结果要求。").target
 
 
+def test_a_long_requirement_carried_out_in_an_earlier_clause_makes_no_later_figure_a_target() -> None:
+    metrics = extract_metrics(
+        "严格落实咨询类来电当场答复、投诉类来电限时上门回访并书面反馈要求，全年回访群众3200人次。"
+    )
+    assert [(m.unit, m.target) for m in metrics] == [("人次", False)]
+
+
 def test_each_level_of_one_indicator_carries_its_level_in_the_name() -> None:
     names = [m.name for m in extract_metrics("网上办理率市级事项达83.4%，县级事项达92.1%。")]
     assert len(names) == 2 and names[0] != names[1]
