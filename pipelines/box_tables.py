@@ -62,7 +62,7 @@ _ARMS = _arms_table()
 _HORIZONTAL = frozenset(ch for ch, (up, down) in _ARMS.items() if not up and not down)
 _BARE = re.compile(r"[≤≥<>＜＞]?=?\d+(?:,\d{3})*(?:\.\d+)?")
 # Columns of a place or a registered lot (土地坐落, 门牌, 地号, 建号): their figures are parts of labels.
-_PLACE_COLUMN = re.compile(r"号$|坐落|门牌")
+_PLACE_COLUMN = re.compile(r"号\Z|坐落|门牌")
 _CURRENCY = re.compile(r"^(?:人民币|新台币|新台幣|港币|港元|澳门币)(?=元)")
 _DASHES = re.compile(r"[-－—_=]{2,}")  # a line of dashes drawn inside a cell: no words
 # Units a header may name beyond the tab tables' list: the running-text reader's own words for a measure.

@@ -46,16 +46,17 @@ class Named:
     at: int
 
 
-_SHARED = re.compile(r"(?:均|都|全部)(?:已|达|达到|为|是|实现|超过|超|在)?$")
+_SHARED = re.compile(r"(?:均|都|全部)(?:已|达|达到|为|是|实现|超过|超|在)?\Z")
 
 
-_RESPECTIVELY = re.compile(r"分别(?:为|是|达|达到|超过|超|增长|下降|增加|减少|提高|有|占)?$")
+_RESPECTIVELY = re.compile(r"分别(?:为|是|达|达到|超过|超|增长|下降|增加|减少|提高|有|占)?\Z")
 
 
-_CONNECTOR_ONLY = re.compile(r"^(?:[和与及、或至到,，\s]|以[上下内]|之内|左右)*$")  # 20岁及以上、40岁及以下
+_CONNECTOR_ONLY = re.compile(r"^(?:[和与及、或至到,，\s]|以[上下内]|之内|左右)*\Z")  # 20岁及以上、40岁及以下
 
 
-_PREVIOUS_NUMBER = re.compile(r"\d[\d.,]*(?:[万亿千百]+\d[\d.,]*)*[^\d，,；;]{0,6}[和与及、或]\s*$")  # 1亿3,900万人次、
+# 1亿3,900万人次、: a number and its unit, then a joining word
+_PREVIOUS_NUMBER = re.compile(r"\d[\d.,]*(?:[万亿千百]+\d[\d.,]*)*[^\d，,；;]{0,6}[和与及、或]\s*\Z")
 
 
 _CHANGE_CLAUSE = re.compile(r"^(?:比|较|同比|环比|增长|下降|增加|减少|提高|上升|回落)")
@@ -64,7 +65,7 @@ _CHANGE_CLAUSE = re.compile(r"^(?:比|较|同比|环比|增长|下降|增加|减
 _LIST_SPLIT = re.compile(r"[、和与及]")
 
 
-_MEASURE_NOUN = re.compile(r"[率额量数值比度费价]$")
+_MEASURE_NOUN = re.compile(r"[率额量数值比度费价]\Z")
 
 
 def _borrowed_subjects(norm: str, s_start: int, start: int, local: str) -> Iterator[str]:
@@ -153,7 +154,7 @@ def _shared_items(norm: str, s_start: int, start: int) -> list[Named]:
 
 
 _SHARED_MEASURE = re.compile(
-    r"(?:营业额|销售额|成交额|交易额|总额|金额|收入|支出|产量|产值|增加值|人数|户数|人次|比例|比重|面积|总量|数量|规模|增速|增幅)$"
+    r"(?:营业额|销售额|成交额|交易额|总额|金额|收入|支出|产量|产值|增加值|人数|户数|人次|比例|比重|面积|总量|数量|规模|增速|增幅)\Z"
 )
 
 

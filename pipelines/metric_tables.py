@@ -24,11 +24,11 @@ _CAPTION_UNIT = re.compile(r"单位\s*[:：]\s*([^\s，。；,;]{1,10})")
 _MAGNITUDES = {"万": Decimal(10) ** 4, "亿": Decimal(10) ** 8, "千": Decimal(1000), "百": Decimal(100)}
 KNOWN_UNITS = re.compile(
     r"^(?:元|亩|平方米|平方公里|公顷|立方米|米|公里|吨|千克|公斤|个|项|件|人|人次|户|家|套|栋|层|年|个月|月|天|日|小时|%|"
-    r"元/亩|元/平方米|元/人|元/月|元/吨|元/套|元/户|平方米/人)$"
+    r"元/亩|元/平方米|元/人|元/月|元/吨|元/套|元/户|平方米/人)\Z"
 )
 # Headers that say their unit by their word: a price or an amount is in 元, a head count in 人, a
 # quantity of things with no measure word in 个 (the guideline's unit for a bare count).
-_IMPLIED_UNIT = re.compile(r"(?:(?P<money>金额|单价|总价|价格|报价|价款|费用|预算)|(?P<people>人数)|数量)$")
+_IMPLIED_UNIT = re.compile(r"(?:(?P<money>金额|单价|总价|价格|报价|价款|费用|预算)|(?P<people>人数)|数量)\Z")
 # Columns that hold identifiers, not quantities.
 ID_COLUMN = re.compile(r"序号|编号|代码|电话|号码|日期|时间|年份|邮编|编码|证号|身份证|地址|住所")
 # Headers of a row's key cell: what the row is about.
@@ -264,7 +264,7 @@ def cell_figures(
             continue
         bound = match.group("bound") or ""
         qualifier = "under" if bound[:1] in "≤<＜" and bound else "over" if bound else "exact"
-        words = re.sub(r"[\d.,，、；;：:（）()≤≥<>＜＞=\s]+$", "", cell.text[: match.start()])
+        words = re.sub(r"[\d.,，、；;：:（）()≤≥<>＜＞=\s]+\Z", "", cell.text[: match.start()])
         words = re.split(r"[、；;，,]", words)[-1] if words else ""
         name = (key.text if key else "") + words + column.label
         figures.append(
@@ -316,6 +316,6 @@ def starts_within(ordered: Sequence[int], cell: Cell) -> Sequence[int]:
 
 def cell_name(norm: str, cell: Cell, start: int, key: Cell | None, label: str) -> str:
     """The name of the figure at `start` in `cell`: row key + the words before it in its cell + column."""
-    words = re.sub(r"[\d.]+$", "", re.split(r"[、；;，,：:]", norm[cell.start : start])[-1])
+    words = re.sub(r"[\d.]+\Z", "", re.split(r"[、；;，,：:]", norm[cell.start : start])[-1])
     name = (key.text if key else "") + words + label
     return "".join(name.split())[:40]

@@ -182,7 +182,7 @@ UNDER_BEFORE = ("不到", "不足", "少于", "低于", "小于", "未满", "≤
 # A bound reaching over a noun phrase to its number: 不超过全市招生计划总数的6%, 约占本校计划的30%.
 BOUND_OVER_PHRASE = re.compile(
     r"(?P<word>不低于|不少于|不小于|至少|不超过|不高于|不多于|不大于|不得超过|不得高于|不得低于|约占|约为|约)"
-    r"(?:[^，。；,;：:\d]|(?:19|20)\d\d年){1,30}的$"  # a base may name its year: 不超过2023年度平均地价的8%
+    r"(?:[^，。；,;：:\d]|(?:19|20)\d\d年){1,30}的\Z"  # a base may name its year: 不超过2023年度平均地价的8%
 )
 BOUND_WORD_QUALIFIER: dict[str, str] = {
     "不低于": "over", "不少于": "over", "不小于": "over", "至少": "over", "不得低于": "over",
@@ -191,16 +191,16 @@ BOUND_WORD_QUALIFIER: dict[str, str] = {
 }  # fmt: skip
 # 最高/最长 as an adverb on the verb (最高可补贴7万元) bounds the number; as part of a name (最高额度为) it does not.
 CEILING_ADVERB = re.compile(
-    r"最[高长大](?:可|能|只|仅|给予|提至|提高至|提高到|补贴|补助|奖励|奖补|资助|支持|发放)[^，。；,;\d]{0,6}$|"
-    r"最多[^，。；,;\d]{0,4}$"
+    r"最[高长大](?:可|能|只|仅|给予|提至|提高至|提高到|补贴|补助|奖励|奖补|资助|支持|发放)[^，。；,;\d]{0,6}\Z|"
+    r"最多[^，。；,;\d]{0,4}\Z"
 )
 # A duration written in Chinese numerals (一年内, 满三年, 最长不超过一年): a figure, not a phrase.
 DURATION_UNITS: frozenset[str] = frozenset({"年", "个月", "天", "日", "小时", "周", "个工作日", "工作日"})
-DURATION_CONTEXT_BEFORE = re.compile(r"(?:满|超过|不超过|不少于|至少|最长|最短|为期|期限为?|长达|之内|以内|后)$")
+DURATION_CONTEXT_BEFORE = re.compile(r"(?:满|超过|不超过|不少于|至少|最长|最短|为期|期限为?|长达|之内|以内|后)\Z")
 DURATION_CONTEXT_AFTER = re.compile(r"^(?:内|以内|之内|后|以上|以下|期满|半)")
 # Money words of a clause: a bare 2万 there is money (补贴不超过2万).
 MONEY_WORDS = re.compile(r"补贴|补助|奖励|资助|资金|金额|价格|价款|费用|贷款|收入|投资|预算|保证金|罚款|工资|薪酬")
-FLOOR_ADVERB = re.compile(r"(?:至少|最少)[^，。；,;\d]{0,4}$")  # 至少建成5个
+FLOOR_ADVERB = re.compile(r"(?:至少|最少)[^，。；,;\d]{0,4}\Z")  # 至少建成5个
 ABOUT_AFTER = ("左右", "上下")
 OVER_AFTER = ("以上", "多", "余", "有余")
 UNDER_AFTER = ("以下", "以内", "之内", "及以下", "内")
@@ -216,7 +216,7 @@ TARGET_CUES = re.compile(
 AS_OF = ("截", "截止")
 # 按照…要求 cites a requirement already met: not a goal of this sentence.
 CITED_REQUIREMENT = re.compile(
-    r"(?:(?:按照|根据|依照|按|落实|对照|遵照|执行)[^，。；,;]{0,60}|有关|相关|各项|上述|以上|上级|具体|的)要求$"
+    r"(?:(?:按照|根据|依照|按|落实|对照|遵照|执行)[^，。；,;]{0,60}|有关|相关|各项|上述|以上|上级|具体|的)要求\Z"
 )  # 有关要求, 上级的要求: the noun (requirements named, not a demand this sentence makes)
 # Headings that open a section of plans, and those that return to results.
 PLAN_HEADING = re.compile(
@@ -227,7 +227,7 @@ RESULT_HEADING = re.compile(r"工作总结|工作情况|主要成效|工作成�
 # what the document imposes, targets unless a sentence reports what was done.
 POLICY_TITLE = re.compile(
     r"(?:通知|意见|办法|规定|细则|措施|决定|(?<!中标)(?<!成交)(?<!结果)公告|通告|规则|须知|指引|若干政策|政策措施|"
-    r"实施方案|政策)[）)]?(?:[（(][^）)]{0,20}[）)])?$"
+    r"实施方案|政策)[）)]?(?:[（(][^）)]{0,20}[）)])?\Z"
 )  # a 中标/成交/结果公告 reports what was awarded: results
 PLAN_TITLE = re.compile(r"方案|计划|要点|规划|目标|打算|预算案|施政报告|思路")
 # The size of the land or building a policy or notice concerns (土地面积45.5亩, 9层, 平方公尺 of a lot in a
@@ -250,7 +250,7 @@ ADJUSTED_TO = re.compile(
     r"[^，。；,;]{0,6}(?:调整为|调整到|调整至|提高到|提高至|提高为|降低到|降低至|降低为|降至|调至|提至|提升至|提升到|"
     r"上调至|下调至|上调为|下调为)"
 )
-ADJUSTED_FROM = re.compile(r"(?:由|从)[^，。；,;]{0,10}$")
+ADJUSTED_FROM = re.compile(r"(?:由|从)[^，。；,;]{0,10}\Z")
 # Named groups that are names, not counts: 三省一市, 四区三县.
 NAMED_GROUP = re.compile(r"[一二两三四五六七八九十]+[省市区县镇乡][一二两三四五六七八九十]+[省市区县镇乡]")
 ANNOUNCE_CUES = re.compile(r"将努力|将着力|将重点|将继续|将全力|力争|计划|目标|打算|努力为|重点做好|抓好以下|办好")
@@ -263,7 +263,7 @@ NAME_TRAILING = re.compile(
     r"不得|不|最长|最短|最高可|最多|最少|至少|必须|须|应当|应|可|按照|按|给予|调整为|提高到|提高至|降低到|降低至|"
     r"降至|控制在|压缩在|压缩至|缩短至|缩短到|放宽至|放宽到|(?<![增追])加|每|(?<![统设会审估预])计|小于|大于|之|"
     r"(?:具体|主要)?(?:包括|包含|分为|划分为)|"
-    r"(?:下调|上调|降低|提高|调整|放宽|缩短|延长)(?:至|到|为))+$"
+    r"(?:下调|上调|降低|提高|调整|放宽|缩短|延长)(?:至|到|为))+\Z"
 )
 NAME_LEADING = re.compile(
     r"^(?:20\d\d年(?:度|底|末|初|以来|上半年|下半年|\d{1,2}月)?|今年以来|今年|去年|全年|截至目前|目前|"
@@ -285,8 +285,9 @@ PER_UNIT = re.compile(
 )
 # Labels of a price or an amount: a bare number after them is money in 元 (单价：2.5万, 中标金额：156000).
 MONEY_LABEL = re.compile(
-    r"(?:单价|总价|价格|金额|报价|限价|地价|保证金|预算|费用|价款|成交价|中标价|合同价|投资额|起始价|起拍价)[为是]?\s*[:：]?\s*$"
+    r"(?:单价|总价|价格|金额|报价|限价|地价|保证金|预算|费用|价款|成交价|中标价|合同价|投资额|起始价|起拍价)"
+    r"[为是]?[ \t　]*(?:[:：]\s*)?\Z"  # on the label's line, or on the next after its colon
 )
 CODE_BEFORE = re.compile(
-    r"(?:ICP|icp|[A-Za-z]备|安备|标识码|电话|热线|传真|邮编|编号|代码|证号|字|〔|\[|【|-|—|/|\.|:|：\d|[A-Za-z])$"
+    r"(?:ICP|icp|[A-Za-z]备|安备|标识码|电话|热线|传真|邮编|编号|代码|证号|字|〔|\[|【|-|—|/|\.|:|：\d|[A-Za-z])\Z"
 )

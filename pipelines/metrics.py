@@ -235,7 +235,7 @@ def _said_again(text: str, run: str, at: int, places: list[int]) -> bool:
 # Units a number gets by default rather than by a written word (a count without measure word, money
 # after a label): right less often.
 _DEFAULTED_UNITS = frozenset({"", "个"})
-_JUNK_NAME = re.compile(r"^[^\u4e00-\u9fffA-Za-z]|[不得须可按在至于以为]$|\d{3,}")
+_JUNK_NAME = re.compile(r"^[^\u4e00-\u9fffA-Za-z]|[不得须可按在至于以为]\Z|\d{3,}")
 
 
 # An identifier of a thing a notice is about (a lot, a parcel, a section): letters and digits ending in 号.
@@ -263,7 +263,7 @@ class _Places:
 
 
 # 本次出让的5宗地（不含AB202301号宗地）: a code named as an exception is not what the clauses after it are about.
-_EXCLUDED = re.compile(r"[（(](?:不含|不包括|除)[^（()）]*$")
+_EXCLUDED = re.compile(r"[（(](?:不含|不包括|除)[^（()）]*\Z")
 
 
 def _places(norm: str) -> _Places:
@@ -280,7 +280,7 @@ def _places(norm: str) -> _Places:
 
 
 _BOUND_NOUN = re.compile(r"上限|下限|最高|最低|最多|最少|门槛|期限|时限|年限")
-_IMPOSED_BEFORE = re.compile(r"(?:不得?(?:低于|少于|小于|超过|高于|多于|大于)|至少|最多|最少)[^，。；,;\d]{0,4}$")
+_IMPOSED_BEFORE = re.compile(r"(?:不得?(?:低于|少于|小于|超过|高于|多于|大于)|至少|最多|最少)[^，。；,;\d]{0,4}\Z")
 _IMPOSED_AFTER = re.compile(r"及以[上下]|以内|之内")
 
 
@@ -324,7 +324,7 @@ def _confidence(norm: str, name: str, hit: _Hit, evidence: str, source: str, tar
 # A name that ends on what is measured: a rate, an amount, a count of people, a limit, a period …
 _MEASURE_END = re.compile(
     r"(?:率|额|量|数|值|比|比重|占比|比例|标准|上限|下限|期限|时限|年限|时长|时间|面积|价格|价|金额|费|补贴|补助|奖补|"
-    r"资助|奖励|人次|人数|总值|收入|产量|增长|下降|增加|减少|提高|规模|长度|里程|容量|层数|户数|家数|个数)$"
+    r"资助|奖励|人次|人数|总值|收入|产量|增长|下降|增加|减少|提高|规模|长度|里程|容量|层数|户数|家数|个数)\Z"
 )
 
 
@@ -450,20 +450,20 @@ def _joins_next_number(norm: str, at: int) -> bool:
     return at < len(norm) - 1 and norm[at] in "和、与及" and (norm[at + 1].isdigit())
 
 
-_RANGE_END = re.compile(r"[\d%][-—~～]$")  # 50%-65%: the second end of a range
+_RANGE_END = re.compile(r"[\d%][-—~～]\Z")  # 50%-65%: the second end of a range
 _LEADING_ZERO = re.compile(r"0\d")
-_BOUNDED_BEFORE = re.compile(r"(?:不少于|不超过|不低于|至少|满|期限为?|为期|超过|少于|不足)$")
+_BOUNDED_BEFORE = re.compile(r"(?:不少于|不超过|不低于|至少|满|期限为?|为期|超过|少于|不足)\Z")
 _DOCUMENT_NUMBER_AFTER = re.compile(r"\s*(?:[（(]\d{4}[）)])?\s*号")
 _ADDRESS_AFTER = re.compile(r"\s*\d+\s*[号栋幢室层组]")
-_HOUR_BEFORE = re.compile(r"\d时$")
+_HOUR_BEFORE = re.compile(r"\d时\Z")
 _ONE_DIGIT = re.compile(r"[一二两三四五六七八九]")
 
 
 _GRADE_UNITS = ("类", "级", "档", "等", "星")
-_GRADE_RANGE_START = re.compile(rf"[{_CN}](?:类|级|档|等|星)(?:至|到|—|-|~|～)$")
+_GRADE_RANGE_START = re.compile(rf"[{_CN}](?:类|级|档|等|星)(?:至|到|—|-|~|～)\Z")
 
 
-_WHICH_ONE = re.compile(r"(?:最后|最末|同|这|那|某)$")
+_WHICH_ONE = re.compile(r"(?:最后|最末|同|这|那|某)\Z")
 
 
 def _rejected(
@@ -665,8 +665,8 @@ def _is_target(norm: str, s_start: int, s_end: int, hit: _Hit, zones: list[tuple
     return not results.search(norm[s_start:s_end])
 
 
-_CARRYING_OUT = re.compile(r"(?:落实|执行|按照|依照|遵照)[^，。；,;！？!?\n]*$")
-_CLOSING_REQUIREMENT = re.compile(r"[^，。；,;！？!?\n]{0,40}?要求(?:[，。；,;！？!?\n]|$)")
+_CARRYING_OUT = re.compile(r"(?:落实|执行|按照|依照|遵照)[^，。；,;！？!?\n]*\Z")
+_CLOSING_REQUIREMENT = re.compile(r"[^，。；,;！？!?\n]{0,40}?要求(?:[，。；,;！？!?\n]|\Z)")
 
 
 def _inside_requirement(norm: str, s_start: int, s_end: int, hit: _Hit) -> bool:

@@ -69,7 +69,7 @@ _AGGREGATES = re.compile(r"(?:合计|共计|总计|累计)将?")
 _MODIFIER_AFTER = re.compile(r"(?:及?以[上下])?的|以?来")
 
 
-TIME_NOUN = re.compile(r"(?:期限|时限|年限|期|时间|时长|周期)$")
+TIME_NOUN = re.compile(r"(?:期限|时限|年限|期|时间|时长|周期)\Z")
 
 
 DIGIT = re.compile(r"\d")
@@ -168,7 +168,7 @@ def clause_before(norm: str, s_start: int, start: int) -> str:
 
 
 # The subject of a sentence ends where a preposition phrase begins (社保补贴按企业缴费给予补贴).
-BEFORE_PREPOSITION = re.compile(r"(.{2,}?)(?=[按对由经从向依据]|$)")
+BEFORE_PREPOSITION = re.compile(r"(.{2,}?)(?=[按对由经从向依据]|\Z)")
 
 
 def own_clause(norm: str, s_start: int, start: int) -> str:

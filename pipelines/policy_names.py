@@ -34,7 +34,7 @@ _LEVIED_AFTER = re.compile(
 
 _SHARE_OF_BASE = re.compile(
     r"(?P<part>[^，,；;：:]{2,}?)(?:不得超过|不得高于|不得低于|不超过|不高于|不低于|不少于|不小于|低于|高于|超过|占)"
-    r"(?P<base>[^，,；;：:]{2,})的$"
+    r"(?P<base>[^，,；;：:]{2,})的\Z"
 )
 
 
@@ -43,10 +43,10 @@ _SHARE_OF_BASE = re.compile(
 _WITHIN = re.compile(r"以内|之内|内")
 
 
-_DURATION_UNIT_END = re.compile(r"(?:工作日|个月|小时|年|天|日|周)$")
+_DURATION_UNIT_END = re.compile(r"(?:工作日|个月|小时|年|天|日|周)\Z")
 
 
-_WEIGHED = re.compile(r"([\u4e00-\u9fff]{2,12})[×*]$")  # 笔试成绩×60%: a weight in a formula
+_WEIGHED = re.compile(r"([\u4e00-\u9fff]{2,12})[×*]\Z")  # 笔试成绩×60%: a weight in a formula
 
 
 # 按800元/人的标准给予…补贴, 按300元/人的标准发放…: a rate named by what it pays for.
@@ -60,24 +60,24 @@ _STANDARD_AFTER = re.compile(
 _PERIOD_OF = re.compile(r"的(?=[\u4e00-\u9fff]{2})")
 
 
-_PERIOD_GRANT_BEFORE = re.compile(r"(?:给予|享受|设立|设置|延长|给|予以)(?:不超过|不高于|最长|最多|最高)?$")
+_PERIOD_GRANT_BEFORE = re.compile(r"(?:给予|享受|设立|设置|延长|给|予以)(?:不超过|不高于|最长|最多|最高)?\Z")
 
 
 # 小型企业按上年度实际缴纳税款的40%返还: a share of a base (按…的N%) that something is paid at is the
 # subject's rate of that payment.
 _SHARE_PAID = re.compile(
-    r"(?P<subject>[\u4e00-\u9fff]{2,12}?)(?:再|另|还|均|统一)?按(?P<base>[^，,；;：:。按]{2,40})的$"
+    r"(?P<subject>[\u4e00-\u9fff]{2,12}?)(?:再|另|还|均|统一)?按(?P<base>[^，,；;：:。按]{2,40})的\Z"
 )
 
 
 # 按不低于合同金额的10%确定履约保证金: what is fixed as a share of a base.
-_RATE_OF_BASE = re.compile(r"按(?:不低于|不高于|不超过|不少于)?(?P<base>[^，,；;：:。按的]{2,20})的$")
+_RATE_OF_BASE = re.compile(r"按(?:不低于|不高于|不超过|不少于)?(?P<base>[^，,；;：:。按的]{2,20})的\Z")
 
 
 _FIXED_AS = re.compile(r"(?:的比例)?(?:确定|计算|核定|收取|计提|预留|设定)")
 
 
-_SHARE_DONE = re.compile(r"(?:可以|可|须|应|允许)(?:在|于)?(?P<action>[\u4e00-\u9fff]{4,16})(?=[，,；;。]|$)")
+_SHARE_DONE = re.compile(r"(?:可以|可|须|应|允许)(?:在|于)?(?P<action>[\u4e00-\u9fff]{4,16})(?=[，,；;。]|\Z)")
 _PAID_VERB = re.compile(r"(?:给予)?(?:返还|补贴|补助|奖励|奖补|缴纳|缴存|计提|扣除|征收|收取|退还|减免|资助)")
 
 
@@ -96,7 +96,7 @@ _THRESHOLD = re.compile(_LEVEL + "的")
 _RATE_BY_LEVEL = re.compile(_LEVEL + "按$")
 
 
-_TIME_UNIT = re.compile(r"(?:年|个月|月|天|日|小时|周|工作日)$")
+_TIME_UNIT = re.compile(r"(?:年|个月|月|天|日|小时|周|工作日)\Z")
 
 
 # 医保单位费率从8%降低到7%: the new value is the subject's, as the old one is.
@@ -110,7 +110,7 @@ _CHANGED_SUBJECT = (
 _CHANGED_TO = re.compile(
     _CHANGED_SUBJECT + r"\d[\d.]*[万亿千百]?[^\d，,；;]{0,4}?"
     r"(?:最高|最多|最低|阶段性)?(?:降低|下降|降|提高|提升|提|增加|增长|上升|减少|调整|压减|压缩|缩短|延长|放宽|扩大|上调|下调)"
-    r"(?:到|至)$"
+    r"(?:到|至)\Z"
 )
 
 
@@ -118,18 +118,18 @@ _CHANGED_TO = re.compile(
 _ADJUSTING = re.compile(r"调整|下调|上调|提高|降低")
 _ADJUSTED_TO = re.compile(
     rf"(?P<subject>[^，,；;：:。]{{2,}}?)(?:{_ADJUSTING.pattern})(?:为|至|到)(?:不低于|不高于|不超过|不少于)?"
-    r"[^，,；;：:。\d]{2,20}(?:加|减|上浮|下浮|的)$"
+    r"[^，,；;：:。\d]{2,20}(?:加|减|上浮|下浮|的)\Z"
 )
 
 
 # …给予一次性奖补，最高不超过20万元; …给予全额补贴，最长不超过3年: a clause that is only a cap.
 _BARE_CAP = re.compile(
-    r"^(?:最长|最高|最多|累计最高|每人最高|每户最高)(?:不超过|不高于|不得超过|可达|为|给予|可给予)?$"
+    r"^(?:最长|最高|最多|累计最高|每人最高|每户最高)(?:不超过|不高于|不得超过|可达|为|给予|可给予)?\Z"
 )
 
 
 _GRANTED = re.compile(
-    r"([\u4e00-\u9fff]{0,6}(?:补贴|补助|奖补|奖励|资助|贴息|贷款|额度|资金|经费|费用|保费))(?=[^\u4e00-\u9fff]*$)"
+    r"([\u4e00-\u9fff]{0,6}(?:补贴|补助|奖补|奖励|资助|贴息|贷款|额度|资金|经费|费用|保费))(?=[^\u4e00-\u9fff]*\Z)"
 )
 
 

@@ -207,11 +207,15 @@ def test_zuigao_names_the_indicator_or_bounds_the_verb(sentence: str, qualifier:
 
 @pytest.mark.parametrize(
     ("sentence", "value"),
-    [("单价：2.5万。", "25000"), ("中标金额：156000。", "156000")],
+    [("单价：2.5万。", "25000"), ("中标金额：156000。", "156000"), ("中标金额：\n156000", "156000")],
 )
 def test_money_without_a_unit_word_after_a_price_label_takes_yuan(sentence: str, value: str) -> None:
     metric = one(sentence)
     assert (metric.value, metric.unit) == (Decimal(value), "元")
+
+
+def test_a_heading_that_ends_on_a_price_word_makes_no_money_of_the_next_lines_numbering() -> None:
+    assert extract_metrics("三、调整补助金额\n12. 我们将继续关注物价变化。") == []
 
 
 def test_a_dash_range_gives_both_ends() -> None:
