@@ -18,6 +18,7 @@ from typing import Literal
 
 from pipelines import metric_vocab as vocab
 from pipelines.box_tables import box_cells
+from pipelines.confidence import confidence as confidence_of
 from pipelines.metric_names import Named, indicator_name
 from pipelines.metric_tables import TableFigure, cell_names, table_figures
 from pipelines.numbers import parse_number, parse_range
@@ -67,7 +68,7 @@ class Metric:
     evidence: str
     start: int
     end: int
-    confidence: float = 1.0  # 0..1: how likely the record is right (see _confidence); analysts filter on it
+    confidence: float = 1.0  # 0..1: how likely the record is right (pipelines.confidence); analysts filter on it
 
     def as_json(self) -> dict[str, object]:
         """The record as the official scorer reads it (value as a JSON number)."""
@@ -109,9 +110,10 @@ def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
     ends = _sentence_ends(norm) if hits else []
     metrics: list[Metric] = []
     previous: tuple[_Hit, Qualifier] | None = None
-    tables = table_figures(norm, {hit.start for hit in hits})
-    names_in_tables = cell_names(norm, [hit.start for hit in hits])
-    names_in_boxes, box_figures = box_cells(norm, [hit.start for hit in hits])  # tables drawn with │ ─ ┼
+    starts = [hit.start for hit in hits]
+    tables = table_figures(norm, set(starts))
+    names_in_tables = cell_names(norm, starts)
+    names_in_boxes, box_figures = box_cells(norm, starts)  # tables drawn with │ ─ ┼
     names_in_tables.update(names_in_boxes)
     tables.extend(box_figures)
     places = _places(norm) if hits else _Places([], [])
@@ -134,7 +136,7 @@ def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
             name, row_start, row_end = in_cell
             ev_start, ev_end = _evidence_window(norm, row_start, row_end, hit.start, hit.end)
             evidence = text[ev_start:ev_end].strip()
-            confidence = _confidence(norm, name, hit, evidence, "table", target)
+            confidence = _confidence(norm, name, hit, (ev_start, ev_end, starts), "table", target)
             metrics.append(
                 Metric(name, hit.value, hit.unit, qualifier, target, evidence, hit.start, hit.end, confidence)
             )
@@ -156,7 +158,7 @@ def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
                 # 参与率、合格率均达100%: a later indicator's evidence begins at its own words.
                 ev_start, ev_end = _evidence_window(norm, named.at, sentence_end, hit.start, hit.end)
                 evidence = text[ev_start:ev_end].strip()
-            confidence = _confidence(norm, named.name, hit, evidence, "text", target)
+            confidence = _confidence(norm, named.name, hit, (ev_start, ev_end, starts), "text", target)
             metrics.append(
                 Metric(named.name, hit.value, hit.unit, qualifier, target, evidence, hit.start, hit.end, confidence)
             )
@@ -174,7 +176,7 @@ def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
                 evidence,
                 figure.start,
                 figure.end,
-                _confidence(norm, figure.name, _as_hit(figure), evidence, "cell", target),
+                _confidence(norm, figure.name, _as_hit(figure), (ev_start, ev_end, starts), "cell", target),
             )
         )
     metrics.sort(key=lambda m: m.start)
@@ -232,12 +234,6 @@ def _said_again(text: str, run: str, at: int, places: list[int]) -> bool:
     return any(place != at and text.startswith(run, place) for place in places)
 
 
-# Units a number gets by default rather than by a written word (a count without measure word, money
-# after a label): right less often.
-_DEFAULTED_UNITS = frozenset({"", "个"})
-_JUNK_NAME = re.compile(r"^[^\u4e00-\u9fffA-Za-z]|[不得须可按在至于以为]\Z|\d{3,}")
-
-
 # An identifier of a thing a notice is about (a lot, a parcel, a section): letters and digits ending in 号.
 _PLACE_CODE = re.compile(r"(?=[A-Z])(?<![A-Za-z\d])[A-Z]{1,4}\d{4,}(?:-\d+)?号")
 _ITEM_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])", re.M)
@@ -289,43 +285,15 @@ def _imposed_bound(norm: str, hit: _Hit) -> bool:
     return bool(_IMPOSED_BEFORE.search(norm, max(0, hit.start - 10), hit.start) or _IMPOSED_AFTER.match(norm, hit.end))
 
 
-def _confidence(norm: str, name: str, hit: _Hit, evidence: str, source: str, target: bool) -> float:
-    """How likely a record is right, from what made it: 0.9 for a number with a written unit and a
-    clean name in a sentence, less for each weaker sign (a fallback, short or ragged name, a name that
-    ends on no measure word, a defaulted unit, a Chinese numeral, a colloquial range, a long sentence,
-    a requirement, whose conditions a name often leaves out). A table cell, named by its row and
-    column headers, is no weaker. The weights are round numbers, not fitted; bench/extraction.py shows
-    where the wrong records fall."""
-    score = 0.9
-    if name == "指标" or len(name) < 2:
-        score -= 0.35
-    elif len(name) < 6 or len(name) > 30:
-        score -= 0.1
-    if _JUNK_NAME.search(_PLACE_CODE.sub("号", name) if "号" in name else name):  # a lot's code is no figure
-        score -= 0.15
-    if not _MEASURE_END.search(name, len(name) - 2 if len(name) > 2 else 0):  # its words are of one or two characters
-        score -= 0.1
-    if hit.unit in _DEFAULTED_UNITS:
-        score -= 0.15
-    numeral = norm[hit.start : hit.num_end]
-    if numeral and not numeral[0].isdigit():
-        score -= 0.1
-    if hit.approx_inside:
-        score -= 0.05
-    if target and source != "cell":
-        score -= 0.05
-    if len(evidence) > 200 and source == "text":
-        score -= 0.05
-    if hit.start > 0 and norm[hit.start - 1] in "（(":
-        score -= 0.1
-    return round(min(1.0, max(0.05, score)), 2)
-
-
-# A name that ends on what is measured: a rate, an amount, a count of people, a limit, a period …
-_MEASURE_END = re.compile(
-    r"(?:率|额|量|数|值|比|比重|占比|比例|标准|上限|下限|期限|时限|年限|时长|时间|面积|价格|价|金额|费|补贴|补助|奖补|"
-    r"资助|奖励|人次|人数|总值|收入|产量|增长|下降|增加|减少|提高|规模|长度|里程|容量|层数|户数|家数|个数)\Z"
-)
+def _confidence(
+    norm: str, name: str, hit: _Hit, evidence: tuple[int, int, list[int]], source: str, target: bool
+) -> float:
+    """The record's confidence by pipelines.confidence. `evidence` is its window and the starts of
+    every number of the text: the numbers in the window are counted by bisection."""
+    ev_start, ev_end, starts = evidence
+    coded = _PLACE_CODE.sub("号", name) if "号" in name else name  # a lot's code: no digits of a figure
+    numbers = bisect_left(starts, ev_end) - bisect_left(starts, ev_start)
+    return confidence_of(norm, coded, hit.start, hit.unit, hit.value, target, ev_start, ev_end, numbers, source)
 
 
 def _as_hit(figure: TableFigure) -> _Hit:
@@ -672,6 +640,8 @@ _CLOSING_REQUIREMENT = re.compile(r"[^，。；,;！？!?\n]{0,40}?要求(?:[，
 def _inside_requirement(norm: str, s_start: int, s_end: int, hit: _Hit) -> bool:
     """落实…2小时响应、…1天办结要求: a figure between the verb that carries out a requirement and the
     要求 that closes its clause is what the requirement sets, however far the 要求 is."""
+    if norm.find("要求", hit.end, min(s_end, hit.end + 44)) < 0:
+        return False  # most figures: no 要求 close enough to close their clause
     return (
         _CLOSING_REQUIREMENT.match(norm, hit.end, s_end) is not None
         and _CARRYING_OUT.search(norm, max(s_start, hit.start - 40), hit.start) is not None
