@@ -560,6 +560,10 @@ def bench_set(
         console.print(confidence_table(deciles, records))
         console.print(confidence_line(deciles))
         console.print(confidence_line(records, "wrong records"))
+        console.print(
+            "confidence: its weights are fitted on folds 1–4, so this table is in-sample for them; "
+            "python bench/confidence_fit.py prints it for documents left out of the fit"
+        )
     console.print()
     return results
 
