@@ -56,18 +56,18 @@ class Rows:
 def recorded_signs() -> Iterator[list[tuple[int, tuple[float, ...]]]]:
     """The signs of each record as extraction rates it, in the order it rates them."""
     seen: list[tuple[int, tuple[float, ...]]] = []
-    rate = metrics.confidence_of
+    rate = metrics.confidence_of  # type: ignore[attr-defined]  # pipelines.confidence.confidence, as imported there
 
     def recording(norm: str, *fields: Any) -> float:
         record = confidence.Record(*fields)
         seen.append((record.start, confidence.features(norm, record)))
-        return rate(norm, *fields)
+        return float(rate(norm, *fields))
 
-    metrics.confidence_of = recording  # type: ignore[assignment]
+    metrics.confidence_of = recording  # type: ignore[attr-defined,assignment]
     try:
         yield seen
     finally:
-        metrics.confidence_of = rate  # type: ignore[assignment]
+        metrics.confidence_of = rate  # type: ignore[attr-defined]
 
 
 def rows_of(folders: Sequence[Path], scorer: object) -> Rows:
@@ -84,7 +84,7 @@ def rows_of(folders: Sequence[Path], scorer: object) -> Rows:
             predictions = [m.as_json() for m in found]
             scores = scorer.score_doc(doc.golds, predictions)  # type: ignore[attr-defined]
             fp = {id(p) for p in scores["false_positives"]}
-            flawed = fp | extraction._wrongly_read(doc.golds, predictions, scorer)  # type: ignore[arg-type]
+            flawed = fp | extraction.wrongly_read(doc.golds, predictions, scorer)  # type: ignore[arg-type]
             for prediction, (_, record_signs) in zip(predictions, rated, strict=True):
                 documents.append(doc.name)
                 folds.append(doc.fold)
@@ -124,7 +124,7 @@ def fit(signs: np.ndarray, wrong: np.ndarray) -> tuple[float, np.ndarray]:
 def rated(signs: np.ndarray, model: tuple[float, np.ndarray]) -> np.ndarray:
     """Confidence as pipelines.confidence computes it: the probability of right, to two decimals."""
     bias, weights = model
-    return np.round(1.0 / (1.0 + np.exp(signs @ weights + bias)), 2)
+    return np.asarray(np.round(1.0 / (1.0 + np.exp(signs @ weights + bias)), 2), dtype=float)
 
 
 def left_out(rows: Rows, keep: np.ndarray) -> np.ndarray:

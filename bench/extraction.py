@@ -261,7 +261,7 @@ def score_document(contender: Contender, doc: Document, scorer: ModuleType) -> D
     predictions, extract_ms = _timed(contender.extract, text, 1)  # more runs in later passes: fastest_of_passes
     scores = scorer.score_doc(doc.golds, predictions)
     wrong = {id(p) for p in scores["false_positives"]}
-    flawed = wrong | _wrongly_read(doc.golds, predictions, scorer)
+    flawed = wrong | wrongly_read(doc.golds, predictions, scorer)
     return DocScore(
         name=doc.name,
         fold=doc.fold,
@@ -275,7 +275,7 @@ def score_document(contender: Contender, doc: Document, scorer: ModuleType) -> D
     )
 
 
-def _wrongly_read(golds: Sequence[Record], predictions: Sequence[Record], scorer: ModuleType) -> set[int]:
+def wrongly_read(golds: Sequence[Record], predictions: Sequence[Record], scorer: ModuleType) -> set[int]:
     """Ids of predictions that match a gold record (as score_doc pairs them) with a wrong name,
     qualifier or target: found, but not what an analyst would take from the sentence."""
     required = [g for g in golds if not g.get("optional")]

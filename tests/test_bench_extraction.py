@@ -102,5 +102,5 @@ def test_a_found_record_with_a_wrong_name_counts_as_a_wrong_record() -> None:
     ]
     right = {**gold[0], "evidence": "全区网上可办率为98.5%。"}
     misnamed = {**right, "name": "全区按程序调整"}
-    assert extraction._wrongly_read(gold, [right], scorer) == set()
-    assert extraction._wrongly_read(gold, [misnamed], scorer) == {id(misnamed)}
+    assert extraction.wrongly_read(gold, [right], scorer) == set()
+    assert extraction.wrongly_read(gold, [misnamed], scorer) == {id(misnamed)}
