@@ -625,7 +625,11 @@ SinceOption = Annotated[str | None, typer.Option(help="Published on or after thi
 TargetOption = Annotated[bool, typer.Option("--target", help="Only targets (goals, plans, what a policy sets)")]
 ResultOption = Annotated[bool, typer.Option("--result", help="Only results (what was done)")]
 ConfidenceOption = Annotated[
-    float | None, typer.Option(help="Only records at least this likely right (0..1; the extractor's estimate)")
+    float | None,
+    typer.Option(
+        help="Only records at least this likely right: 0..1, the extractor's probability that a record is right "
+        "(0.9 drops the least sure tenth or so, where a third of the wrong records are)"
+    ),
 ]
 ExtractorOption = Annotated[
     str | None,
@@ -693,7 +697,7 @@ def export(
     Values are numbers (99.94, 1234500000), dates ISO; ready for a spreadsheet or pandas. Parquet
     (the `parquet` extra) keeps the types: value float64, published a date.
 
-    Example: govreports export --format csv -o metrics.csv --year 2023 --min-confidence 0.6
+    Example: govreports export --format csv -o metrics.csv --year 2023 --min-confidence 0.9
     """
     from pipelines import parquet_export
     from pipelines.store.queries import MetricRecord
