@@ -624,12 +624,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             console.print(why)
         else:
             contenders.append(peer)
+    texts: list[str] = []
     for folder in folders:
         if not folder.is_dir():
             console.print(f"skipped {folder}: not there (see bench/README.md)")
             continue
         bench_set(folder, scorer, contenders, console)
+        texts += [govreports_text(doc) for doc in documents(folder, scorer)]
+    if texts:
+        console.print(scaling_line(texts))
     return 0
+
+
+def scaling_line(texts: Sequence[str], copies: tuple[int, ...] = (1, 4)) -> str:
+    """ms per 5,000 characters of govreports on every text of the sets joined once, then several
+    times: a long document (a yearbook page, a bulletin said twice) must cost what its length does.
+    From two copies on every clause is said again, the case the evidence locator has most work in."""
+    joined = "\n".join(texts)
+    parts = []
+    for count in copies:
+        text = "\n".join([joined] * count)
+        started = time.perf_counter()
+        extract_metrics(text)
+        parts.append(f"×{count} ({len(text):,} chars) {(time.perf_counter() - started) * 1000 / len(text) * CHARS:.2f}")
+    return "scaling, every text joined, ms per 5,000 chars: " + " · ".join(parts)
 
 
 if __name__ == "__main__":

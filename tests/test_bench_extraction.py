@@ -28,6 +28,7 @@ def test_bench_prints_every_table_for_a_text_and_a_page(tmp_path: Path, capsys: 
     out = capsys.readouterr().out
     assert "2 documents (mixed: 1 HTML, 1 text)" in out
     assert any(line.strip("│ ").startswith("govreports ") for line in out.splitlines())
+    assert "scaling, every text joined, ms per 5,000 chars: ×1" in out
     assert "held-out (fold 0, never inspected)" in out
     assert "held-out: fold 0 has no documents here" in out  # neither document is in fold 0
     assert "targets: micro F1" in out  # a set with pages gets the page targets
