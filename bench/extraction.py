@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib
+import math
 import statistics
 import sys
 import time
@@ -486,7 +487,24 @@ def held_out_check(full: Figures, held_out: Figures | None) -> str:
     worst = max(gaps, key=lambda k: abs(gaps[k]))
     verdict = "ok" if abs(gaps[worst]) <= HELD_OUT_GAP else "MISSED"
     size = f"fold {HELD_OUT_FOLD}: {held_out.docs} docs, {held_out.gold} gold"
-    return f"held-out within {HELD_OUT_GAP:g} of full: largest gap {worst} {gaps[worst]:+.3f} {verdict} ({size})"
+    return (
+        f"held-out within {HELD_OUT_GAP:g} of full: largest gap {worst} {gaps[worst]:+.3f} {verdict} ({size};"
+        f" the fold's {worst} is known to ±{_standard_error(held_out, worst):.3f}, one standard error)"
+    )
+
+
+def _standard_error(figures: Figures, what: str) -> float:
+    """The binomial standard error of a held-out figure: how far it moves by which documents fell in
+    the fold. Names, qualifier and target are shares of the matched records, F1 roughly of the gold."""
+    share = {
+        "micro F1": figures.f1,
+        "macro F1": figures.macro_f1,
+        "names": figures.name_acc,
+        "target": figures.target_acc,
+        "qualifier": figures.qualifier_acc,
+    }[what]
+    count = figures.gold * (figures.recall if what in ("names", "target", "qualifier") else 1.0)
+    return math.sqrt(share * (1.0 - share) / count) if count >= 1 else 1.0
 
 
 def spread_line(scores: Sequence[DocScore], scorer: ModuleType) -> str:

@@ -105,3 +105,11 @@ def test_a_found_record_with_a_wrong_name_counts_as_a_wrong_record() -> None:
     misnamed = {**right, "name": "全区按程序调整"}
     assert extraction.wrongly_read(gold, [right], scorer) == set()
     assert extraction.wrongly_read(gold, [misnamed], scorer) == {id(misnamed)}
+
+
+def test_the_held_out_check_says_how_far_the_folds_figure_can_move_by_chance() -> None:
+    def figures(names: float, gold: int) -> extraction.Figures:
+        return extraction.Figures(gold // 20, gold, 1.0, 1.0, 1.0, 1.0, names, 1.0, 1.0, None)
+
+    line = extraction.held_out_check(figures(0.93, 500), figures(0.90, 100))
+    assert "largest gap names -0.030 MISSED" in line and "known to ±0.030, one standard error" in line
