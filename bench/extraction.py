@@ -290,12 +290,12 @@ def wrongly_read(golds: Sequence[Record], predictions: Sequence[Record], scorer:
     }
 
 
-def fastest_of_passes(contender: Contender, docs: Sequence[Document], scores: list[DocScore]) -> list[DocScore]:
-    """Each document timed again in `repeats - 1` more passes over the whole set, its fastest run kept.
+def fastest_of_passes(contender: Contender, texts: Sequence[str], scores: list[DocScore]) -> list[DocScore]:
+    """Each document (`texts`, as the contender read them) timed again in `repeats - 1` more passes
+    over the whole set, its fastest run kept.
 
     Passes, not runs back to back: a slow second of the VM (its speed moves by a quarter from minute
     to minute) then slows one pass, not every try of the documents it falls on."""
-    texts = [contender.read(doc) for doc in docs]
     fastest = [score.extract_ms for score in scores]
     for _ in range(contender.repeats - 1):
         for i, text in enumerate(texts):
@@ -544,18 +544,18 @@ def set_title(folder: Path, docs: Sequence[Document]) -> str:
     return f"{folder} — {len(docs)} documents ({kind}); govreports extractor {EXTRACTOR_VERSION}"
 
 
-def bench_set(
-    folder: Path, scorer: ModuleType, contenders: Sequence[Contender], console: Console
-) -> dict[str, list[DocScore]]:
-    """Every table of one set; returns the per-document scores by contender (for scripts that dig further)."""
+def bench_set(folder: Path, scorer: ModuleType, contenders: Sequence[Contender], console: Console) -> list[str]:
+    """Every table of one set; returns the texts the first contender (govreports) extracted from,
+    read once for the timing passes and kept for the scaling line."""
     docs = documents(folder, scorer)
     if not docs:
         console.print(f"skipped {folder}: no NAME.txt or NAME.html with NAME.gold.jsonl")
-        return {}
+        return []
     for c in contenders:
         c.extract(c.read(docs[0]))  # warm-up: lazy model loading and regex compilation are not per-document costs
     results = {c.label: [score_document(c, d, scorer) for d in docs] for c in contenders}
-    results = {c.label: fastest_of_passes(c, docs, results[c.label]) for c in contenders}
+    texts = {c.label: [c.read(d) for d in docs] for c in contenders}
+    results = {c.label: fastest_of_passes(c, texts[c.label], results[c.label]) for c in contenders}
     rows: list[tuple[str, Figures | None]] = []
     for c in contenders:
         rows.append((c.label, figures(results[c.label], scorer)))
@@ -583,7 +583,7 @@ def bench_set(
             "python bench/confidence_fit.py prints it for documents left out of the fit"
         )
     console.print()
-    return results
+    return texts[contenders[0].label]
 
 
 def confidence_line(deciles: Sequence[Decile], what: str = "false positives") -> str:
@@ -647,8 +647,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not folder.is_dir():
             console.print(f"skipped {folder}: not there (see bench/README.md)")
             continue
-        bench_set(folder, scorer, contenders, console)
-        texts += [govreports_text(doc) for doc in documents(folder, scorer)]
+        texts += bench_set(folder, scorer, contenders, console)
     if texts:
         console.print(scaling_line(texts))
     return 0
