@@ -167,28 +167,25 @@ LETTER_UNITS: frozenset[str] = frozenset({"G", "M", "T", "GB", "TB", "PB", "Gbps
 # Qualifiers, read just before the number or just after it.
 ABOUT_BEFORE = ("大约", "约为", "约有", "约合", "约", "接近", "将近", "近", "大概", "估计")
 # A leading 不 flips a comparison (不低于 is a floor), so the flipped forms are looked at first.
-_MUST_NOT = ("不", "不得", "不应", "不能")  # 不低于, 不得低于, 不应低于 …: each flips the comparison after it
-FLOOR_BEFORE = (
-    *(f"{no}{than}" for no in _MUST_NOT for than in ("低于", "少于", "小于")),
-    "不短于",
-    "不下于",
-    "至少",
-    "最少",
-    "最低",
-)
-CEILING_BEFORE = (*(f"{no}{than}" for no in _MUST_NOT for than in ("超过", "高于", "多于", "大于")), "不超出", "最多")
+MUST_NOT = ("不", "不得", "不应", "不能")  # 不低于, 不得低于, 不应低于 …: each flips the comparison after it
+_BELOW = ("低于", "少于", "小于")  # after MUST_NOT: a floor
+_ABOVE = ("超过", "高于", "多于", "大于")  # after MUST_NOT: a cap
+FLOORS = tuple(f"{no}{than}" for no in MUST_NOT for than in _BELOW)
+CAPS = tuple(f"{no}{than}" for no in MUST_NOT for than in _ABOVE)
+FLOOR_BEFORE = (*FLOORS, "不短于", "不下于", "至少", "最少", "最低")
+CEILING_BEFORE = (*CAPS, "不超出", "最多")
 OVER_BEFORE = ("超过", "多于", "高于", "大于", "逾", "超", "突破", "迈上", "跨上", "站上", "过", "≥", "＞", ">")
 UNDER_BEFORE = ("不到", "不足", "少于", "低于", "小于", "未满", "≤", "＜", "<")
 # A bound reaching over a noun phrase to its number: 不超过全市招生计划总数的6%, 约占本校计划的30%.
+BOUND_WORD_QUALIFIER: dict[str, str] = {
+    **dict.fromkeys((*FLOORS, "至少"), "over"),
+    **dict.fromkeys(CAPS, "under"),
+    **dict.fromkeys(("约占", "约为", "约"), "about"),
+}
 BOUND_OVER_PHRASE = re.compile(
-    r"(?P<word>不低于|不少于|不小于|至少|不超过|不高于|不多于|不大于|不得超过|不得高于|不得低于|约占|约为|约)"
+    "(?P<word>" + "|".join(sorted(BOUND_WORD_QUALIFIER, key=len, reverse=True)) + ")"
     r"(?:[^，。；,;：:\d]|(?:19|20)\d\d年){1,30}的\Z"  # a base may name its year: 不超过2023年度平均地价的8%
 )
-BOUND_WORD_QUALIFIER: dict[str, str] = {
-    "不低于": "over", "不少于": "over", "不小于": "over", "至少": "over", "不得低于": "over",
-    "不超过": "under", "不高于": "under", "不多于": "under", "不大于": "under", "不得超过": "under",
-    "不得高于": "under", "约占": "about", "约为": "about", "约": "about",
-}  # fmt: skip
 # 最高/最长 as an adverb on the verb (最高可补贴7万元) bounds the number; as part of a name (最高额度为) it does not.
 CEILING_ADVERB = re.compile(
     r"最[高长大](?:可|能|只|仅|给予|提至|提高至|提高到|补贴|补助|奖励|奖补|资助|支持|发放)[^，。；,;\d]{0,6}\Z|"
@@ -260,7 +257,7 @@ REPORT_INTRO = re.compile(r"(?:报告|总结|汇报|说明)如下")
 NAME_TRAILING = re.compile(
     r"(?:分别|各|均|都|共计|共|合计|总计|累计|累积|已|已经|达到|达|实现|完成|为|是|有|约为|约|大约|近|接近|将近|"
     r"超过|超|逾|突破|不到|不足|低于|少于|高于|至|到|由|从|以|在|了|的|，|、|：|\s|原则上|一般|一律|统一|"
-    r"不得|不|最长|最短|最高可|最多|最少|至少|必须|须|应当|应|可|按照|按|给予|调整为|提高到|提高至|降低到|降低至|"
+    r"不得|不能|不|最长|最短|最高可|最多|最少|至少|必须|须|应当|应|可|按照|按|给予|调整为|提高到|提高至|降低到|降低至|"
     r"降至|控制在|压缩在|压缩至|缩短至|缩短到|放宽至|放宽到|(?<![增追])加|每|(?<![统设会审估预])计|小于|大于|之|"
     r"(?:具体|主要)?(?:包括|包含|分为|划分为)|"
     r"(?:下调|上调|降低|提高|调整|放宽|缩短|延长)(?:至|到|为))+\Z"

@@ -277,7 +277,10 @@ def _places(norm: str) -> _Places:
 
 
 _BOUND_NOUN = re.compile(r"上限|下限|最高|最低|最多|最少|门槛|期限|时限|年限")
-_IMPOSED_BEFORE = re.compile(r"(?:不得?(?:低于|少于|小于|超过|高于|多于|大于)|至少|最多|最少)[^，。；,;\d]{0,4}\Z")
+# A floor or cap a rule sets, from the same words as the qualifiers (不应低于 is a floor as 不低于 is).
+_IMPOSED_BEFORE = re.compile(
+    "(?:" + "|".join((*vocab.FLOORS, *vocab.CAPS, "至少", "最多", "最少")) + r")[^，。；,;\d]{0,4}\Z"
+)
 _IMPOSED_AFTER = re.compile(r"及以[上下]|以内|之内")
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pipelines.metrics import extract_metrics
 
 POLICY = "关于印发某某区稳就业若干措施的通知"
@@ -118,6 +120,18 @@ def test_the_date_a_change_is_measured_against_stays_in_the_name() -> None:
 def test_a_floor_or_cap_a_rule_sets_is_named_as_the_indicators_bound() -> None:
     assert names("单笔贷款金额不超过50万元。", POLICY) == ["单笔贷款金额上限"]
     assert names("每个社区网格员不少于3名。", POLICY) == ["每个社区网格员下限"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("每个社区网格员不应少于3名。", "每个社区网格员下限"),
+        ("单笔贷款金额不能超过50万元。", "单笔贷款金额上限"),
+        ("绿地率不应小于30%。", "绿地率下限"),
+    ],
+)
+def test_a_bound_after_any_modal_not_is_named_as_the_indicators_bound(sentence: str, name: str) -> None:
+    assert names(sentence, POLICY) == [name]
 
 
 def test_an_approximate_goal_is_not_named_as_a_bound() -> None:
