@@ -254,13 +254,19 @@ ANNOUNCE_CUES = re.compile(r"将努力|将着力|将重点|将继续|将全力|�
 REPORT_INTRO = re.compile(r"(?:报告|总结|汇报|说明)如下")
 
 # Verbs and fillers trimmed off the end of a name (the guideline: no verbs of achievement).
-NAME_TRAILING = re.compile(
+_TRAILING_WORDS = (
     r"(?:分别|各|均|都|共计|共|合计|总计|累计|累积|已|已经|达到|达|实现|完成|为|是|有|约为|约|大约|近|接近|将近|"
     r"超过|超|逾|突破|不到|不足|低于|少于|高于|至|到|由|从|以|在|了|的|，|、|：|\s|原则上|一般|一律|统一|"
     r"不得|不能|不|最长|最短|最高可|最多|最少|至少|必须|须|应当|应|可|按照|按|给予|调整为|提高到|提高至|降低到|降低至|"
     r"降至|控制在|压缩在|压缩至|缩短至|缩短到|放宽至|放宽到|(?<![增追])加|每|(?<![统设会审估预])计|小于|大于|之|"
     r"(?:具体|主要)?(?:包括|包含|分为|划分为)|"
-    r"(?:下调|上调|降低|提高|调整|放宽|缩短|延长)(?:至|到|为))+\Z"
+    r"(?:下调|上调|降低|提高|调整|放宽|缩短|延长)(?:至|到|为))"
+)
+# sub tries the alternation at each position of a name, and a pattern that opens with a group makes
+# re try every branch there (see metrics._NUMBER). A lookahead on the characters the branches are written
+# with (a superset of those they open with) fails at once where none can open: clean() is 2-3x faster.
+NAME_TRAILING = re.compile(
+    "(?=[" + "".join(sorted({c for c in _TRAILING_WORDS if ord(c) > 127})) + r"\s])" + _TRAILING_WORDS + r"+\Z"
 )
 NAME_LEADING = re.compile(
     r"^(?:20\d\d年(?:度|底|末|初|以来|上半年|下半年|\d{1,2}月)?|今年以来|今年|去年|全年|截至目前|目前|"
