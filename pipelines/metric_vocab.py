@@ -211,9 +211,14 @@ TARGET_CUES = re.compile(
 # 截至2023年底 / 截止到2023年 date a count: no deadline. (A check after the match: a lookbehind in
 # TARGET_CUES cost the whole pattern its fast scan for a first character.)
 AS_OF = ("截", "截止")
+# Verbs that carry out a requirement (落实…要求). A figure between one of them and its 要求 is what the
+# requirement sets (metrics._inside_requirement); the looser 根据/按/对照 only cite one (CITED_REQUIREMENT).
+CARRYING_OUT = ("落实", "执行", "按照", "依照", "遵照")
 # 按照…要求 cites a requirement already met: not a goal of this sentence.
 CITED_REQUIREMENT = re.compile(
-    r"(?:(?:按照|根据|依照|按|落实|对照|遵照|执行)[^，。；,;]{0,60}|有关|相关|各项|上述|以上|上级|具体|的)要求\Z"
+    "(?:(?:"
+    + "|".join((*CARRYING_OUT, "根据", "按", "对照"))
+    + r")[^，。；,;]{0,60}|有关|相关|各项|上述|以上|上级|具体|的)要求\Z"
 )  # 有关要求, 上级的要求: the noun (requirements named, not a demand this sentence makes)
 # Headings that open a section of plans, and those that return to results.
 PLAN_HEADING = re.compile(

@@ -637,7 +637,7 @@ def _is_target(norm: str, s_start: int, s_end: int, hit: _Hit, zones: list[tuple
     return not results.search(norm[s_start:s_end])
 
 
-_CARRYING_OUT = re.compile(r"(?:落实|执行|按照|依照|遵照)[^，。；,;！？!?\n]*\Z")
+_CARRYING_OUT = re.compile("(?:" + "|".join(vocab.CARRYING_OUT) + r")[^，。；,;！？!?\n]*\Z")
 _CLOSING_REQUIREMENT = re.compile(r"[^，。；,;！？!?\n]{0,40}?要求(?:[，。；,;！？!?\n]|\Z)")
 
 
