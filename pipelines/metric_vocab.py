@@ -174,7 +174,7 @@ FLOORS = tuple(f"{no}{than}" for no in MUST_NOT for than in _BELOW)
 CAPS = tuple(f"{no}{than}" for no in MUST_NOT for than in _ABOVE)
 FLOOR_BEFORE = (*FLOORS, "不短于", "不下于", "至少", "最少", "最低")
 CEILING_BEFORE = (*CAPS, "不超出", "最多")
-OVER_BEFORE = ("超过", "多于", "高于", "大于", "逾", "超", "突破", "迈上", "跨上", "站上", "过", "≥", "＞", ">")
+OVER_BEFORE = ("超过", "多于", "高于", "大于", "逾", "超", "突破", "冲破", "迈上", "跨上", "站上", "过", "≥", "＞", ">")
 UNDER_BEFORE = ("不到", "不足", "少于", "低于", "小于", "未满", "≤", "＜", "<")
 # A bound reaching over a noun phrase to its number: 不超过全市招生计划总数的6%, 约占本校计划的30%.
 BOUND_WORD_QUALIFIER: dict[str, str] = {
@@ -195,6 +195,8 @@ CEILING_ADVERB = re.compile(
 DURATION_UNITS: frozenset[str] = frozenset({"年", "个月", "天", "日", "小时", "周", "个工作日", "工作日"})
 DURATION_CONTEXT_BEFORE = re.compile(r"(?:满|超过|不超过|不少于|至少|最长|最短|为期|期限为?|长达|之内|以内|后)\Z")
 DURATION_CONTEXT_AFTER = re.compile(r"^(?:内|以内|之内|后|以上|以下|期满|半)")
+# An index a clause is about (上证指数, 股指, 台股, 大盘): a 点 after its number is its level, not a time of day.
+INDEX_WORDS = re.compile(r"指数|股指|综指|成指|股市|[台港美A]股|大盘|恒指")
 # Money words of a clause: a bare 2万 there is money (补贴不超过2万).
 MONEY_WORDS = re.compile(r"补贴|补助|奖励|资助|资金|金额|价格|价款|费用|贷款|收入|投资|预算|保证金|罚款|工资|薪酬")
 FLOOR_ADVERB = re.compile(r"(?:至少|最少)[^，。；,;\d]{0,4}\Z")  # 至少建成5个
@@ -261,7 +263,7 @@ REPORT_INTRO = re.compile(r"(?:报告|总结|汇报|说明)如下")
 # Verbs and fillers trimmed off the end of a name (the guideline: no verbs of achievement).
 _TRAILING_WORDS = (
     r"(?:分别|各|均|都|共计|共|合计|总计|累计|累积|已|已经|达到|达|实现|完成|为|是|有|约为|约|大约|近|接近|将近|"
-    r"超过|超|逾|突破|不到|不足|低于|少于|高于|至|到|由|从|以|在|了|的|，|、|：|\s|原则上|一般|一律|统一|"
+    r"超过|超|逾|突破|冲破|收于|不到|不足|低于|少于|高于|至|到|由|从|以|在|了|的|，|、|：|\s|原则上|一般|一律|统一|"
     r"不得|不能|不|最长|最短|最高可|最多|最少|至少|必须|须|应当|应|可|按照|按|给予|调整为|提高到|提高至|降低到|降低至|"
     r"降至|控制在|压缩在|压缩至|缩短至|缩短到|放宽至|放宽到|(?<![增追])加|每|(?<![统设会审估预])计|小于|大于|之|"
     r"(?:具体|主要)?(?:包括|包含|分为|划分为)|"

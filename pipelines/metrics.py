@@ -27,7 +27,7 @@ from pipelines.textnorm import shadow
 
 Qualifier = Literal["exact", "about", "over", "under"]
 
-EXTRACTOR_VERSION = "1.6.0"
+EXTRACTOR_VERSION = "1.7.0"
 MAX_EVIDENCE = 300
 
 # A numeral: Arabic (thousands groups, decimals) with optional Chinese magnitudes and a
@@ -410,6 +410,8 @@ def _unit_after(norm: str, at: int, raw: str) -> tuple[str | None, int]:
         return "元", at  # 单价：2.5万 is money
     if raw[:1].isdigit() and raw[-1] in "万亿" and _money_clause(norm, start):
         return "元", at  # 补贴不超过2万
+    if norm.startswith("点", i) and vocab.INDEX_WORDS.search(norm, max(0, start - 16), start):
+        return "点", i + 1  # 上证指数收于3000点: the index's level (a bare 8点 is a time of day)
     return None, at
 
 

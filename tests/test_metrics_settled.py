@@ -247,6 +247,16 @@ def test_durations_and_units_real_pages_write(sentence: str, value: str, unit: s
     assert (metric.value, metric.unit) == (Decimal(value), unit)
 
 
+def test_an_index_level_is_counted_in_points() -> None:
+    assert records("年末上证综指收于3200点。") == [(Decimal(3200), "点", "exact")]
+    assert records("恒指全年冲破2万点。") == [(Decimal(20000), "点", "over")]
+    assert one("恒指全年冲破2万点。").name == "恒指全年"
+
+
+def test_a_point_after_a_bare_number_is_a_time_of_day() -> None:
+    assert records("会议于上午8点召开，共20人参加。") == [(Decimal(20), "人", "exact")]
+
+
 @pytest.mark.parametrize(
     "sentence", ["本通知自2024年3月1日起施行。", "非2024届毕业生不得报考。", "实施上半年工作计划。"]
 )
