@@ -95,25 +95,25 @@ def features(norm: str, record: Record) -> tuple[float, ...]:
 
 # Fitted by bench/confidence_fit.py (--write rewrites this block): the log-odds that a record is wrong.
 # fitted: begin
-BIAS = -4.1336
+BIAS = -4.2141
 WEIGHTS: tuple[float, ...] = (
-    0.1779,  # fallback name
-    0.6209,  # short name
-    0.3689,  # no measure word
-    0.4270,  # defaulted unit
-    0.7543,  # Chinese numeral
-    0.3922,  # target
-    0.4018,  # long sentence
-    -0.8000,  # table row
-    -1.7149,  # table cell
-    -1.0249,  # name said in its sentence
-    0.8034,  # name opens on words just before
-    -0.6489,  # numbers in the sentence
-    0.4014,  # 的 in name
-    -0.5387,  # verb in name
-    -0.1888,  # percentage
-    -0.3396,  # digit in name
-    -0.4436,  # small value
+    0.1702,  # fallback name
+    0.6483,  # short name
+    0.3751,  # no measure word
+    0.4360,  # defaulted unit
+    0.7570,  # Chinese numeral
+    0.4095,  # target
+    0.4180,  # long sentence
+    -0.7999,  # table row
+    -1.7122,  # table cell
+    -0.9975,  # name said in its sentence
+    0.7999,  # name opens on words just before
+    -0.6600,  # numbers in the sentence
+    0.4030,  # 的 in name
+    -0.5425,  # verb in name
+    -0.1943,  # percentage
+    -0.3312,  # digit in name
+    -0.4457,  # small value
 )
 # fitted: end
 

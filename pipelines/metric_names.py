@@ -68,6 +68,13 @@ _LIST_SPLIT = re.compile(r"[、和与及]")
 _MEASURE_NOUN = re.compile(r"[率额量数值比度费价]\Z")
 
 
+# A name that only says how a figure compares (比上年增长, 同比下降, 较上年末增加): no indicator in it.
+_COMPARISON_ONLY = re.compile(
+    r"(?:(?:比|较)(?:上年|去年|上年末|去年末|年初|上年同期|去年同期|同期|上月|上季度|上期)|同比|环比)"
+    r"(?:增长|下降|增加|减少|上涨|上升|提高|降低|回落|增产|减产|扩大|缩小)"
+)
+
+
 def _borrowed_subjects(norm: str, s_start: int, start: int, local: str) -> Iterator[str]:
     """Candidate subjects for a clause too short to name its number, best first: the naming
     words of the previous clause (猪肉产量2.11万吨，增长1.4% → 猪肉产量) unless the number has
@@ -91,6 +98,16 @@ def _borrowed_subjects(norm: str, s_start: int, start: int, local: str) -> Itera
                 if len(candidate) >= 2:
                     yield candidate
             return
+
+
+def _compared_subject(norm: str, s_start: int, start: int) -> str:
+    """What a change compares: the indicator of the nearest earlier clause of the sentence that states a
+    figure (粮食总产量678.9万吨，比上年增产2.3% → 粮食总产量), past clauses that state none (按不变价格计算)."""
+    for clause in reversed(earlier_clauses(norm, s_start, start)):
+        if quantities(clause):
+            words = first_words(clause)
+            return words[-10:] if len(words) >= 2 and not _CHANGE_CLAUSE.match(clause) else ""
+    return ""
 
 
 def _list_intro(norm: str, s_start: int, start: int) -> str:
@@ -222,7 +239,9 @@ def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int)
     borrowed = False
     if len(name) < 5 and (total := _total_broken_down(norm, s_start, start)):
         name, borrowed = local + total, True  # 合计将60个事项延伸…，其中江城区4个 → 江城区事项延伸
-    if len(name) < 5 and not (len(name) == 4 and TIME_NOUN.search(name)):
+    if _COMPARISON_ONLY.fullmatch(name) and (compared := _compared_subject(norm, s_start, start)):
+        name, borrowed = compared + name, True  # 地区生产总值…亿元，比上年增长5.2% → 地区生产总值比上年增长
+    elif len(name) < 5 and not (len(name) == 4 and TIME_NOUN.search(name)):
         for subject in _borrowed_subjects(norm, s_start, start, local):
             if subject not in name:
                 name, borrowed = subject + name, True

@@ -329,3 +329,12 @@ def test_a_name_cut_to_length_inside_a_modifier_starts_after_its_的() -> None:
 def test_a_verb_that_opens_a_list_is_no_part_of_the_name() -> None:
     [name] = names("某某区补助项目主要包括三类：种植补助、养殖补助和农机补助。")
     assert name.startswith("某某区补助项目") and "包括" not in name
+
+
+def test_a_change_compared_with_last_year_names_the_indicator_it_changes() -> None:
+    assert names("全年粮食总产量678.9万吨，比上年增产2.3%。")[1] == "粮食总产量比上年增产"
+    assert names("年末常住人口1234万人，比上年末增加12万人。")[1] == "年末常住人口比上年末增加"
+
+
+def test_a_change_borrows_past_a_clause_that_states_no_figure() -> None:
+    assert names("全年地区生产总值1200亿元，按可比价格计算，同比增长5.1%。")[1] == "地区生产总值同比增长"
