@@ -399,7 +399,8 @@ def _unit_after(norm: str, at: int, raw: str) -> tuple[str | None, int]:
     match = vocab.UNIT_PATTERN.match(norm, i)
     if match:
         unit, end = vocab.UNITS[match.group(0)], match.end()
-        while per := vocab.PER_UNIT.match(norm, end):  # 元/亩, 元/人/年 (元/每平方米 is 元/平方米)
+        # 元/亩, 元/人/年 (元/每平方米 is 元/平方米); PER_UNIT opens with the slash
+        while norm[end : end + 1] in "/／" and (per := vocab.PER_UNIT.match(norm, end)):
             unit, end = unit + "/" + per.group(0).lstrip("/／每"), per.end()
         return unit, end
     count = vocab.COUNT_WITHOUT_MEASURE.match(norm, i)
@@ -425,7 +426,6 @@ def _joins_next_number(norm: str, at: int) -> bool:
 
 
 _RANGE_END = re.compile(r"[\d%][-—~～]\Z")  # 50%-65%: the second end of a range
-_LEADING_ZERO = re.compile(r"0\d")
 _BOUNDED_BEFORE = re.compile(r"(?:不少于|不超过|不低于|至少|满|期限为?|为期|超过|少于|不足)\Z")
 _DOCUMENT_NUMBER_AFTER = re.compile(r"\s*(?:[（(]\d{4}[）)])?\s*号")
 _ADDRESS_AFTER = re.compile(r"\s*\d+\s*[号栋幢室层组]")
@@ -445,24 +445,29 @@ def _rejected(
 ) -> bool:
     before = norm[max(0, start - 6) : start]
     after = norm[num_end : num_end + 4]
-    if before.endswith(vocab.ORDINAL_BEFORE) or (vocab.CODE_BEFORE.search(before) and not _RANGE_END.search(before)):
+    # CODE_BEFORE's words are at most 3 characters long and end the window: only its last 3 can hold one
+    if before.endswith(vocab.ORDINAL_BEFORE) or (
+        vocab.CODE_BEFORE.search(before, len(before) - 3) and not _RANGE_END.search(before)
+    ):
         return True
-    if _LEADING_ZERO.match(raw):
+    if raw[:1] == "0" and raw[1:2].isdecimal():
         return True  # 03省道, 007: codes, not quantities
     if (
         unit != "个月"
         and not (unit == "年" and value < 100)
+        and after[:1] in "年月日号时"  # what DATE_AFTER opens with: most figures are no date
         and vocab.DATE_AFTER.match(after)
         and not _BOUNDED_BEFORE.search(before)  # 满3年: a duration (tried last: a date word after is rare)
     ):
         return True
-    if vocab.NAME_AFTER.match(norm, num_end) or (unit == "周" and norm[end : end + 1] == "年"):
+    named = ("线" in after or "楼" in after or after.startswith("周年")) and vocab.NAME_AFTER.match(norm, num_end)
+    if named or (unit == "周" and norm[end : end + 1] == "年"):
         return True
     if unit in ("日", "号") and before.endswith("月"):
         return True  # 1月1日起施行: a date
     if unit == "分" and norm[end : end + 1] == "之":
         return True  # 10000分之539: a fraction, optional by the guideline
-    if "号" in norm[num_end : num_end + 8] and _DOCUMENT_NUMBER_AFTER.match(norm, num_end, num_end + 8):
+    if norm.find("号", num_end, num_end + 8) >= 0 and _DOCUMENT_NUMBER_AFTER.match(norm, num_end, num_end + 8):
         return True  # 计价格2002（1980）号文: a document number
     if unit in ("区", "栋", "幢", "个", "组", "号") and _ADDRESS_AFTER.match(norm, end, end + 6):
         return True  # 星沙1区9栋57号: an address

@@ -34,6 +34,7 @@ _LEADING_DIGITS = re.compile(r"^[\d.,%]+")
 
 
 _QUALIFIER_AFTER = re.compile(r"及以上|及以下|以上|以下|左右|以内|之内|多|余")
+_QUALIFIER_OPENS = "及以左之多余"  # the characters _QUALIFIER_AFTER's words open with
 
 
 PARENTHESES = re.compile(r"[（(][^（()）]{0,40}[)）]")
@@ -213,7 +214,8 @@ def sentence_subject(norm: str, s_start: int, start: int) -> str:
 def noun_after(norm: str, end: int, s_end: int) -> str:
     """The counted thing after a number and its unit: 36个行政审批部门 → 行政审批部门; a noun after
     的 is the whole the count belongs to (98人的数据人才队伍 → 数据人才队伍)."""
-    qualifier = _QUALIFIER_AFTER.match(norm, end, s_end)
+    # each pattern tried only where its first character stands: most numbers are followed by neither
+    qualifier = _QUALIFIER_AFTER.match(norm, end, s_end) if norm[end : end + 1] in _QUALIFIER_OPENS else None
     if qualifier:
         end = qualifier.end()
     if norm.startswith("人民币", end):
@@ -222,7 +224,7 @@ def noun_after(norm: str, end: int, s_end: int) -> str:
         end += 1
     else:
         # 465幢23.25万平方米房屋: a count followed at once by a size names the same thing.
-        size = _SIZE.match(norm, end, s_end)
+        size = _SIZE.match(norm, end, s_end) if norm[end : end + 1].isdecimal() else None
         unit = vocab.UNIT_PATTERN.match(norm, size.end()) if size else None
         if unit is not None:
             end = unit.end()

@@ -153,6 +153,8 @@ def _plain_arabic(digits: str, magnitude: str) -> Decimal:
     about five times faster (no NFKC, no local context): the Decimal times the magnitude at the
     same precision (23.7万 is 237000.0), its integral values without exponent."""
     value = Decimal(digits)
+    if not magnitude and "." not in digits:
+        return value  # a whole number: already integral, exponent 0, as quantize would leave it
     if magnitude:
         value = _WIDE.multiply(value, _BIG_UNIT_RANK[magnitude])
     if value == value.to_integral_value():
