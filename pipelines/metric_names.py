@@ -53,6 +53,7 @@ _RESPECTIVELY = re.compile(r"分别(?:为|是|达|达到|超过|超|增长|下�
 
 
 _CONNECTOR_ONLY = re.compile(r"^(?:[和与及、或至到,，\s]|以[上下内]|之内|左右)*\Z")  # 20岁及以上、40岁及以下
+_CONNECTOR_ENDS = "和与及、或至到,，上下内右"  # the last characters of _CONNECTOR_ONLY's words (and whitespace)
 
 
 # 1亿3,900万人次、: a number and its unit, then a joining word
@@ -204,6 +205,8 @@ _LAST_CELL_WALL = re.compile(r".*[│┃║|]", re.DOTALL)  # greedy: ends after
 def _within_cell(named: Named) -> Named:
     """A table drawn with box characters keeps each cell's words apart: a name that borrowed words
     across a cell wall keeps those of the number's own cell."""
+    if "│" not in named.name and "┃" not in named.name and "║" not in named.name and "|" not in named.name:
+        return named  # most names: no wall to look for
     wall = _LAST_CELL_WALL.match(named.name)
     if wall is None:
         return named
@@ -213,7 +216,7 @@ def _within_cell(named: Named) -> Named:
 
 def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int) -> list[Named]:
     before = clause_before(norm, s_start, start)
-    if _CONNECTOR_ONLY.match(before):
+    if (not before or before[-1] in _CONNECTOR_ENDS or before[-1].isspace()) and _CONNECTOR_ONLY.match(before):
         # 30.6%和69.4%, 90家和870家: the second number shares the first one's indicator words.
         previous = _PREVIOUS_NUMBER.search(norm, max(s_start, start - 16), start)
         if previous:

@@ -14,6 +14,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from itertools import pairwise
 from typing import Literal, NamedTuple
 
 from pipelines import metric_vocab as vocab
@@ -118,6 +119,7 @@ def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
     names_in_tables.update(names_in_boxes)
     tables.extend(box_figures)
     places = _places(norm) if hits else _Places([], [])
+    joins = _adjusting_joins(norm, hits)
     for index, hit in enumerate(hits):
         sentence_start, sentence_end = _sentence_bounds(ends, hit.start, hit.end, len(norm))
         ev_start, ev_end = _evidence_window(norm, sentence_start, sentence_end, hit.start, hit.end)
@@ -127,7 +129,7 @@ def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
             qualifier = previous[1]  # 分别超过90家和870家: the qualifier holds for both
         previous = (hit, qualifier)
         target = _is_target(norm, sentence_start, sentence_end, hit, zones)
-        adjusted = _adjustment(norm, hit, hits, index)
+        adjusted = _adjustment(norm, hit, joins, index)
         if adjusted is not None:
             target = adjusted
         if hit.start in names_in_tables:
@@ -353,17 +355,25 @@ def _numbers_with_units(norm: str, text: str) -> list[_Hit]:
     return hits
 
 
-def _adjustment(norm: str, hit: _Hit, hits: list[_Hit], index: int) -> bool | None:
-    """由3%调整为5%: the old value is a result (False), the new one is set (True); None elsewhere."""
-    following = hits[index + 1] if index + 1 < len(hits) else None
-    if (
-        following is not None
-        and vocab.ADJUSTED_TO.match(norm, hit.end, following.start)
-        and vocab.ADJUSTED_FROM.search(norm, max(0, hit.start - 12), hit.start)
-    ):
+def _adjusting_joins(norm: str, hits: list[_Hit]) -> list[bool]:
+    """For each number but the last, whether the words up to the next one say it is changed to it (…调整为).
+    ADJUSTED_TO's verbs open within 7 characters with one of 调提降上下: most gaps are passed over unread."""
+    joins = []
+    for hit, following in pairwise(hits):
+        opens = not _ADJUSTING_OPENS.isdisjoint(norm[hit.end : min(following.start, hit.end + 7)])
+        joins.append(opens and vocab.ADJUSTED_TO.match(norm, hit.end, following.start) is not None)
+    return joins
+
+
+_ADJUSTING_OPENS = frozenset("调提降上下")
+
+
+def _adjustment(norm: str, hit: _Hit, joins: list[bool], index: int) -> bool | None:
+    """由3%调整为5%: the old value is a result (False), the new one is set (True); None elsewhere.
+    `joins` is _adjusting_joins of the text's numbers, `index` this number's place among them."""
+    if index < len(joins) and joins[index] and vocab.ADJUSTED_FROM.search(norm, max(0, hit.start - 12), hit.start):
         return False
-    previous = hits[index - 1] if index else None
-    if previous is not None and vocab.ADJUSTED_TO.match(norm, previous.end, hit.start):
+    if index and joins[index - 1]:
         return True
     return None
 

@@ -222,7 +222,7 @@ def change_name(norm: str, s_start: int, start: int, end: int, before: str) -> s
         adjusted = _ADJUSTED_TO.match(own_clause(norm, s_start, start))
         if adjusted and len(subject := clean(adjusted.group("subject"))) >= 2:
             return subject[-MAX_NAME:]  # 利率下限调整为不低于基准利率加30个基点: the limit's new value
-    if _BARE_CAP.match(before) and (capped := _capped(norm, s_start, start, end)):
+    if before[:1] in "最累每" and _BARE_CAP.match(before) and (capped := _capped(norm, s_start, start, end)):
         return capped
     return ""
 
