@@ -155,15 +155,8 @@ def govreports_text(doc: Document) -> str:
 
 
 def govreports(text: str) -> list[Record]:
-    """Metrics as the CLI exports them, plus `confidence` when Metric has it (it may not be in as_json yet)."""
-    records = []
-    for metric in extract_metrics(text, title=getattr(text, "page_title", "")):
-        record = metric.as_json()
-        confidence = getattr(metric, "confidence", None)
-        if confidence is not None:
-            record.setdefault("confidence", float(confidence))
-        records.append(record)
-    return records
+    """Metrics as the CLI exports them (Metric.as_json, confidence included)."""
+    return [metric.as_json() for metric in extract_metrics(text, title=getattr(text, "page_title", ""))]
 
 
 def peer_contender() -> tuple[Contender | None, str]:
@@ -236,6 +229,7 @@ class DocScore:
     read_ms: float
     predictions: list[tuple[float | None, bool]]  # (confidence, is a false positive), in document order
     records: list[tuple[float | None, bool]]  # (confidence, wrong in any way an analyst would see), likewise
+    name_overlap: tuple[float, int] = (0.0, 0)  # the names' character F1 summed over matched pairs, and the pairs
 
 
 @dataclass(frozen=True)
@@ -252,6 +246,7 @@ class Figures:
     qualifier_acc: float
     target_acc: float
     ms_per_5k: float | None
+    name_f1: float | None = None  # mean character F1 of names over matched pairs: what the 0.5 cut of `names` hides
 
 
 def score_document(contender: Contender, doc: Document, scorer: ModuleType) -> DocScore:
@@ -263,6 +258,7 @@ def score_document(contender: Contender, doc: Document, scorer: ModuleType) -> D
     scores = scorer.score_doc(doc.golds, predictions)
     wrong = {id(p) for p in scores["false_positives"]}
     flawed = wrong | wrongly_read(doc.golds, predictions, scorer)
+    overlaps = [scorer.name_f1(p.get("name", ""), g["name"]) for g, p in matched(doc.golds, predictions, scorer)]
     return DocScore(
         name=doc.name,
         fold=doc.fold,
@@ -273,20 +269,26 @@ def score_document(contender: Contender, doc: Document, scorer: ModuleType) -> D
         read_ms=read_ms,
         predictions=[(_confidence(p), id(p) in wrong) for p in predictions],
         records=[(_confidence(p), id(p) in flawed) for p in predictions],
+        name_overlap=(sum(overlaps), len(overlaps)),
     )
+
+
+def matched(golds: Sequence[Record], predictions: Sequence[Record], scorer: ModuleType) -> list[tuple[Record, Record]]:
+    """(gold, prediction) of each required gold record a prediction matches, as score_doc pairs them."""
+    required = [g for g in golds if not g.get("optional")]
+    pairs = scorer.max_matching(predictions, required, set(range(len(predictions))))
+    return [(required[g], predictions[p]) for g, p in pairs.items()]
 
 
 def wrongly_read(golds: Sequence[Record], predictions: Sequence[Record], scorer: ModuleType) -> set[int]:
     """Ids of predictions that match a gold record (as score_doc pairs them) with a wrong name,
     qualifier or target: found, but not what an analyst would take from the sentence."""
-    required = [g for g in golds if not g.get("optional")]
-    pairs = scorer.max_matching(predictions, required, set(range(len(predictions))))
     return {
-        id(predictions[p])
-        for g, p in pairs.items()
-        if scorer.name_f1(predictions[p].get("name", ""), required[g]["name"]) < 0.5
-        or predictions[p].get("qualifier") != required[g]["qualifier"]
-        or bool(predictions[p].get("target")) != bool(required[g].get("target"))
+        id(prediction)
+        for gold, prediction in matched(golds, predictions, scorer)
+        if scorer.name_f1(prediction.get("name", ""), gold["name"]) < 0.5
+        or prediction.get("qualifier") != gold["qualifier"]
+        or bool(prediction.get("target")) != bool(gold.get("target"))
     }
 
 
@@ -329,6 +331,7 @@ def figures(scores: Sequence[DocScore], scorer: ModuleType) -> Figures | None:
     summary = scorer.summarise(total)
     per_doc = [scorer.summarise(Counter(s.counts))["f1"] for s in scores if s.counts["gold"]]
     chars = sum(s.chars for s in scores)
+    overlap, pairs = sum(s.name_overlap[0] for s in scores), sum(s.name_overlap[1] for s in scores)
     return Figures(
         docs=len(scores),
         gold=total["gold"],
@@ -340,6 +343,7 @@ def figures(scores: Sequence[DocScore], scorer: ModuleType) -> Figures | None:
         qualifier_acc=summary["qualifier_acc"],
         target_acc=summary["target_acc"],
         ms_per_5k=sum(s.extract_ms for s in scores) / chars * CHARS if chars else None,
+        name_f1=overlap / pairs if pairs else None,
     )
 
 
@@ -415,6 +419,7 @@ def main_table(title: str, rows: Sequence[tuple[str, Figures | None]]) -> Table:
         "micro F1",
         "macro F1",
         "names",
+        "name F1",
         "qualifier",
         "target",
         "ms / 5,000 chars",
@@ -422,13 +427,15 @@ def main_table(title: str, rows: Sequence[tuple[str, Figures | None]]) -> Table:
         table.add_column(column, justify="right")
     for label, f in rows:
         if f is None:
-            table.add_row(label, "0", *(["–"] * 9))
+            table.add_row(label, "0", *(["–"] * 10))
             continue
         table.add_row(
             label,
             str(f.docs),
             str(f.gold),
-            *(f"{v:.3f}" for v in (f.precision, f.recall, f.f1, f.macro_f1, f.name_acc, f.qualifier_acc, f.target_acc)),
+            *(f"{v:.3f}" for v in (f.precision, f.recall, f.f1, f.macro_f1, f.name_acc)),
+            "–" if f.name_f1 is None else f"{f.name_f1:.3f}",
+            *(f"{v:.3f}" for v in (f.qualifier_acc, f.target_acc)),
             "–" if f.ms_per_5k is None else f"{f.ms_per_5k:.2f}",
         )
     return table

@@ -73,7 +73,8 @@ class Metric:
 
     def as_json(self) -> dict[str, object]:
         """The record as the official scorer reads it (value as a JSON number)."""
-        value: int | float = int(self.value) if self.value == self.value.to_integral_value() else float(self.value)
+        whole = int(self.value)  # truncates: equal to the value exactly when it is a whole number
+        value: int | float = whole if whole == self.value else float(self.value)
         return {
             "name": self.name,
             "value": value,
