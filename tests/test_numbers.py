@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipelines import numbers
 from pipelines.numbers import parse_approximate, parse_number, parse_range
 
 CHINESE_NUMERALS = [
@@ -547,3 +548,17 @@ def test_no_numeral_shaped_text_makes_any_reader_raise_or_disagree(text: str) ->
         assert approximate[0] == value
     if span is not None:
         assert value is None and approximate is None and span[0] < span[1]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=10**15),
+    st.booleans(),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=9999)),
+    st.sampled_from(["", "万", "亿"]),
+)
+def test_arabic_numerals_read_at_once_equal_what_the_general_reader_gives(
+    whole: int, grouped: bool, fraction: int | None, magnitude: str
+) -> None:
+    text = (f"{whole:,}" if grouped else str(whole)) + (f".{fraction}" if fraction is not None else "") + magnitude
+    assert repr(parse_number(text)) == repr(numbers._parse_general(text))
