@@ -338,3 +338,17 @@ def test_a_change_compared_with_last_year_names_the_indicator_it_changes() -> No
 
 def test_a_change_borrows_past_a_clause_that_states_no_figure() -> None:
     assert names("全年地区生产总值1200亿元，按可比价格计算，同比增长5.1%。")[1] == "地区生产总值同比增长"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("全年办理行政许可240项。", "办理行政许可"),
+        ("农村居民人均12000元。", "农村居民人均"),
+        ("通过集中采购节约1225万元。", "集中采购节约"),
+        ("全年供应3000吨。", "供应"),
+        ("查处违法行为120起。", "查处违法行为"),
+    ],
+)
+def test_a_trailing_filler_character_stays_where_it_closes_a_word(sentence: str, name: str) -> None:
+    assert names(sentence) == [name]
