@@ -352,3 +352,17 @@ def test_a_change_borrows_past_a_clause_that_states_no_figure() -> None:
 )
 def test_a_trailing_filler_character_stays_where_it_closes_a_word(sentence: str, name: str) -> None:
     assert names(sentence) == [name]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("通过率95%。", "通过率"),
+        ("共享数据1200条。", "共享数据"),
+        ("目前在建项目12个。", "在建项目"),
+        ("及时率98%。", "及时率"),
+        ("对外贸易额120亿元。", "对外贸易额"),
+    ],
+)
+def test_a_leading_filler_stays_where_it_opens_a_word(sentence: str, name: str) -> None:
+    assert names(sentence) == [name]
