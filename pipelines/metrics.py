@@ -448,6 +448,7 @@ _GRADE_UNITS = ("类", "级", "档", "等", "星")
 _GRADE_RANGE_START = re.compile(rf"[{_CN}](?:类|级|档|等|星)(?:至|到|—|-|~|～)\Z")
 
 
+_MAGNITUDE_ONLY = re.compile(r"[十百千万]+")  # 千, 万, 十万: a magnitude with no digit before it
 _WHICH_ONE = re.compile(r"(?:最后|最末|同|这|那|某)\Z")
 
 
@@ -501,6 +502,8 @@ def _rejected(
     if chinese:
         if raw == "一" and _WHICH_ONE.search(before):
             return True  # 最后一天, 同一天: which one, not how many
+        if before.endswith("每") and _MAGNITUDE_ONLY.fullmatch(raw):
+            return True  # 每千人口, 每万人: the base of a rate, not a count
         if vocab.NAMED_GROUP.match(norm, start) or vocab.NAMED_GROUP.search(norm, max(0, start - 4), end):
             return True  # 三省一市, 四区三县: a name of a group, no count
         if vocab.SLOGANS.match(norm, start) or _DISTRIBUTED.match(norm, end):

@@ -30,7 +30,7 @@ _AFTER_STOP = re.compile(
 _PREVIOUS_ITEM = re.compile(r".*(?:\d[\d.,]*[^\d、，,；;]{0,4}?[、]|[、])")
 
 
-_LEADING_DIGITS = re.compile(r"^[\d.,%]+")
+_LEADING_DIGITS = re.compile(r"^[\d.,%]+(?![\d.,%A-Za-z])")  # not the digits of 5G, 4K: a name
 
 
 _QUALIFIER_AFTER = re.compile(r"及以上|及以下|以上|以下|左右|以内|之内|多|余")
@@ -128,11 +128,13 @@ def quantities(segment: str) -> list[tuple[int, int]]:
             continue  # 较2019年底增加: the date a change is measured against belongs to its name
         end = match.end()
         unit = vocab.UNIT_PATTERN.match(segment, end + (segment[end : end + 1] in ("余", "多")))  # 10余场
+        if unit and unit.group(0) in vocab.LETTER_UNITS and end - match.start() == 1:
+            continue  # 5G: one digit before a letter unit names a thing (as metrics._rejected reads it)
         if unit:
             found.append((match.start(), unit.end()))
         elif date := _DATES.match(segment, match.start()):
             found.append((match.start(), date.end()))
-        elif end == len(segment) or not "\u4e00" <= segment[end] <= "\u9fff":
+        elif end == len(segment) or not ("\u4e00" <= segment[end] <= "\u9fff" or "A" <= segment[end].upper() <= "Z"):
             found.append((match.start(), min(len(segment), end + 1)))
     return found
 

@@ -366,3 +366,14 @@ def test_a_trailing_filler_character_stays_where_it_closes_a_word(sentence: str,
 )
 def test_a_leading_filler_stays_where_it_opens_a_word(sentence: str, name: str) -> None:
     assert names(sentence) == [name]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("全市建成5G基站1200个。", "全市建成5G基站"),
+        ("全市3D打印企业12家。", "全市3D打印企业"),
+    ],
+)
+def test_digits_that_open_a_name_with_a_letter_stay_in_it(sentence: str, name: str) -> None:
+    assert names(sentence) == [name]

@@ -375,3 +375,7 @@ def test_a_rules_condition_worded_as_past_or_last_year_keeps_its_figure_a_target
 def test_a_plan_sections_sentence_saying_what_was_done_stays_a_result() -> None:
     body = "下一步工作计划\n今年已建成便民服务站12个。"
     assert [m.target for m in extract_metrics(body)] == [False]
+
+
+def test_a_magnitude_after_mei_is_the_base_of_a_rate_not_a_count() -> None:
+    assert records("每千人口拥有执业医师3.2人。") == [(Decimal("3.2"), "人", "exact")]
