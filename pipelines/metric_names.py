@@ -247,7 +247,7 @@ def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int)
     elif len(name) < 5 and not (len(name) == 4 and TIME_NOUN.search(name)):
         for subject in _borrowed_subjects(norm, s_start, start, local):
             if subject not in name:
-                name, borrowed = subject + name, True
+                name, borrowed = (subject if subject.endswith(name) else subject + name), True
                 break
     if borrowed:
         name = clean(name)  # local and after are clean; a borrowed subject may start on a filler

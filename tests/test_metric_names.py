@@ -377,3 +377,7 @@ def test_a_leading_filler_stays_where_it_opens_a_word(sentence: str, name: str) 
 )
 def test_digits_that_open_a_name_with_a_letter_stay_in_it(sentence: str, name: str) -> None:
     assert names(sentence) == [name]
+
+
+def test_a_short_name_borrowing_a_subject_that_ends_with_it_does_not_say_it_twice() -> None:
+    assert names("组织法治培训32场次，培训1800人次。")[1] == "组织法治培训"

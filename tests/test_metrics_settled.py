@@ -240,6 +240,8 @@ def test_a_dash_range_gives_both_ends() -> None:
         ("总成交金额：294.8 万元。", "2948000", "元"),
         ("二孩家庭购房补贴不超过2万。", "20000", "元"),
         ("综合成绩＝笔试成绩×50%。", "50", "%"),
+        ("组织法治培训32场次。", "32", "场次"),
+        ("检查企业320家次。", "320", "家次"),
     ],
 )
 def test_durations_and_units_real_pages_write(sentence: str, value: str, unit: str) -> None:
