@@ -145,6 +145,16 @@ def _cut_after_quantities(segment: str) -> str:
     return segment[found[-1][1] :] if found else segment
 
 
+def _in_short_quote(text: str, at: int) -> bool:
+    """Whether `at` is inside a short quotation: a 、 there joins the words of one slogan (“双随机、一公开”,
+    “一网通办、一网统管”), where a long quotation may list titles (“…专题、…报告”三个专题)."""
+    opened = text.rfind("“", 0, at)
+    if opened < 0 or text.rfind("”", opened, at) >= 0:
+        return False
+    closed = text.find("”", at)
+    return closed - opened <= 12 if closed >= 0 else len(text) - opened <= 12
+
+
 def clause_before(norm: str, s_start: int, start: int) -> str:
     """The words between the previous clause break (or listed item) and the number.
 
@@ -156,7 +166,7 @@ def clause_before(norm: str, s_start: int, start: int) -> str:
     joined = segment.rfind("且")  # 具有资质且注册资本不低于…: of two joined requirements the number is the second's
     if joined >= 0 and len(segment) - joined > 2:
         segment = segment[joined + 1 :]
-    if "、" in segment:
+    if "、" in segment and not _in_short_quote(segment, segment.rfind("、")):
         last = segment[segment.rfind("、") + 1 :]
         listed = segment[: segment.rfind("、")]
         if "等" in last and not DIGIT.search(listed):

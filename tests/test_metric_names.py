@@ -381,3 +381,16 @@ def test_digits_that_open_a_name_with_a_letter_stay_in_it(sentence: str, name: s
 
 def test_a_short_name_borrowing_a_subject_that_ends_with_it_does_not_say_it_twice() -> None:
     assert names("组织法治培训32场次，培训1800人次。")[1] == "组织法治培训"
+
+
+def test_a_verb_of_having_leaves_the_name_whole() -> None:
+    assert names("供应商须具有3年以上相关经验。", POLICY) == ["供应商相关经验"]
+
+
+def test_a_slogans_inner_comma_is_no_list_of_items() -> None:
+    [name] = names("开展“双随机、一公开”抽查68次。")
+    assert "双随机" in name and "一公开" in name
+
+
+def test_a_long_quotation_may_still_list_items() -> None:
+    assert names("建设“民生服务专题、营商环境政策解读”两个专题。") == ["营商环境政策解读专题"]
