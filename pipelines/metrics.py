@@ -497,6 +497,8 @@ def _rejected(
         return True
     if unit == "分" and (_HOUR_BEFORE.search(before) or norm[end : end + 1] == "钟"):
         return True
+    if unit == "年" and before.endswith(("近", "过去")):
+        return True  # 近5年累计投入…: the period a count covers (the guideline keeps it optional)
     if unit == "岁":
         return False
     if chinese:
@@ -693,7 +695,9 @@ def _plan_zones(norm: str, title: str = "") -> list[tuple[int, int, bool]]:
     titles = [
         line.strip()
         for line in [title, *lines[:4]]
-        if 0 < len(line.strip()) <= 80 and not _NUMBERED_HEADING.match(line.strip())
+        if 0 < len(line.strip()) <= 80
+        and not _NUMBERED_HEADING.match(line.strip())
+        and not line.strip().endswith(("。", "！", "？", "；"))  # a sentence, not a title
     ]
     kinds = [
         (vocab.PLAN_TITLE.search(t) is not None, vocab.POLICY_TITLE.search(t) is not None)

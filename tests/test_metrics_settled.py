@@ -381,3 +381,12 @@ def test_a_plan_sections_sentence_saying_what_was_done_stays_a_result() -> None:
 
 def test_a_magnitude_after_mei_is_the_base_of_a_rate_not_a_count() -> None:
     assert records("每千人口拥有执业医师3.2人。") == [(Decimal("3.2"), "人", "exact")]
+
+
+def test_a_sentence_naming_a_plan_in_the_first_lines_is_no_plan_title() -> None:
+    body = "按计划完成的污水处理项目已投入使用。\n全年新增企业1200家。"
+    assert [m.target for m in extract_metrics(body) if m.unit == "家"] == [False]
+
+
+def test_the_years_a_count_covers_are_no_figure_of_their_own() -> None:
+    assert records("近5年累计投入资金12亿元。") == [(Decimal(1200000000), "元", "exact")]
