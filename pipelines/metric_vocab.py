@@ -220,6 +220,8 @@ TARGET_CUES = re.compile(
 # 截至2023年底 / 截止到2023年 date a count: no deadline. (A check after the match: a lookbehind in
 # TARGET_CUES cost the whole pattern its fast scan for a first character.)
 AS_OF = ("截", "截止")
+# 争取 before where funds come from (争取到, 争取上级/中央/省级/国家/专项…) reports what was obtained.
+SECURED_FROM = ("到", "上级", "中央", "省级", "省市", "国家", "各级", "各类", "专项")
 # Verbs that carry out a requirement (落实…要求). A figure between one of them and its 要求 is what the
 # requirement sets (metrics._inside_requirement); the looser 根据/按/对照 only cite one (CITED_REQUIREMENT).
 CARRYING_OUT = ("落实", "执行", "按照", "依照", "遵照")
@@ -295,7 +297,7 @@ NAME_LEADING = re.compile(
     r"其中|此外|同时|另外|并(?![联购网表行])|且|和(?![平谐解])|及(?![时格])|以及|共有|共(?![享建同])|累计|实现了|"
     r"实现(?!率)|建成了|建成(?![率区])|已|先后|通过(?!率)|在(?![校岗建职线编册案押途])|对(?![外口象标比接])|"
     r"为(?!民)|将|一是|二是|三是|四是|五是|"
-    r"据统计|经统计|据了解|据悉|以(?![上下内旧案])|力争|争取|预计|确保|"
+    r"据统计|经统计|据了解|据悉|以(?![上下内旧案])|力争|争取到?|预计|确保|"
     r"[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、]|[一二三四五六七八九十]+、|，|、|：|\s|"
     r"及?以[上下内]|之内)+"
 )

@@ -648,6 +648,8 @@ def _is_target(norm: str, s_start: int, s_end: int, hit: _Hit, zones: list[tuple
             continue
         if cue.group(0)[0] in "至到" and window[: cue.start()].endswith(vocab.AS_OF):
             continue
+        if cue.group(0) == "争取" and window.startswith(vocab.SECURED_FROM, cue.end()):
+            continue  # 争取上级资金2亿元: funds secured from above, a result (a plan's sentences stay targets)
         if _in_purpose_clause(window, cue.start(), hit.start - s_start):
             continue
         return True

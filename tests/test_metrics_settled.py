@@ -390,3 +390,12 @@ def test_a_sentence_naming_a_plan_in_the_first_lines_is_no_plan_title() -> None:
 
 def test_the_years_a_count_covers_are_no_figure_of_their_own() -> None:
     assert records("近5年累计投入资金12亿元。") == [(Decimal(1200000000), "元", "exact")]
+
+
+@pytest.mark.parametrize("sentence", ["争取上级资金2.3亿元。", "争取到专项债券12亿元。"])
+def test_funds_secured_from_above_are_a_result(sentence: str) -> None:
+    assert one(sentence).target is False
+
+
+def test_striving_for_a_figure_is_still_a_target() -> None:
+    assert one("争取实现增长5%。").target is True
