@@ -611,10 +611,15 @@ def _clauses_around(norm: str, s_start: int, s_end: int, start: int, end: int, f
     return left, right
 
 
+_RATE_BASE = re.compile(r"(?:每[\u4e00-\u9fff]{1,4}?)+\Z")  # 每户, 每人每年, 每平方米: what a rate is per
+
+
 def _qualifier(norm: str, hit: _Hit, sentence_start: int) -> Qualifier:
     before = norm[max(sentence_start, hit.start - 12) : hit.start]
     after = norm[hit.num_end : min(len(norm), hit.end + 3)]
     tail = norm[hit.end : hit.end + 3]
+    if "每" in before and (base := _RATE_BASE.search(before)):
+        before = before[: base.start()]  # 不少于每户1个, 不超过每人每年5000元: the bound reaches over the base
     # each adverb pattern only where its telling character is (少 of 至少, 最 of 最高)
     if before.endswith(vocab.FLOOR_BEFORE) or ("少" in before and vocab.FLOOR_ADVERB.search(before)):
         return "over"

@@ -35,6 +35,8 @@ def one(text: str) -> Metric:
         ("单笔贷款金额不得高于50万元。", "under"),
         ("年度地价涨幅不超过2023年度平均地价的8%。", "under"),
         ("综合能耗不能高于0.8吨标准煤。", "under"),
+        ("配建停车位不少于每户1个。", "over"),
+        ("生活补贴不超过每人每年5000元。", "under"),
     ],
 )
 def test_bounds_a_leading_bu_flips_the_comparison(sentence: str, qualifier: str) -> None:
