@@ -95,25 +95,25 @@ def features(norm: str, record: Record) -> tuple[float, ...]:
 
 # Fitted by bench/confidence_fit.py (--write rewrites this block): the log-odds that a record is wrong.
 # fitted: begin
-BIAS = -4.2141
+BIAS = -4.2337
 WEIGHTS: tuple[float, ...] = (
-    0.1702,  # fallback name
-    0.6483,  # short name
-    0.3751,  # no measure word
-    0.4360,  # defaulted unit
-    0.7570,  # Chinese numeral
-    0.4095,  # target
-    0.4180,  # long sentence
-    -0.7999,  # table row
-    -1.7122,  # table cell
-    -0.9975,  # name said in its sentence
-    0.7999,  # name opens on words just before
-    -0.6600,  # numbers in the sentence
-    0.4030,  # 的 in name
-    -0.5425,  # verb in name
-    -0.1943,  # percentage
-    -0.3312,  # digit in name
-    -0.4457,  # small value
+    0.1527,  # fallback name
+    0.6944,  # short name
+    0.3598,  # no measure word
+    0.4297,  # defaulted unit
+    0.7966,  # Chinese numeral
+    0.4109,  # target
+    0.4270,  # long sentence
+    -0.8187,  # table row
+    -1.7301,  # table cell
+    -1.0129,  # name said in its sentence
+    0.7793,  # name opens on words just before
+    -0.6492,  # numbers in the sentence
+    0.4008,  # 的 in name
+    -0.5508,  # verb in name
+    -0.2025,  # percentage
+    -0.3428,  # digit in name
+    -0.4397,  # small value
 )
 # fitted: end
 
