@@ -284,11 +284,16 @@ _TRAILING_WORDS = (
     r"(?:具体|主要)?(?:包括|包含|分为|划分为)|"
     r"(?:下调|上调|降低|提高|调整|放宽|缩短|延长)(?:至|到|为))"
 )
+_LOOKBEHIND = re.compile(r"\(\?<!(?:\[[^\]]*\]|[^)]*)\)")  # (?<![…]) and (?<!…): they open no match
 # sub tries the alternation at each position of a name, and a pattern that opens with a group makes
 # re try every branch there (see metrics._NUMBER). A lookahead on the characters the branches are written
 # with (a superset of those they open with) fails at once where none can open: clean() is 2-3x faster.
 NAME_TRAILING = re.compile(
-    "(?=[" + "".join(sorted({c for c in _TRAILING_WORDS if ord(c) > 127})) + r"\s])" + _TRAILING_WORDS + r"+\Z"
+    "(?=["
+    + "".join(sorted({c for c in _LOOKBEHIND.sub("", _TRAILING_WORDS) if ord(c) > 127}))
+    + r"\s])"
+    + _TRAILING_WORDS
+    + r"+\Z"
 )
 # Fillers, dates and list marks trimmed off the start of a name. A filler stays where it opens a word with
 # the characters after it (通过率, 建成区, 共享, 在建, 在校, 对外, 及时, 并联, 为民).
