@@ -47,7 +47,7 @@ UP_TO_LAST_BREAK = re.compile(r".*" + _OPEN_BREAK.pattern, re.DOTALL)  # greedy:
 
 
 # A quantity inside a clause: digits (not part of a name like L3 or 12345热线) with a unit or date word.
-DIGIT_RUN = re.compile(r"(?=\d)(?<![A-Za-z\d.])\d+(?:[.,]\d+)*[万亿千百]*")
+DIGIT_RUN = re.compile(r"\d(?<![A-Za-z\d.]\d)\d*(?:[.,]\d+)*[万亿千百]*")
 
 
 SUBJECT_VERB = re.compile(
@@ -58,7 +58,8 @@ SUBJECT_VERB = re.compile(
 
 
 _DATES = re.compile(
-    r"(?=\d)(?:\d{1,4}年度?|\d{1,2}月份?|\d{1,2}[日号])+(?:[至到\-—~－]|以来|底|末|初|上半年|下半年|前|后|内|全年)*"
+    r"\d(?:\d{0,3}年度?|\d?月份?|\d?[日号])(?:\d{1,4}年度?|\d{1,2}月份?|\d{1,2}[日号])*"
+    r"(?:[至到\-—~－]|以来|底|末|初|上半年|下半年|前|后|内|全年)*"
 )
 
 

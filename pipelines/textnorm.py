@@ -39,7 +39,7 @@ def tidy_line(line: str) -> str:
     return "\t".join(cells) if any(cells) else ""
 
 
-_MIDDLE_DOT_DECIMAL = re.compile(r"(?=[·•・])(?<=\d)[·•・](?=\d)")  # (?=…) first: see metrics._NUMBER
+_MIDDLE_DOT_DECIMAL = re.compile(r"[·•・](?<=\d[·•・])(?=\d)")  # the dot first: see metrics._NUMBER_START
 
 
 _FULLWIDTH_CHAR = re.compile("[" + "".join(chr(code) for code in _FULLWIDTH) + "]")
