@@ -40,11 +40,15 @@ _MAGNITUDE = "(?:[万亿百]|千(?![瓦米克升伏])|兆(?![瓦帕赫]))"  # �
 # what every match starts with (_numbers_with_units): a search of _NUMBER itself would enter the
 # matcher at every position of the text. _PLACE_CODE, name_words.DIGIT_RUN and _DATES,
 # textnorm._MIDDLE_DOT_DECIMAL open on the class they consume and check what stands before after it.
-_NUMBER_START = re.compile(rf"[\d{_CN}半]")
-_NUMBER = re.compile(
-    rf"(?=[\d{_CN}半])"
+# A sum of money in capital numerals (人民币伍万元整, the 大写 of an amount): read up to its 元, and not at
+# all when 角/分 follow (壹元伍角): refused rather than read without its fraction.
+_CAPITALS = "壹贰叁肆伍陆柒捌玖拾佰仟"
+_CAPITAL_MONEY = rf"[{_CAPITALS}][零{_CAPITALS}万亿]*(?=[元圆](?!零?[{_CAPITALS}][角分]))"
+_NUMBER_START = re.compile(rf"[\d{_CN}半{_CAPITALS}]")
+_NUMBER = re.compile(  # matched where _NUMBER_START finds its first character
     rf"(?P<num>\d+(?:[,，]\d{{3}}(?!\d))*(?:\.\d+)?(?: ?[余多]?{_MAGNITUDE}+(?:\d+(?:,\d{{3}}(?!\d))*(?:\.\d+)?)?)*"
-    rf"|百分之[{_CN}点\d.]+|[{_CN}](?:[{_CN}点]|[余多几来](?=[{_CN}]))*|(?<![上下前后多大整])半(?=小时|个月|天|年内))"
+    rf"|百分之[{_CN}点\d.]+|[{_CN}](?:[{_CN}点]|[余多几来](?=[{_CN}]))*|(?<![上下前后多大整])半(?=小时|个月|天|年内)"
+    rf"|{_CAPITAL_MONEY})"
 )
 _APPROXIMATE = str.maketrans("", "", "余多几来")  # 十余万, 一千多万, 二十几万: the magnitude stays
 _APPROXIMATE_MARKERS = frozenset("余多几来")
@@ -329,7 +333,8 @@ def _numbers_with_units(norm: str, text: str) -> list[_Hit]:
             # ２，６６７ groups thousands with a full-width comma; 3，123 is two numbers.
             raw = raw[: raw.index("，")]
             num_end = pos = start + len(raw)
-        chinese = not raw[0].isdigit() and not raw.startswith("百分之") and raw != "半"
+        # a count in Chinese numerals is held to stricter rules; a capital sum of money is money
+        chinese = not raw[0].isdigit() and not raw.startswith("百分之") and raw != "半" and raw[0] not in _CAPITALS
         unit, end = _unit_after(norm, num_end, raw)
         if unit is None and not _joins_next_number(norm, num_end):
             pending.clear()  # most numeral characters of running text: no unit, no value read
@@ -386,7 +391,10 @@ def _adjustment(norm: str, hit: _Hit, joins: list[bool], index: int) -> bool | N
 
 
 # What opens a parenthesis restating a bound: 3个以上（含3个）, 6个月内（含6个月）.
-_RESTATING = re.compile(r"\s*(?:及?以[上下内]|之?内)?\s*[（(]\s*(?:不?含|不?包含|不?包括)?\s*")
+# …and what opens one restating an amount in the other script: 伍万元整（¥50,000.00）, 50000元（大写：伍万元整）.
+_RESTATING = re.compile(
+    r"\s*整?\s*(?:及?以[上下内]|之?内)?\s*[（(]\s*(?:不?含|不?包含|不?包括|(?:大写|小写)[:：]?\s*(?:人民币)?)?\s*[¥￥]?\s*"
+)
 
 
 def _restates_previous(norm: str, start: int, value: Decimal, previous: _Hit) -> bool:
@@ -424,6 +432,8 @@ def _unit_after(norm: str, at: int, raw: str) -> tuple[str | None, int]:
     if count and vocab.CHINESE_DIGIT.fullmatch(raw):
         return "个", count.end()
     start = at - len(raw)
+    if raw[:1].isdigit() and norm[max(0, start - 2) : start].rstrip().endswith(("¥", "￥")):
+        return "元", at  # ¥50,000.00
     if raw[:1].isdigit() and vocab.MONEY_LABEL.search(norm, max(0, start - 12), start):
         return "元", at  # 单价：2.5万 is money
     if raw[:1].isdigit() and raw[-1] in "万亿" and _money_clause(norm, start):

@@ -233,6 +233,8 @@ def noun_after(norm: str, end: int, s_end: int) -> str:
         end = qualifier.end()
     if norm.startswith("人民币", end):
         end += 3  # 2亿元人民币: the currency, not the thing counted
+    elif norm.startswith("整", end):
+        end += 1  # 伍万元整: the sum is exact, 整 names nothing
     if norm.startswith("的", end):
         end += 1
     else:

@@ -401,3 +401,27 @@ def test_funds_secured_from_above_are_a_result(sentence: str) -> None:
 
 def test_striving_for_a_figure_is_still_a_target() -> None:
     assert one("争取实现增长5%。").target is True
+
+
+def test_a_sum_in_capital_numerals_is_money() -> None:
+    assert records("投标保证金：人民币伍万元整。") == [(Decimal(50000), "元", "exact")]
+
+
+def test_a_sum_with_jiao_or_fen_in_capitals_is_refused_rather_than_cut() -> None:
+    assert records("报价为玖仟陆佰陆拾伍圆壹角捌分。") == []
+
+
+def test_capital_numerals_in_words_are_no_figures() -> None:
+    assert records("干部队伍人数120人。") == [(Decimal(120), "人", "exact")]
+
+
+def test_a_number_after_the_yuan_sign_is_money() -> None:
+    assert records("合同金额￥356,000.00。") == [(Decimal(356000), "元", "exact")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["中标金额：人民币壹佰贰拾万元整（¥1,200,000.00）。", "中标金额：1200000元（大写：壹佰贰拾万元整）。"],
+)
+def test_an_amount_restated_in_the_other_script_is_one_record(sentence: str) -> None:
+    assert records(sentence) == [(Decimal(1200000), "元", "exact")]
