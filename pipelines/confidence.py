@@ -139,6 +139,10 @@ WEIGHTS: tuple[float, ...] = (
 ) = WEIGHTS
 
 
+_TABLE = 1024
+_LOG1P = tuple(math.log1p(i) for i in range(_TABLE))  # the same floats math.log1p gives, looked up
+
+
 def confidence(
     norm: str,
     name: str,
@@ -158,7 +162,12 @@ def confidence(
     Record: every record of a text is rated, and the model must not slow extraction down.
     tests/test_confidence.py holds the two equal."""
     size = len(name)
-    wrong = BIAS + _W_LONG * math.log1p(ev_end - ev_start) + _W_NUMBERS * math.log1p(numbers)
+    span = ev_end - ev_start
+    wrong = (
+        BIAS
+        + _W_LONG * (_LOG1P[span] if span < _TABLE else math.log1p(span))
+        + _W_NUMBERS * (_LOG1P[numbers] if numbers < _TABLE else math.log1p(numbers))
+    )
     if name == "指标" or size < 2:
         wrong += _W_FALLBACK
     if size < 6:
@@ -187,6 +196,6 @@ def confidence(
         wrong += _W_VERB
     if _DIGIT.search(name) is not None:
         wrong += _W_DIGIT
-    if abs(value) < 10:
+    if -10 < value < 10:
         wrong += _W_SMALL
     return round(1.0 / (1.0 + math.exp(wrong)), 2)
