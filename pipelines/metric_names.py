@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pipelines import metric_vocab as vocab
 from pipelines import policy_names as policy
@@ -38,9 +38,9 @@ from pipelines.name_words import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Named:
-    """One indicator a number is stated for, and where its words begin in the text."""
+class Named(NamedTuple):
+    """One indicator a number is stated for, and where its words begin in the text (a tuple: every
+    record makes two or three on its way to a name)."""
 
     name: str
     at: int
