@@ -286,7 +286,7 @@ _TRAILING_WORDS = (
 )
 _LOOKBEHIND = re.compile(r"\(\?<!(?:\[[^\]]*\]|[^)]*)\)")  # (?<![…]) and (?<!…): they open no match
 # sub tries the alternation at each position of a name, and a pattern that opens with a group makes
-# re try every branch there (see metrics._NUMBER). A lookahead on the characters the branches are written
+# re try every branch there (see metrics._NUMBER_START). A lookahead on the characters the branches are written
 # with (a superset of those they open with) fails at once where none can open: clean() is 2-3x faster.
 NAME_TRAILING = re.compile(
     "(?=["
