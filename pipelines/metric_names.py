@@ -243,7 +243,7 @@ def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int)
     if len(name) < 5 and (total := _total_broken_down(norm, s_start, start)):
         name, borrowed = local + total, True  # 合计将60个事项延伸…，其中江城区4个 → 江城区事项延伸
     if _COMPARISON_ONLY.fullmatch(name) and (compared := _compared_subject(norm, s_start, start)):
-        name, borrowed = compared + name, True  # 地区生产总值…亿元，比上年增长5.2% → 地区生产总值比上年增长
+        name, borrowed = compared + name, True  # 地区生产总值…亿元，比上年增长6.1% → 地区生产总值比上年增长
     elif len(name) < 5 and not (len(name) == 4 and TIME_NOUN.search(name)):
         for subject in _borrowed_subjects(norm, s_start, start, local):
             if subject not in name:
