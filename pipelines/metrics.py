@@ -669,6 +669,8 @@ def _is_target(norm: str, s_start: int, s_end: int, hit: _Hit, zones: list[tuple
             continue
         if cue.group(0)[0] in "至到" and window[: cue.start()].endswith(vocab.AS_OF):
             continue
+        if cue.group(0) == "建议" and _PROPOSALS.match(window, cue.start() - 2 if cue.start() > 1 else 0):
+            continue  # 人大代表建议45件, 建议和提案: proposals handled, a count of documents
         if cue.group(0) == "争取" and window.startswith(vocab.SECURED_FROM, cue.end()):
             continue  # 争取上级资金2亿元: funds secured from above, a result (a plan's sentences stay targets)
         if _in_purpose_clause(window, cue.start(), hit.start - s_start):
@@ -683,6 +685,8 @@ def _is_target(norm: str, s_start: int, s_end: int, hit: _Hit, zones: list[tuple
     return not results.search(norm[s_start:s_end])
 
 
+# 建议 as a noun: the proposals of deputies (代表/委员建议) or a count of them (建议45件, 建议和提案、…).
+_PROPOSALS = re.compile(r"(?:代表|委员)建议|.{0,2}建议(?=\d|[和、及与]|提案)")
 _CARRYING_OUT = re.compile("(?:" + "|".join(vocab.CARRYING_OUT) + r")[^，。；,;！？!?\n]*\Z")
 _CLOSING_REQUIREMENT = re.compile(r"[^，。；,;！？!?\n]{0,40}?要求(?:[，。；,;！？!?\n]|\Z)")
 

@@ -425,3 +425,12 @@ def test_a_number_after_the_yuan_sign_is_money() -> None:
 )
 def test_an_amount_restated_in_the_other_script_is_one_record(sentence: str) -> None:
     assert records(sentence) == [(Decimal(1200000), "元", "exact")]
+
+
+@pytest.mark.parametrize("sentence", ["全年办理人大代表建议45件。", "共办理建议和提案120件。"])
+def test_proposals_handled_are_counted_results(sentence: str) -> None:
+    assert one(sentence).target is False
+
+
+def test_a_proposal_of_a_figure_is_still_a_target() -> None:
+    assert one("建议将补贴标准提高到每人500元。").target is True
