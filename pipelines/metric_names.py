@@ -76,6 +76,10 @@ _COMPARISON_ONLY = re.compile(
 )
 
 
+# Verbs whose object is the thing a clause counts (收到…申请86件, 受理…工单): what a sibling borrows.
+_COUNTING_VERB = re.compile(r"收到|受理|办理|办结|处理|接听|征集|交办|归集|新增|累计|开展|完成")
+
+
 def _borrowed_subjects(norm: str, s_start: int, start: int, local: str) -> Iterator[str]:
     """Candidate subjects for a clause too short to name its number, best first: the naming
     words of the previous clause (猪肉产量2.11万吨，增长1.4% → 猪肉产量) unless the number has
@@ -87,7 +91,10 @@ def _borrowed_subjects(norm: str, s_start: int, start: int, local: str) -> Itera
     if clauses and not _CHANGE_CLAUSE.match(clauses[-1]) and not _MEASURE_NOUN.search(local):
         words = first_words(clauses[-1])
         if len(words) >= 2:
-            yield words[-10:]
+            # what the sibling counted, after its verb (全区共收到行政复议申请86件 → 行政复议申请)
+            verbs = list(_COUNTING_VERB.finditer(words))
+            counted = words[verbs[-1].end() :] if verbs else ""
+            yield counted[-10:] if len(counted) >= 2 else words[-10:]
     for clause in clauses:
         words = first_words(clause)
         if len(words) >= 2 and not _CHANGE_CLAUSE.match(clause):

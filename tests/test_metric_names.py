@@ -394,3 +394,7 @@ def test_a_slogans_inner_comma_is_no_list_of_items() -> None:
 
 def test_a_long_quotation_may_still_list_items() -> None:
     assert names("建设“民生服务专题、营商环境政策解读”两个专题。") == ["营商环境政策解读专题"]
+
+
+def test_a_sibling_borrows_what_the_clause_before_counted_after_its_verb() -> None:
+    assert names("今年全县共收到信访来件126件，办结118件。")[1] == "信访来件办结"
