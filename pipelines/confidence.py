@@ -95,25 +95,25 @@ def features(norm: str, record: Record) -> tuple[float, ...]:
 
 # Fitted by bench/confidence_fit.py (--write rewrites this block): the log-odds that a record is wrong.
 # fitted: begin
-BIAS = -4.2337
+BIAS = -4.3994
 WEIGHTS: tuple[float, ...] = (
-    0.1527,  # fallback name
-    0.6944,  # short name
-    0.3598,  # no measure word
-    0.4297,  # defaulted unit
-    0.7966,  # Chinese numeral
-    0.4109,  # target
-    0.4270,  # long sentence
-    -0.8187,  # table row
-    -1.7301,  # table cell
-    -1.0129,  # name said in its sentence
-    0.7793,  # name opens on words just before
-    -0.6492,  # numbers in the sentence
-    0.4008,  # 的 in name
-    -0.5508,  # verb in name
-    -0.2025,  # percentage
-    -0.3428,  # digit in name
-    -0.4397,  # small value
+    0.1576,  # fallback name
+    0.7047,  # short name
+    0.3336,  # no measure word
+    0.4682,  # defaulted unit
+    0.8084,  # Chinese numeral
+    0.4635,  # target
+    0.4659,  # long sentence
+    -0.8098,  # table row
+    -1.7307,  # table cell
+    -0.9650,  # name said in its sentence
+    0.7642,  # name opens on words just before
+    -0.6871,  # numbers in the sentence
+    0.4030,  # 的 in name
+    -0.5951,  # verb in name
+    -0.1759,  # percentage
+    -0.3300,  # digit in name
+    -0.4197,  # small value
 )
 # fitted: end
 
