@@ -10,7 +10,8 @@ line, once `record` returned (so the failure is in fetch_events or kept for it).
 GOVREPORTS_TEST_DIE_AFTER_FAILURES=K: a pool process SIGKILLs itself right after recording its
 K-th failure (what a recycled or killed process leaves behind). GOVREPORTS_TEST_DIE_IN_FLUSH=1:
 once in the whole run (a mark file beside the ledger), the process flushing kept failures at the
-end of a task SIGKILLs itself right after one of them was written, before it left the Redis list.
+end of a task SIGKILLs itself right after one of them was written, before it left the Redis list;
+a failure recorded then is written without the flush that would otherwise follow it.
 """
 
 from __future__ import annotations
@@ -112,6 +113,7 @@ if _LEDGER:
     workers.tasks.record = _recorded_in_ledger
 
     if _DIE_IN_FLUSH:
+        from pipelines.store.session import DATABASE_DOWN
         from workers import failures
 
         _flush_deferred = workers.tasks.flush_deferred
@@ -133,5 +135,15 @@ if _LEDGER:
                 _died_mark.write_text(str(os.getpid()))
                 _die("a kept failure written, not yet taken off the list")
 
+        def _record_without_flush(rt: Any, failure: Any) -> None:
+            """failures.record without its flush after a write: kept failures are then written only by
+            the flush at the end of a task, where this fault is injected. Otherwise the first task to
+            record a failure after the outage could drain them all first, and the fault never happen."""
+            try:
+                failures.write_once(rt, failure)
+            except DATABASE_DOWN:
+                failures._keep(rt, failure)
+
         workers.tasks.flush_deferred = _flush_marked
         failures._write_kept = _write_kept_then_die
+        failures.record = _record_without_flush
