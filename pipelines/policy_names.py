@@ -93,7 +93,7 @@ _THRESHOLD = re.compile(_LEVEL + "的")
 
 
 # 10万平方米（含）以下按300元/平方米、10万平方米以上按200元/平方米: each rate of its own level.
-_RATE_BY_LEVEL = re.compile(_LEVEL + "按$")
+_RATE_BY_LEVEL = re.compile(_LEVEL + r"按\Z")
 
 
 _TIME_UNIT = re.compile(r"(?:年|个月|月|天|日|小时|周|工作日)\Z")
@@ -149,7 +149,7 @@ def _capped(norm: str, s_start: int, start: int, end: int) -> str:
 _GRANT_VERB = re.compile(r"^.*?(?:给予|发放|予以|提供|享受)")
 
 
-_CHANGED_FROM = re.compile(_CHANGED_SUBJECT + "$")
+_CHANGED_FROM = re.compile(_CHANGED_SUBJECT + r"\Z")
 
 
 def old_value_name(norm: str, s_start: int, start: int) -> str:
