@@ -259,10 +259,11 @@ RESULT_CUES = re.compile(
 # 按上年度实际缴纳的…): only words that report an outcome say the figure is a result.
 REPORTED_CUES = re.compile(r"完成了|累计|截至|截止|同比|比上年|共有|共计|达到了|实现了|完成率")
 # 由3%调整为5%: the old value is a result, the new one what is set.
-ADJUSTED_TO = re.compile(
-    r"[^，。；,;]{0,6}(?:调整为|调整到|调整至|提高到|提高至|提高为|降低到|降低至|降低为|降至|调至|提至|提升至|提升到|"
-    r"上调至|下调至|上调为|下调为)"
-)
+ADJUSTING_TO = (
+    "调整为", "调整到", "调整至", "提高到", "提高至", "提高为", "降低到", "降低至", "降低为", "降至", "调至", "提至",
+    "提升至", "提升到", "上调至", "下调至", "上调为", "下调为",
+)  # fmt: skip
+ADJUSTED_TO = re.compile(r"[^，。；,;]{0,6}(?:" + "|".join(ADJUSTING_TO) + ")")
 ADJUSTED_FROM = re.compile(r"(?:由|从)[^，。；,;]{0,10}\Z")
 # Named groups that are names, not counts: 三省一市, 四区三县.
 NAMED_GROUP = re.compile(r"[一二两三四五六七八九十]+[省市区县镇乡][一二两三四五六七八九十]+[省市区县镇乡]")

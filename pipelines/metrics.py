@@ -367,6 +367,10 @@ def _numbers_with_units(norm: str, text: str) -> list[_Hit]:
     return hits
 
 
+# What ADJUSTED_TO's verbs open with: where none stands within 7 characters, it is not tried.
+_ADJUSTING_OPENS = frozenset(verb[0] for verb in vocab.ADJUSTING_TO)
+
+
 def _adjusting_joins(norm: str, hits: list[_Hit]) -> list[bool]:
     """For each number but the last, whether the words up to the next one say it is changed to it (…调整为).
     ADJUSTED_TO's verbs open within 7 characters with one of 调提降上下: most gaps are passed over unread."""
@@ -375,9 +379,6 @@ def _adjusting_joins(norm: str, hits: list[_Hit]) -> list[bool]:
         opens = not _ADJUSTING_OPENS.isdisjoint(norm[hit.end : min(following.start, hit.end + 7)])
         joins.append(opens and vocab.ADJUSTED_TO.match(norm, hit.end, following.start) is not None)
     return joins
-
-
-_ADJUSTING_OPENS = frozenset("调提降上下")
 
 
 def _adjustment(norm: str, hit: _Hit, joins: list[bool], index: int) -> bool | None:

@@ -33,8 +33,9 @@ _PREVIOUS_ITEM = re.compile(r".*(?:\d[\d.,]*[^\d、，,；;]{0,4}?[、]|[、])")
 _LEADING_DIGITS = re.compile(r"^[\d.,%]+(?![\d.,%A-Za-z])")  # not the digits of 5G, 4K: a name
 
 
-_QUALIFIER_AFTER = re.compile(r"及以上|及以下|以上|以下|左右|以内|之内|多|余")
-_QUALIFIER_OPENS = "及以左之多余"  # the characters _QUALIFIER_AFTER's words open with
+_QUALIFIER_WORDS = ("及以上", "及以下", "以上", "以下", "左右", "以内", "之内", "多", "余")
+_QUALIFIER_AFTER = re.compile("|".join(_QUALIFIER_WORDS))
+_QUALIFIER_OPENS = frozenset(word[0] for word in _QUALIFIER_WORDS)  # tried only where one can open
 
 
 PARENTHESES = re.compile(r"[（(][^（()）]{0,40}[)）]")

@@ -123,9 +123,8 @@ _ADJUSTED_TO = re.compile(
 
 
 # …给予一次性奖补，最高不超过20万元; …给予全额补贴，最长不超过3年: a clause that is only a cap.
-_BARE_CAP = re.compile(
-    r"^(?:最长|最高|最多|累计最高|每人最高|每户最高)(?:不超过|不高于|不得超过|可达|为|给予|可给予)?\Z"
-)
+_CAP_WORDS = ("最长", "最高", "最多", "累计最高", "每人最高", "每户最高")
+_BARE_CAP = re.compile("^(?:" + "|".join(_CAP_WORDS) + r")(?:不超过|不高于|不得超过|可达|为|给予|可给予)?\Z")
 
 
 _GRANTED = re.compile(
@@ -222,7 +221,7 @@ def change_name(norm: str, s_start: int, start: int, end: int, before: str) -> s
         adjusted = _ADJUSTED_TO.match(own_clause(norm, s_start, start))
         if adjusted and len(subject := clean(adjusted.group("subject"))) >= 2:
             return subject[-MAX_NAME:]  # 利率下限调整为不低于基准利率加30个基点: the limit's new value
-    if before[:1] in "最累每" and _BARE_CAP.match(before) and (capped := _capped(norm, s_start, start, end)):
+    if before.startswith(_CAP_WORDS) and _BARE_CAP.match(before) and (capped := _capped(norm, s_start, start, end)):
         return capped
     return ""
 
