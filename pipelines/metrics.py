@@ -35,15 +35,15 @@ MAX_EVIDENCE = 300
 # colloquial tail (3万3,883), or a run of Chinese numerals. 余/多 may sit before a magnitude.
 _CN = "零〇○一二两三四五六七八九十百千万亿兆廿卅"
 _MAGNITUDE = "(?:[万亿百]|千(?![瓦米克升伏])|兆(?![瓦帕赫]))"  # 千瓦, 千米, 兆瓦: the prefix belongs to the unit
+# A sum of money in capital numerals (人民币伍万元整, the 大写 of an amount): read up to its 元, and not at
+# all when 角/分 follow (壹元伍角): refused rather than read without its fraction.
+_CAPITALS = "壹贰叁肆伍陆柒捌玖拾佰仟"
+_CAPITAL_MONEY = rf"[{_CAPITALS}][零{_CAPITALS}万亿]*(?=[元圆](?!零?[{_CAPITALS}][角分]))"
 # re skips at C speed to a possible first character only when a pattern opens with a literal or a class
 # it consumes. _NUMBER opens with a group of branches, so it is tried only where _NUMBER_START finds
 # what every match starts with (_numbers_with_units): a search of _NUMBER itself would enter the
 # matcher at every position of the text. _PLACE_CODE, name_words.DIGIT_RUN and _DATES,
 # textnorm._MIDDLE_DOT_DECIMAL open on the class they consume and check what stands before after it.
-# A sum of money in capital numerals (人民币伍万元整, the 大写 of an amount): read up to its 元, and not at
-# all when 角/分 follow (壹元伍角): refused rather than read without its fraction.
-_CAPITALS = "壹贰叁肆伍陆柒捌玖拾佰仟"
-_CAPITAL_MONEY = rf"[{_CAPITALS}][零{_CAPITALS}万亿]*(?=[元圆](?!零?[{_CAPITALS}][角分]))"
 _NUMBER_START = re.compile(rf"[\d{_CN}半{_CAPITALS}]")
 _NUMBER = re.compile(  # matched where _NUMBER_START finds its first character
     rf"(?P<num>\d+(?:[,，]\d{{3}}(?!\d))*(?:\.\d+)?(?: ?[余多]?{_MAGNITUDE}+(?:\d+(?:,\d{{3}}(?!\d))*(?:\.\d+)?)?)*"
@@ -670,7 +670,7 @@ def _is_target(norm: str, s_start: int, s_end: int, hit: _Hit, zones: list[tuple
             continue
         if cue.group(0)[0] in "至到" and window[: cue.start()].endswith(vocab.AS_OF):
             continue
-        if cue.group(0) == "建议" and _PROPOSALS.match(window, cue.start() - 2 if cue.start() > 1 else 0):
+        if cue.group(0) == "建议" and _proposals_counted(window, cue.start(), cue.end()):
             continue  # 人大代表建议45件, 建议和提案: proposals handled, a count of documents
         if cue.group(0) == "争取" and window.startswith(vocab.SECURED_FROM, cue.end()):
             continue  # 争取上级资金2亿元: funds secured from above, a result (a plan's sentences stay targets)
@@ -687,7 +687,14 @@ def _is_target(norm: str, s_start: int, s_end: int, hit: _Hit, zones: list[tuple
 
 
 # 建议 as a noun: the proposals of deputies (代表/委员建议) or a count of them (建议45件, 建议和提案、…).
-_PROPOSALS = re.compile(r"(?:代表|委员)建议|.{0,2}建议(?=\d|[和、及与]|提案)")
+_PROPOSALS_COUNTED = re.compile(r"\d|[和、及与]|提案")
+
+
+def _proposals_counted(window: str, start: int, end: int) -> bool:
+    """Whether the 建议 at window[start:end] is a noun, proposals handled rather than one made."""
+    return window.endswith(("代表", "委员"), 0, start) or _PROPOSALS_COUNTED.match(window, end) is not None
+
+
 _CARRYING_OUT = re.compile("(?:" + "|".join(vocab.CARRYING_OUT) + r")[^，。；,;！？!?\n]*\Z")
 _CLOSING_REQUIREMENT = re.compile(r"[^，。；,;！？!?\n]{0,40}?要求(?:[，。；,;！？!?\n]|\Z)")
 
