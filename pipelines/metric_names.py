@@ -69,6 +69,10 @@ _LIST_SPLIT = re.compile(r"[、和与及]")
 _MEASURE_NOUN = re.compile(r"[率额量数值比度费价]\Z")
 
 
+# At most this many of another clause's words go into a name that borrows them (a subject, a list's intro).
+MAX_BORROWED = 10
+
+
 # A name that only says how a figure compares (比上年增长, 同比下降, 较上年末增加): no indicator in it.
 _COMPARISON_ONLY = re.compile(
     r"(?:(?:比|较)(?:上年|去年|上年末|去年末|年初|上年同期|去年同期|同期|上月|上季度|上期)|同比|环比)"
@@ -94,15 +98,17 @@ def _borrowed_subjects(norm: str, s_start: int, start: int, local: str) -> Itera
             # what the sibling counted, after its verb (全区共收到行政复议申请86件 → 行政复议申请)
             verbs = list(_COUNTING_VERB.finditer(words))
             counted = words[verbs[-1].end() :] if verbs else ""
-            yield counted[-10:] if len(counted) >= 2 else words[-10:]
+            yield counted[-MAX_BORROWED:] if len(counted) >= 2 else words[-MAX_BORROWED:]
     for clause in clauses:
         words = first_words(clause)
         if len(words) >= 2 and not _CHANGE_CLAUSE.match(clause):
             verb = SUBJECT_VERB.search(words, 2)
-            subject = clean(words[: verb.start()])[-10:] if verb else ""
+            subject = clean(words[: verb.start()])[-MAX_BORROWED:] if verb else ""
             # 我区热线共受理…: the subject before the verb, when it says more than a place, names better
             # than the clause's last words, which may start inside a word
-            for candidate in [subject, words[-10:]] if len(subject) >= 4 else [words[-10:], subject]:
+            for candidate in (
+                [subject, words[-MAX_BORROWED:]] if len(subject) >= 4 else [words[-MAX_BORROWED:], subject]
+            ):
                 if len(candidate) >= 2:
                     yield candidate
             return
@@ -114,7 +120,7 @@ def _compared_subject(norm: str, s_start: int, start: int) -> str:
     for clause in reversed(earlier_clauses(norm, s_start, start)):
         if quantities(clause):
             words = first_words(clause)
-            return words[-10:] if len(words) >= 2 and not _CHANGE_CLAUSE.match(clause) else ""
+            return words[-MAX_BORROWED:] if len(words) >= 2 and not _CHANGE_CLAUSE.match(clause) else ""
     return ""
 
 
@@ -135,7 +141,7 @@ def _list_intro(norm: str, s_start: int, start: int) -> str:
     given = intro.rfind("给予")
     if given >= 0 and len(intro) - given > 3:
         intro = intro[given + 2 :]
-    return clean(intro)[-10:]
+    return clean(intro)[-MAX_BORROWED:]
 
 
 def _total_broken_down(norm: str, s_start: int, start: int) -> str:
