@@ -181,8 +181,8 @@ FLOORS = tuple(f"{no}{than}" for no in MUST_NOT for than in _BELOW)
 CAPS = tuple(f"{no}{than}" for no in MUST_NOT for than in _ABOVE)
 FLOOR_BEFORE = (*FLOORS, "不短于", "不下于", "至少", "最少", "最低")
 CEILING_BEFORE = (*CAPS, "不超出", "最多")
-OVER_BEFORE = ("超过", "多于", "高于", "大于", "逾", "超", "突破", "冲破", "迈上", "跨上", "站上", "过", "≥", "＞", ">")
-UNDER_BEFORE = ("不到", "不足", "少于", "低于", "小于", "未满", "≤", "＜", "<")
+OVER_BEFORE = (*_ABOVE, "逾", "超", "突破", "冲破", "迈上", "跨上", "站上", "过", "≥", "＞", ">")  # without 不: over
+UNDER_BEFORE = ("不到", "不足", *_BELOW, "未满", "≤", "＜", "<")  # without 不: under
 # A bound reaching over a noun phrase to its number: 不超过全市招生计划总数的6%, 约占本校计划的30%.
 BOUND_WORD_QUALIFIER: dict[str, str] = {
     **dict.fromkeys((*FLOORS, "至少"), "over"),
