@@ -47,6 +47,7 @@ class Named(NamedTuple):
 
 
 _SHARED = re.compile(r"(?:均|都|全部)(?:已|达|达到|为|是|实现|超过|超|在)?\Z")
+_SHARED_HOLDS = frozenset("均都部")  # every match of _SHARED holds one of these
 
 
 _RESPECTIVELY = re.compile(r"分别(?:为|是|达|达到|超过|超|增长|下降|增加|减少|提高|有|占)?\Z")
@@ -160,7 +161,7 @@ def _shared_items(norm: str, s_start: int, start: int) -> list[Named]:
     """参与率、合格率均达100% → the listed indicators, each with where it begins; after 的 the
     first item's modifier scopes over the list (干部职工的参与率、合格率 → 干部职工合格率)."""
     near = norm[start - 6 if start > 6 else 0 : start]
-    if "均" not in near and "都" not in near and "部" not in near:
+    if _SHARED_HOLDS.isdisjoint(near):
         return []  # most numbers: no 均/都/全部 right before them (_SHARED ends the window)
     lo = max(s_start, start - 40)
     window = norm[lo:start]

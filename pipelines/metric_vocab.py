@@ -313,10 +313,13 @@ SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 # Numbers that are never metrics, by what stands right before or after them.
 ORDINAL_BEFORE = ("第", "No.", "NO.", "no.", "#")
 NAME_AFTER = re.compile(r"[\u4e00-\u9fff]{0,2}(?:热线|号线|号楼)|周年")
+NAME_AFTER_HOLDS = frozenset("线楼周")  # every match of NAME_AFTER holds one: where none follows, it is not tried
 DATE_AFTER = re.compile(r"^(?:年(?!度?[内来])|月(?!份?[内来])|日(?!内|以内|之内|后)|号|时)")
-# Denominators of a compound unit (元/亩, 元/人/年, 微克/立方米, 平米/千人).
+DATE_AFTER_OPENS = "年月日号时"  # what DATE_AFTER opens with: where none follows a number, it is not tried
+# Denominators of a compound unit (元/亩, 元/人/年, 微克/立方米, 平米/千人), after a slash.
+PER_UNIT_OPENS = "/／"
 PER_UNIT = re.compile(
-    r"[/／]每?(?:平方米|平方公里|立方米|千人|百人|万人|人次|个|人|户|套|亩|年|月|日|天|次|件|吨|公斤|千克|辆|间|张)"
+    f"[{PER_UNIT_OPENS}]每?(?:平方米|平方公里|立方米|千人|百人|万人|人次|个|人|户|套|亩|年|月|日|天|次|件|吨|公斤|千克|辆|间|张)"
 )
 # Labels of a price or an amount: a bare number after them is money in 元 (单价：2.5万, 中标金额：156000).
 MONEY_LABEL = re.compile(

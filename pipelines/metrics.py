@@ -426,8 +426,8 @@ def _unit_after(norm: str, at: int, raw: str) -> tuple[str | None, int]:
     if match:
         unit, end = vocab.UNITS[match.group(0)], match.end()
         # 元/亩, 元/人/年 (元/每平方米 is 元/平方米); PER_UNIT opens with the slash
-        while norm[end : end + 1] in "/／" and (per := vocab.PER_UNIT.match(norm, end)):
-            unit, end = unit + "/" + per.group(0).lstrip("/／每"), per.end()
+        while norm[end : end + 1] in vocab.PER_UNIT_OPENS and (per := vocab.PER_UNIT.match(norm, end)):
+            unit, end = unit + "/" + per.group(0).lstrip(vocab.PER_UNIT_OPENS + "每"), per.end()
         return unit, end
     count = vocab.COUNT_WITHOUT_MEASURE.match(norm, i)
     if count and vocab.CHINESE_DIGIT.fullmatch(raw):
@@ -484,12 +484,12 @@ def _rejected(
     if (
         unit != "个月"
         and not (unit == "年" and value < 100)
-        and after[:1] in "年月日号时"  # what DATE_AFTER opens with: most figures are no date
+        and after[:1] in vocab.DATE_AFTER_OPENS  # most figures are no date
         and vocab.DATE_AFTER.match(after)
         and not _BOUNDED_BEFORE.search(before)  # 满3年: a duration (tried last: a date word after is rare)
     ):
         return True
-    named = ("线" in after or "楼" in after or after.startswith("周年")) and vocab.NAME_AFTER.match(norm, num_end)
+    named = not vocab.NAME_AFTER_HOLDS.isdisjoint(after) and vocab.NAME_AFTER.match(norm, num_end)
     if named or (unit == "周" and norm[end : end + 1] == "年"):
         return True
     if unit in ("日", "号") and before.endswith("月"):
