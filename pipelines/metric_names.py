@@ -85,6 +85,18 @@ _COMPARISON_ONLY = re.compile(
 _COUNTING_VERB = re.compile(r"收到|受理|办理|办结|处理|接听|征集|交办|归集|新增|累计|开展|完成")
 
 
+def _tail(words: str) -> str:
+    """The last MAX_BORROWED characters of another clause's words, not starting inside a list they cut:
+    a tail holding 、 starts after the list (its 等) or its last item (…税务、医保、民政等部门 → 部门)."""
+    tail = words[-MAX_BORROWED:]
+    if len(words) <= MAX_BORROWED or "、" not in tail:
+        return tail
+    listed = tail.rfind("、")
+    closed = tail.find("等", listed)
+    rest = tail[closed + 1 :] if closed >= 0 else tail[listed + 1 :]
+    return rest if len(rest) >= 2 else tail
+
+
 def _borrowed_subjects(norm: str, s_start: int, start: int, local: str) -> Iterator[str]:
     """Candidate subjects for a clause too short to name its number, best first: the naming
     words of the previous clause (猪肉产量2.11万吨，增长1.4% → 猪肉产量) unless the number has
@@ -99,16 +111,16 @@ def _borrowed_subjects(norm: str, s_start: int, start: int, local: str) -> Itera
             # what the sibling counted, after its verb (全区共收到行政复议申请86件 → 行政复议申请)
             verbs = list(_COUNTING_VERB.finditer(words))
             counted = words[verbs[-1].end() :] if verbs else ""
-            yield counted[-MAX_BORROWED:] if len(counted) >= 2 else words[-MAX_BORROWED:]
+            yield _tail(counted) if len(counted) >= 2 else _tail(words)
     for clause in clauses:
         words = first_words(clause)
         if len(words) >= 2 and not _CHANGE_CLAUSE.match(clause):
             verb = SUBJECT_VERB.search(words, 2)
-            subject = clean(words[: verb.start()])[-MAX_BORROWED:] if verb else ""
+            subject = _tail(clean(words[: verb.start()])) if verb else ""
             # 我区热线共受理…: the subject before the verb, when it says more than a place, names better
             # than the clause's last words, which may start inside a word
             for candidate in (
-                [subject, words[-MAX_BORROWED:]] if len(subject) >= 4 else [words[-MAX_BORROWED:], subject]
+                [subject, _tail(words)] if len(subject) >= 4 else [_tail(words), subject]
             ):
                 if len(candidate) >= 2:
                     yield candidate
@@ -121,7 +133,7 @@ def _compared_subject(norm: str, s_start: int, start: int) -> str:
     for clause in reversed(earlier_clauses(norm, s_start, start)):
         if quantities(clause):
             words = first_words(clause)
-            return words[-MAX_BORROWED:] if len(words) >= 2 and not _CHANGE_CLAUSE.match(clause) else ""
+            return _tail(words) if len(words) >= 2 and not _CHANGE_CLAUSE.match(clause) else ""
     return ""
 
 

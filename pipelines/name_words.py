@@ -133,7 +133,8 @@ def quantities(segment: str) -> list[tuple[int, int]]:
         if unit and unit.group(0) in vocab.LETTER_UNITS and end - match.start() == 1:
             continue  # 5G: one digit before a letter unit names a thing (as metrics._rejected reads it)
         if unit:
-            found.append((match.start(), unit.end()))
+            date = _DATES.match(segment, match.start()) if unit.group(0) in ("年", "月") else None
+            found.append((match.start(), max(unit.end(), date.end() if date else 0)))  # 2023年度, 10月底
         elif date := _DATES.match(segment, match.start()):
             found.append((match.start(), date.end()))
         elif end == len(segment) or not ("\u4e00" <= segment[end] <= "\u9fff" or "A" <= segment[end].upper() <= "Z"):

@@ -398,3 +398,19 @@ def test_a_long_quotation_may_still_list_items() -> None:
 
 def test_a_sibling_borrows_what_the_clause_before_counted_after_its_verb() -> None:
     assert names("今年全县共收到信访来件126件，办结118件。")[1] == "信访来件办结"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("全县2022年底登记在册的志愿者达1.2万人。", "登记在册的志愿者"),
+        ("全市2023年度新增城镇就业岗位5600个。", "新增城镇就业岗位"),
+    ],
+)
+def test_a_year_with_its_end_or_its_whole_is_one_date_left_out_of_the_name(text: str, name: str) -> None:
+    assert names(text) == [name]
+
+
+def test_a_borrowed_subject_does_not_start_inside_a_list_it_cuts() -> None:
+    *_, last = names("该中心可提供交通、教育、文旅、住建等部门共计120项服务，全年服务企业850家。")
+    assert "、" not in last and last.endswith("服务企业")
