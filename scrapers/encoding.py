@@ -1,8 +1,11 @@
 """Bytes to text the way Chinese portals need: BOM, HTTP charset, <meta> charset, then detection.
 
 GBK and GB2312 are read as GB18030, their superset, so rare characters never turn into
-replacement characters. A decode that still yields many U+FFFD is refused: mojibake is
-never stored.
+replacement characters. Damage does not change a page's charset: a body cut off inside its last
+character (a download cut short, the size limit) is read without that character, and a stray byte
+in a page that decodes otherwise costs one U+FFFD, not the page. A decode that still yields many
+U+FFFD is refused, and a page no charset fits is not read in a single-byte charset that takes
+anything when a shorter cut reads as one portals are written in: mojibake is never stored.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ _SUPERSETS = {
 }
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 MAX_REPLACEMENT_SHARE = 0.001
+_PORTAL_CHARSETS = frozenset({"utf-8", "gb18030", "big5hkscs"})  # as _normalise names them
+_LONGEST_CHARACTER = 4  # bytes of one character in GB18030 and UTF-8: a cut leaves at most 3 of them
 
 
 def _normalise(name: str) -> str | None:
@@ -46,6 +51,20 @@ def charset_from_meta(body: bytes) -> str | None:
     return _normalise(match.group(1).decode("ascii", "ignore")) if match else None
 
 
+def _nearly_clean(body: bytes, name: str) -> str | None:
+    """The body decoded with `name`, bad bytes replaced, when they are few enough to be damage, not a wrong charset."""
+    try:
+        text = body.decode(name, errors="replace")
+    except LookupError:
+        return None
+    return text if text.count("\ufffd") <= MAX_REPLACEMENT_SHARE * len(text) else None
+
+
+def _detected(body: bytes) -> str | None:
+    best = from_bytes(body).best()
+    return (_normalise(best.encoding) or best.encoding) if best is not None and best.encoding else None
+
+
 def decode_body(body: bytes, content_type: str | None = None) -> tuple[str, str]:
     """(text, encoding used). Raises UndecodableBody when no candidate gives clean text."""
     if not body:
@@ -58,16 +77,23 @@ def decode_body(body: bytes, content_type: str | None = None) -> tuple[str, str]
         if found:
             candidates.append(found)
     candidates.append("utf-8")
-    for name in dict.fromkeys(candidates):
-        try:
-            text = body.decode(name)
-        except (UnicodeDecodeError, LookupError):
-            continue
-        return text, name
-    best = from_bytes(body).best()
-    if best is not None and best.encoding:
-        name = _normalise(best.encoding) or best.encoding
-        text = body.decode(name, errors="replace")
-        if text.count("\ufffd") <= MAX_REPLACEMENT_SHARE * len(text):
+    names = list(dict.fromkeys(candidates))
+    for cut in range(_LONGEST_CHARACTER):  # a body cut off inside its last character is read without it
+        whole = body[: len(body) - cut]
+        for name in names:
+            try:
+                return whole.decode(name), name
+            except (UnicodeDecodeError, LookupError):
+                continue
+    for name in names:  # a stray byte inside does not make the declared charset wrong
+        if (text := _nearly_clean(body, name)) is not None:
             return text, name
+    detected = [_detected(body[: len(body) - cut]) for cut in range(_LONGEST_CHARACTER)]
+    # a cut last character can make detection miss the page's own charset for a single-byte one that
+    # reads anything: one of the charsets portals are written in, found on a shorter cut, is taken first
+    for cut, charset in enumerate(detected):
+        if charset in _PORTAL_CHARSETS and (text := _nearly_clean(body[: len(body) - cut], charset)) is not None:
+            return text, charset
+    if detected[0] and (text := _nearly_clean(body, detected[0])) is not None:
+        return text, detected[0]
     raise UndecodableBody(f"no encoding decodes the body cleanly (tried {', '.join(dict.fromkeys(candidates))})")

@@ -162,3 +162,39 @@ def test_a_bom_wins_over_a_wrong_meta_charset() -> None:
 
 def test_utf8_without_any_declaration_decodes() -> None:
     assert decode_body("<p>办结率99.8%</p>".encode(), None)[0] == "<p>办结率99.8%</p>"
+
+
+# A page of invented text long enough to be read as a portal page: its charset is the page's own.
+_PAGE = "<html><head>{meta}<title>某区政务服务中心年度工作情况</title></head><body>{body}</body></html>"
+_SENTENCES = "".join(
+    f"<p>第{i}项：全区政务服务事项网上可办率达到百分之九十以上，群众满意度持续提升。</p>" for i in range(60)
+)
+
+
+def _gbk_page(meta: str = '<meta charset="gbk">') -> bytes:
+    return _PAGE.format(meta=meta, body=_SENTENCES).encode("gb18030")
+
+
+def _cut_inside_last_character(body: bytes) -> bytes:
+    """The body cut off after the first byte of a two-byte character past its middle (a download cut short)."""
+    at = len(body) // 2
+    while body[at] < 0x81:
+        at += 1
+    return body[: at + 1]
+
+
+def test_a_gbk_page_cut_off_inside_a_character_is_read_as_gbk_without_that_character() -> None:
+    text, encoding = decode_body(_cut_inside_last_character(_gbk_page()), "text/html")
+    assert encoding == "gb18030" and "全区政务服务事项" in text and "\ufffd" not in text
+
+
+def test_an_undeclared_gbk_page_cut_off_inside_a_character_is_not_read_in_a_single_byte_charset() -> None:
+    text, encoding = decode_body(_cut_inside_last_character(_gbk_page(meta="")), "text/html")
+    assert encoding == "gb18030" and "群众满意度" in text
+
+
+def test_one_stray_byte_in_a_declared_gbk_page_costs_one_character_not_the_page() -> None:
+    body = _gbk_page()
+    damaged = body[: len(body) // 3] + b"\x80" + body[len(body) // 3 :]
+    text, encoding = decode_body(damaged, "text/html")
+    assert encoding == "gb18030" and text.count("\ufffd") == 1 and "群众满意度持续提升" in text
