@@ -15,6 +15,8 @@ Variants, as Chinese portals serve pages:
                        (a download cut short, a size limit)
   cut, undeclared      the same without a declaration
   stray byte           GB18030 bytes, declared, one byte 0x80 inserted at a third of the page
+  server default header  GB18030 bytes, declared in <meta>, served as text/html;charset=ISO-8859-1 (a
+                       server's default charset, Apache's AddDefaultCharset, a servlet's writer)
 
 A page is read right when the decoded text is the variant's text (a cut may cost the last characters before
 it, fewer than four; the stray byte one U+FFFD), refused when the reader raises, and garbled otherwise (text in
@@ -52,7 +54,7 @@ from scrapers.errors import UndecodableBody  # noqa: E402
 
 _META_CHARSET = re.compile(r"(<meta[^>]*charset\s*=\s*[\"']?)\s*[a-zA-Z0-9_\-]+", re.IGNORECASE)
 _ANY_CHARSET_META = re.compile(r"<meta[^>]*charset[^>]*>", re.IGNORECASE)
-Decoder = Callable[[bytes], str]
+Decoder = Callable[[bytes, str], str]  # bytes and their Content-Type -> text
 _LONGEST_CHARACTER = 4  # bytes: a reader may drop up to this many at a cut
 
 
@@ -69,6 +71,7 @@ class Variant:
     text: str  # what reading `data` right gives (up to a cut)
     stray: bool = False  # one byte of damage inside: one U+FFFD allowed
     cut: bool = False  # cut off: the lines after the cut are nobody's to find
+    content_type: str = "text/html"  # the HTTP header served with it
 
 
 def _declared(html: str, charset: str) -> str:
@@ -99,6 +102,7 @@ def variants(html: str) -> dict[str, Variant]:
         "cut in a character": Variant(cut, cut[:-1].decode("gb18030"), cut=True),
         "cut, undeclared": Variant(cut_undeclared, cut_undeclared[:-1].decode("gb18030"), cut=True),
         "stray byte": Variant(gbk_bytes[:third] + b"\x80" + gbk_bytes[third:], gbk, stray=True),
+        "server default header": Variant(gbk_bytes, gbk, content_type="text/html;charset=ISO-8859-1"),
     }
 
 
@@ -114,19 +118,19 @@ def verdict(decoded: str | None, variant: Variant) -> str:
     return "garbled"
 
 
-def govreports_decode(data: bytes) -> str:
-    return decode_body(data, "text/html")[0]
+def govreports_decode(data: bytes, content_type: str) -> str:
+    return decode_body(data, content_type)[0]
 
 
-def trafilatura_decode(data: bytes) -> str:
+def trafilatura_decode(data: bytes, content_type: str) -> str:  # decode_file reads the bytes alone
     from trafilatura.utils import decode_file
 
     return str(decode_file(data))
 
 
-def _read(decoder: Decoder, data: bytes) -> str | None:
+def _read(decoder: Decoder, variant: Variant) -> str | None:
     try:
-        return decoder(data)
+        return decoder(variant.data, variant.content_type)
     except UndecodableBody:
         return None
 
@@ -181,7 +185,7 @@ def bench(folder: Path, scorer: Path, console: Console) -> int:
             recalls = []
             for _, html, reference in pages:
                 variant = variants(html)[name]
-                decoded = _read(decoder, variant.data)
+                decoded = _read(decoder, variant)
                 counts[verdict(decoded, variant)] += 1
                 if label == "govreports" and score_page is not None:
                     recalls.append(body_recall(decoded, reference, variant, score_page))

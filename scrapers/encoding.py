@@ -1,11 +1,14 @@
 """Bytes to text the way Chinese portals need: BOM, HTTP charset, <meta> charset, then detection.
 
 GBK and GB2312 are read as GB18030, their superset, so rare characters never turn into
-replacement characters. Damage does not change a page's charset: a body cut off inside its last
-character (a download cut short, the size limit) is read without that character, and a stray byte
-in a page that decodes otherwise costs one U+FFFD, not the page. A decode that still yields many
-U+FFFD is refused, and a page no charset fits is not read in a single-byte charset that takes
-anything when a shorter cut reads as one portals are written in: mojibake is never stored.
+replacement characters. A Latin charset in the HTTP header (a server's default, ISO-8859-1) decodes
+any bytes, so the page's own declaration, UTF-8 and a detected portal charset are tried before it.
+
+Damage does not change a page's charset: a body cut off inside its last character (a download cut
+short, the size limit) is read without that character, and a stray byte in a page whose declared
+charset otherwise fits costs one U+FFFD, not the page. A decode that still yields many U+FFFD is
+refused, and a page no charset fits is not read in a single-byte charset that takes anything when a
+shorter cut reads as one portals are written in: mojibake is never stored.
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ _SUPERSETS = {
 }
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 MAX_REPLACEMENT_SHARE = 0.001
+# Charsets a web server adds to Content-Type by default (Apache's AddDefaultCharset, a servlet writer):
+# they decode any bytes, so on a Chinese page they would store mojibake while the page declares its own.
+_SERVER_DEFAULTS = frozenset({"iso8859-1", "cp1252", "ascii"})  # as _normalise names them
 _PORTAL_CHARSETS = frozenset({"utf-8", "gb18030", "big5hkscs"})  # as _normalise names them
 _LONGEST_CHARACTER = 4  # bytes of one character in GB18030 and UTF-8: a cut leaves at most 3 of them
 
@@ -73,11 +79,14 @@ def decode_body(body: bytes, content_type: str | None = None) -> tuple[str, str]
     for bom, name in _BOMS:
         if body.startswith(bom):
             candidates.append(name)
-    for found in (charset_from_header(content_type), charset_from_meta(body)):
+    header = charset_from_header(content_type)
+    for found in (header, charset_from_meta(body)):
         if found:
             candidates.append(found)
-    candidates.append("utf-8")
-    names = list(dict.fromkeys(candidates))
+    # a server's default charset decodes any bytes: it is taken last, when nothing the page says fits
+    fallback = header if header in _SERVER_DEFAULTS else None
+    declared = [name for name in dict.fromkeys(candidates) if name != fallback]
+    names = list(dict.fromkeys([*declared, "utf-8"]))
     for cut in range(_LONGEST_CHARACTER):  # a body cut off inside its last character is read without it
         whole = body[: len(body) - cut]
         for name in names:
@@ -85,7 +94,7 @@ def decode_body(body: bytes, content_type: str | None = None) -> tuple[str, str]
                 return whole.decode(name), name
             except (UnicodeDecodeError, LookupError):
                 continue
-    for name in names:  # a stray byte inside does not make the declared charset wrong
+    for name in declared:  # a stray byte inside does not make the declared charset wrong
         if (text := _nearly_clean(body, name)) is not None:
             return text, name
     detected = [_detected(body[: len(body) - cut]) for cut in range(_LONGEST_CHARACTER)]
@@ -94,6 +103,9 @@ def decode_body(body: bytes, content_type: str | None = None) -> tuple[str, str]
     for cut, charset in enumerate(detected):
         if charset in _PORTAL_CHARSETS and (text := _nearly_clean(body[: len(body) - cut], charset)) is not None:
             return text, charset
+    if fallback and (text := _nearly_clean(body, fallback)) is not None:
+        return text, fallback
     if detected[0] and (text := _nearly_clean(body, detected[0])) is not None:
         return text, detected[0]
-    raise UndecodableBody(f"no encoding decodes the body cleanly (tried {', '.join(dict.fromkeys(candidates))})")
+    tried = ", ".join([*names, fallback] if fallback else names)
+    raise UndecodableBody(f"no encoding decodes the body cleanly (tried {tried})")

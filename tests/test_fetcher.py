@@ -198,3 +198,13 @@ def test_one_stray_byte_in_a_declared_gbk_page_costs_one_character_not_the_page(
     damaged = body[: len(body) // 3] + b"\x80" + body[len(body) // 3 :]
     text, encoding = decode_body(damaged, "text/html")
     assert encoding == "gb18030" and text.count("\ufffd") == 1 and "群众满意度持续提升" in text
+
+
+def test_a_servers_default_latin_charset_gives_way_to_the_charset_the_page_declares() -> None:
+    text, encoding = decode_body(_gbk_page(), "text/html;charset=ISO-8859-1")
+    assert encoding == "gb18030" and "群众满意度持续提升" in text
+
+
+def test_a_latin_page_served_with_its_latin_charset_is_still_read_in_it() -> None:
+    page = ("<p>" + "plain text in a western language " * 30 + "café crème</p>").encode("latin-1")
+    assert decode_body(page, "text/html;charset=ISO-8859-1") == (page.decode("latin-1"), "iso8859-1")
