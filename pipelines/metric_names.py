@@ -32,6 +32,7 @@ from pipelines.name_words import (
     first_words,
     lead_in,
     noun_after,
+    own_clause,
     quantities,
     sentence_subject,
     without_parentheses,
@@ -50,7 +51,9 @@ _SHARED = re.compile(r"(?:均|都|全部)(?:已|达|达到|为|是|实现|超过
 _SHARED_HOLDS = frozenset("均都部")  # every match of _SHARED holds one of these
 
 
-_RESPECTIVELY = re.compile(r"分别(?:为|是|达|达到|超过|超|增长|下降|增加|减少|提高|有|占)?\Z")
+_RESPECTIVELY = re.compile(
+    r"分别(?:为|是|达|达到|超过|超|有|占|(?P<change>(?:比上年|较上年|同比)?(?:增长|下降|增加|减少|提高|上升)))?\Z"
+)
 
 
 _CONNECTOR_ONLY = re.compile(r"^(?:[和与及、或至到,，\s]|以[上下内]|之内|左右)*\Z")  # 20岁及以上、40岁及以下
@@ -204,8 +207,14 @@ _SHARED_MEASURE = re.compile(
 
 def _respective_subjects(norm: str, s_start: int, start: int) -> list[str]:
     """全区A和B……分别超过90家和870家 → [A, B]: the listed subjects the numbers go with, in order."""
-    subject = sentence_subject(norm, s_start, start)
+    own = own_clause(norm, s_start, start)
+    listed = own[: own.rfind("分别")] if "分别" in own else ""
+    # 轻、重工业占比分别为…: the clause lists its own subjects; else the sentence's subject does
+    subject = listed if _LIST_SPLIT.search(listed) else sentence_subject(norm, s_start, start)
     items = [clean(item) for item in _LIST_SPLIT.split(subject)]
+    if len(items) >= 2 and len(items[-1]) > 2:
+        # 轻、重工业, 大、中型企业: one character listed before the last item stands for its first one
+        items = [item + items[-1][1:] if len(item) == 1 else item for item in items]
     items = [item for item in items if len(item) >= 2]
     if len(items) < 2:
         return []
@@ -214,6 +223,25 @@ def _respective_subjects(norm: str, s_start: int, start: int) -> list[str]:
     if shared and len(items[-1]) > len(shared.group(0)):
         items = [item if _SHARED_MEASURE.search(item) else item + shared.group(0) for item in items]
     return items
+
+
+def _respective_clauses(norm: str, s_start: int, start: int, s_end: int) -> list[str]:
+    """接待游客…万人次，实现旅游收入…亿元，分别增长12.5%和15.8% → [接待游客, 旅游收入]: the figures listed
+    after 分别 go, in order, with as many clauses before it that each state a figure of their own."""
+    own_start = start - len(clause_before(norm, s_start, start))
+    at = norm.rfind("分别", max(s_start, start - 30), start)
+    if at < 0 or clean(norm[own_start:at]):
+        return []  # 轻、重工业占比分别为…: the clause names its own subjects
+    breaks = vocab.CLAUSE_BREAK.search(norm, start, s_end)
+    listed = len(quantities(norm[at : breaks.start() if breaks else s_end]))
+    stated = []
+    for clause in reversed(earlier_clauses(norm, s_start, own_start)):
+        if not quantities(clause) or len(stated) == listed:
+            break
+        stated.append(first_words(clause))
+    if listed < 2 or len(stated) < listed or any(len(words) < 2 for words in stated):
+        return []
+    return stated[::-1]
 
 
 def indicator_name(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int = 0) -> list[Named]:
@@ -249,10 +277,11 @@ def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int)
             first = DIGIT.search(norm, previous.start(), start)
             at = first.start() if first else previous.start()
             return [Named(n.name, start) for n in indicator_name(norm, s_start, at, at, s_end, rank + 1)]
-    if "分别" in before and _RESPECTIVELY.search(clean_keep_verbs(before)):
-        subjects = _respective_subjects(norm, s_start, start)
+    if "分别" in before and (respectively := _RESPECTIVELY.search(clean_keep_verbs(before))):
+        change = respectively.group("change") or ""  # 分别增长: each name says what changed
+        subjects = _respective_subjects(norm, s_start, start) or _respective_clauses(norm, s_start, start, s_end)
         if rank < len(subjects):
-            return [Named(subjects[rank], start)]
+            return [Named(subjects[rank] + change, start)]
     shared = _shared_items(norm, s_start, start)
     if shared:
         return shared

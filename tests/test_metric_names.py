@@ -414,3 +414,14 @@ def test_a_year_with_its_end_or_its_whole_is_one_date_left_out_of_the_name(text:
 def test_a_borrowed_subject_does_not_start_inside_a_list_it_cuts() -> None:
     *_, last = names("该中心可提供交通、教育、文旅、住建等部门共计120项服务，全年服务企业850家。")
     assert "、" not in last and last.endswith("服务企业")
+
+
+def test_figures_listed_after_a_bare_respectively_go_with_the_clauses_before_it_in_order() -> None:
+    text = "全年签约项目46个，到位资金83亿元，分别比上年增长9.5%和12.1%。"
+    changes = [m.name for m in extract_metrics(text) if m.unit == "%"]
+    assert changes == ["签约项目比上年增长", "到位资金比上年增长"]
+
+
+def test_subjects_listed_in_the_clause_of_respectively_are_its_own_and_one_character_stands_for_a_word() -> None:
+    text = "工业企业中，大、中型企业利润分别增长8.2%和6.5%。"
+    assert names(text) == ["大型企业利润增长", "中型企业利润增长"]
