@@ -122,9 +122,7 @@ def _borrowed_subjects(norm: str, s_start: int, start: int, local: str) -> Itera
             subject = _tail(clean(words[: verb.start()])) if verb else ""
             # 我区热线共受理…: the subject before the verb, when it says more than a place, names better
             # than the clause's last words, which may start inside a word
-            for candidate in (
-                [subject, _tail(words)] if len(subject) >= 4 else [_tail(words), subject]
-            ):
+            for candidate in [subject, _tail(words)] if len(subject) >= 4 else [_tail(words), subject]:
                 if len(candidate) >= 2:
                     yield candidate
             return
@@ -234,7 +232,7 @@ def _respective_clauses(norm: str, s_start: int, start: int, s_end: int) -> list
         return []  # 轻、重工业占比分别为…: the clause names its own subjects
     breaks = vocab.CLAUSE_BREAK.search(norm, start, s_end)
     listed = len(quantities(norm[at : breaks.start() if breaks else s_end]))
-    stated = []
+    stated: list[str] = []
     for clause in reversed(earlier_clauses(norm, s_start, own_start)):
         if not quantities(clause) or len(stated) == listed:
             break
