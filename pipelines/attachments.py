@@ -10,6 +10,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 
+from pipelines.wrapped import unwrap
 from scrapers.errors import PermanentError
 
 
@@ -40,7 +41,8 @@ def extract_attachment_text(
         raise
     except Exception as exc:  # third-party parsers raise anything on a damaged file
         raise AttachmentUnreadable(f"cannot read this .{kind} file: {type(exc).__name__}: {exc}") from exc
-    return "\n".join(lines)[:max_chars]
+    text = "\n".join(lines)
+    return (unwrap(text) if kind == "pdf" else text)[:max_chars]  # a PDF holds lines as laid out, not paragraphs
 
 
 def _pdf_lines(data: bytes, *, max_pages: int, max_rows: int) -> Iterator[str]:

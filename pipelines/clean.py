@@ -18,12 +18,14 @@ from pipelines.furniture import (
     metadata_label,
 )
 from pipelines.textnorm import shadow, tidy_line
+from pipelines.wrapped import unwrap
 
 
 def clean_text(text: str) -> str:
-    """The report body of a plain-text page: furniture lines out, body lines kept."""
+    """The report body of a plain-text page: furniture lines out, body lines kept; lines a layout broke
+    inside sentences (a text saved from a PDF) joined first."""
     text = "\n".join(text.splitlines())  # every line break Python knows (\r, \x1e, \u2028 …) as \n
-    return "\n".join(clean_lines(text.split("\n")))
+    return "\n".join(clean_lines(unwrap(text).split("\n")))  # a text laid out in a column: its sentences joined
 
 
 _ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")

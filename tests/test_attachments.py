@@ -14,10 +14,16 @@ from seeds.demo import DemoServer, DemoSite
 from tests.attachment_files import make_docx, make_pdf, make_xlsx
 from tests.conftest import RuntimeFactory
 from tests.helpers import crawl_demo
+from tests.test_wrapped import PARAGRAPHS, laid_out
 
 
 def test_pdf_text_is_extracted() -> None:
     assert "办结率99.8%" in extract_attachment_text("pdf", make_pdf(["全年办结率99.8%。"]))
+
+
+def test_a_pdfs_lines_are_joined_into_the_sentences_its_layout_broke_and_its_page_numbers_left_out() -> None:
+    pdf = make_pdf(laid_out(PARAGRAPHS, page_lines=4).split("\n"))
+    assert extract_attachment_text("pdf", pdf).split("\n") == PARAGRAPHS
 
 
 def test_docx_paragraphs_and_table_cells_are_extracted() -> None:
