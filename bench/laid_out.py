@@ -97,8 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         console.print(f"skipped: no report texts with gold in {args.corpus}")
         return 0
     table = Table(title=f"{args.corpus}: {len(docs)} report texts laid out as a PDF prints them")
-    for column in ("layout", "reading", "docs", "micro P", "micro R", "micro F1", "names", "qualifier", "target"):
-        table.add_column(column, justify="left" if column in ("layout", "reading") else "right")
+    for heading in ("layout", "reading", "docs", "micro P", "micro R", "micro F1", "names", "qualifier", "target"):
+        table.add_column(heading, justify="left" if heading in ("layout", "reading") else "right")
     rows: list[tuple[str, str, float | None, Reading]] = [("as written", "clean_text", None, clean_text)]
     rows += [(f"column {c:g}", label, c, reading) for c in COLUMNS for label, reading in READINGS.items()]
     held_out = [doc for doc in docs if doc.fold == HELD_OUT_FOLD]
