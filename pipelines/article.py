@@ -29,11 +29,12 @@ from pipelines.main_content import (
     own_hidden,
 )
 from pipelines.page_meta import PageText, heading_candidates, issuer_in_title, published_of, source_of, title_of
+from pipelines.wrapped import unwrap
 
 # Stored on each version (report_versions.reader_version): bump it whenever a change here or in
-# pipelines.clean / main_content / page_meta can change the text read from a page, so that
+# pipelines.clean / main_content / page_meta / wrapped can change the text read from a page, so that
 # `govreports reprocess` reads the stored pages again.
-READER_VERSION = "2.1.0"
+READER_VERSION = "2.2.0"
 # Never text: their content is code, styling or form state.
 _CODE_TAGS = ("script", "style", "noscript", "template", "svg", "object", "embed", "map")
 # Controls and landmarks around the article: toolbars, menus, headers and footers.
@@ -229,7 +230,8 @@ def _body(lines: list[str], title: str) -> str:
     start = 0
     while start < len(lines) and folded_title and "".join(lines[start].split()) == folded_title:
         start += 1  # the headline is metadata, not body
-    return "\n".join(clean_lines(lines[start:]))
+    # a body pasted as laid out (a line break ending every line of a PDF's column): its sentences joined
+    return "\n".join(clean_lines(unwrap("\n".join(lines[start:])).split("\n")))
 
 
 def _warnings(content: Content, body: str) -> tuple[str, ...]:

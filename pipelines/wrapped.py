@@ -30,7 +30,7 @@ _OPENS_ITEM = re.compile(
     r"第[一二三四五六七八九十百\d]+[章节条款部分]|附件|[一二三四五六七八九十]+是)"
 )
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
-_CELLS = re.compile(r"[\t│┃║|]")  # a table row (tab-separated cells, a drawn wall) is never joined
+_CELLS = re.compile("[\t|\u2500-\u257f]")  # a table's row or border (tabs, drawn lines) is never joined
 _SHORTEST_COLUMN = 12  # narrower "columns" are table cells or lists, not running text
 _WIDEST_COLUMN = 120  # characters: a longer line is a paragraph, whatever its page
 _LAID_OUT_SHARE = 0.3  # of the lines of some length: at the column's width and open-ended

@@ -79,3 +79,20 @@ def test_a_figure_opening_a_laid_out_line_keeps_the_words_naming_it() -> None:
     assert "3215户" not in text.split("\n")[0]  # the layout broke the sentence before the figure
     households = [m for m in extract_metrics(clean_text(text)) if m.unit == "户"]
     assert households and all("市场主体" in m.name for m in households)
+
+
+def test_a_page_whose_paragraphs_were_pasted_as_laid_out_lines_is_read_in_paragraphs() -> None:
+    from pipelines.article import extract_article
+
+    paragraphs = "".join("<p>" + "<br>".join(laid_out([p]).split("\n")) + "</p>" for p in PARAGRAPHS)
+    html = f"<html><head><title>年度工作总结</title></head><body><h1>年度工作总结</h1><div>{paragraphs}</div></body></html>"
+    assert extract_article(html).body.split("\n") == PARAGRAPHS
+
+
+def test_the_border_lines_of_a_drawn_table_are_never_joined() -> None:
+    border = "┌" + "─" * 38 + "┐"  # as wide as the column
+    text = "\n".join([laid_out(PARAGRAPHS), border, border.replace("┌", "└").replace("┐", "┘")] * 2)
+    assert [line for line in unwrap(text).split("\n") if "─" in line] == [
+        border,
+        border.replace("┌", "└").replace("┐", "┘"),
+    ] * 2
