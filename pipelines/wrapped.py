@@ -7,7 +7,8 @@ so a figure at the start of a line would lose the words naming it on the line be
 text shows itself by its lines: many end at nearly the same width (the column), most of them inside
 a sentence. Only such a text is rejoined, and only where a line fills the column and ends without
 closing its sentence; a heading or a numbered item (一、, （二）, 3., 第五条) always starts its own line,
-and a table row (cells apart by tabs or drawn walls) is never joined.
+and a table row (cells apart by tabs or drawn walls, or two figures standing apart between spaces, as a
+PDF gives a table's cells) is never joined.
 
 Width is counted as laid out: a Chinese character or full-width sign is one, a Latin letter, digit or
 half-width sign half of one, so a line with figures in it still measures the column.
@@ -31,6 +32,8 @@ _OPENS_ITEM = re.compile(
 )
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 _CELLS = re.compile("[\t|\u2500-\u257f]")  # a table's row or border (tabs, drawn lines) is never joined
+# A table row as a PDF gives it: cells apart by spaces, two of them figures (地区生产总值 亿元 1234.5 5.6).
+_SPACED_FIGURES = re.compile(r"(?:^|\s)[-+]?\d[\d.,%]*(?=\s|$)")
 _SHORTEST_COLUMN = 12  # narrower "columns" are table cells or lists, not running text
 _WIDEST_COLUMN = 120  # characters: a longer line is a paragraph, whatever its page
 _LAID_OUT_SHARE = 0.3  # of the lines of some length: at the column's width and open-ended
@@ -38,6 +41,11 @@ _SLACK = 1.5  # a full line may fall short of the column by a sign or two
 
 
 _NARROW = re.compile("[\x00-\u2e7f\uff61-\uffdc]")  # Latin, digits, half-width signs and katakana
+
+
+def _row(line: str) -> bool:
+    """A table's row: cells in tabs, drawn walls or borders, or figures standing apart between spaces."""
+    return _CELLS.search(line) is not None or len(_SPACED_FIGURES.findall(line)) >= 2
 
 
 def width(line: str) -> float:
@@ -53,7 +61,7 @@ def column(lines: list[str]) -> float | None:
         # a line longer than any column is a paragraph: its length stands for its width, unmeasured
         (width(line) if len(line) <= _WIDEST_COLUMN else float(len(line)), line.rstrip())
         for line in lines
-        if len(line.strip()) >= _SHORTEST_COLUMN // 2 and not _CELLS.search(line)
+        if len(line.strip()) >= _SHORTEST_COLUMN // 2 and not _row(line)
     ]
     if len(measured) < 4:
         return None
@@ -84,14 +92,12 @@ def unwrap(text: str) -> str:
     for line in lines:
         if _PAGE_NUMBER.match(line):
             continue
-        if continues and line.strip() and not _OPENS_ITEM.match(line) and not _CELLS.search(line):
+        if continues and line.strip() and not _OPENS_ITEM.match(line) and not _row(line):
             before, after = joined[-1].rstrip(), line.strip()
             space = " " if _LATIN_LETTER.match(before[-1]) and _LATIN_LETTER.match(after[0]) else ""
             joined[-1] = before + space + after  # Latin words broken at the edge keep their space, digits none
         else:
             joined.append(line)
         last = joined[-1].rstrip()
-        continues = (
-            width(line) >= laid_out - _SLACK and bool(last) and not last.endswith(_CLOSING) and not _CELLS.search(line)
-        )
+        continues = width(line) >= laid_out - _SLACK and bool(last) and not last.endswith(_CLOSING) and not _row(line)
     return "\n".join(joined)

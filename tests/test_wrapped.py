@@ -96,3 +96,9 @@ def test_the_border_lines_of_a_drawn_table_are_never_joined() -> None:
         border,
         border.replace("┌", "└").replace("┐", "┘"),
     ] * 2
+
+
+def test_a_table_row_whose_cells_a_pdf_spaced_apart_is_never_joined() -> None:
+    rows = ["规模以上工业企业单位数与营业收入 户 1286 3.5", "规模以上工业企业利润总额及增速 亿元 245.6 8.1"] * 3
+    text = "\n".join([laid_out(PARAGRAPHS), *rows])
+    assert unwrap(text).split("\n")[-6:] == rows
