@@ -7,6 +7,7 @@ characters of output, whatever the file claims.
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 from collections.abc import Iterator
 
@@ -48,6 +49,8 @@ def extract_attachment_text(
 def _pdf_lines(data: bytes, *, max_pages: int, max_rows: int) -> Iterator[str]:
     from pypdf import PdfReader
 
+    # pypdf logs what it repairs (EOF marker not found …) as warnings: a damaged file is our error to tell
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted:
         raise AttachmentUnreadable("the PDF is encrypted")

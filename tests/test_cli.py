@@ -275,3 +275,23 @@ def test_text_from_portals_is_printed_literally_never_as_markup() -> None:
     with out.capture() as captured:
         out.print(table)
     assert "[red]通知[/] [/bogus]" in captured.get()
+
+
+def test_a_report_kept_as_a_pdf_is_read_with_its_laid_out_lines_joined(tmp_path: Path) -> None:
+    from tests.attachment_files import make_pdf
+    from tests.test_wrapped import PARAGRAPHS, laid_out
+
+    report = tmp_path / "年度报告.pdf"
+    report.write_bytes(make_pdf(laid_out(PARAGRAPHS, page_lines=4).split("\n")))
+    run = govreports("extract", str(report), "--format", "jsonl")
+    assert run.returncode == 0, run.stderr
+    households = [json.loads(line) for line in run.stdout.splitlines() if '"户"' in line]
+    assert [(m["value"], m["name"]) for m in households] == [(3215, "新增市场主体")]
+
+
+def test_a_damaged_pdf_is_one_line_naming_it_and_a_non_zero_exit(tmp_path: Path) -> None:
+    report = tmp_path / "damaged.pdf"
+    report.write_bytes(b"%PDF-1.4 cut off here")
+    run = govreports("extract", str(report), "--format", "jsonl")
+    assert run.returncode == 2 and "damaged.pdf" in run.stderr and "undamaged .pdf" in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr

@@ -305,12 +305,12 @@ def crawl(
 
 @app.command()
 def extract(
-    file: Annotated[Path, typer.Argument(help="A report as .txt or .html")],
+    file: Annotated[Path, typer.Argument(help="A report as .txt, .html, .pdf, .docx or .xlsx")],
     format: Annotated[str, typer.Option("--format", help="jsonl (for scripts and the scorer) or table")] = "table",
 ) -> None:
     """Print every metric of one report file.
 
-    Example: govreports extract report.txt --format jsonl
+    Example: govreports extract report.txt --format jsonl  (a .pdf, .docx or .xlsx report is read too)
     """
     from pipelines.metrics import extract_metrics
     from workers.file_commands import read_article, write_metrics_jsonl
@@ -333,7 +333,7 @@ def extract(
 
 @app.command()
 def clean(
-    file: Annotated[Path, typer.Argument(help="A report page as .html or .txt")],
+    file: Annotated[Path, typer.Argument(help="A report page as .html or .txt, or a report as .pdf, .docx or .xlsx")],
     format: Annotated[
         str, typer.Option("--format", help="text: metadata lines, then the body; json: one object")
     ] = "text",

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 FILE_COMMANDS = frozenset({"extract", "clean", "links"})
 _HTML_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml"})
+_DOCUMENT_SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx"}  # read as an attachment is
 
 
 class CliError(PermanentError):
@@ -45,15 +46,9 @@ def max_input_bytes() -> int:
         raise CliError(f"GOVREPORTS_MAX_BODY_BYTES={raw!r} is not a whole number of bytes") from exc
 
 
-def read_input(path: Path, what: str) -> str:
-    """The decoded text of a file a command was given, or a CliError naming the file and the fix.
-
-    A directory, an unreadable, empty, binary, undecodable or oversized file gets one line each,
-    never an empty answer that looks like a page without a report.
-    """
-    from scrapers.encoding import decode_body
-    from scrapers.errors import UndecodableBody
-
+def read_bytes(path: Path, what: str) -> bytes:
+    """The bytes of a file a command was given, or a CliError naming the file and the fix: a directory,
+    an unreadable, empty or oversized file gets one line each."""
     if path.is_dir():
         raise CliError(f"{path} is a directory; give one file: {what}")
     try:
@@ -69,8 +64,21 @@ def read_input(path: Path, what: str) -> str:
         raise CliError(f"cannot read {path}: {exc.strerror}; check the path") from exc
     if not raw.strip():
         raise CliError(f"{path} is empty; give {what}")
+    return raw
+
+
+def read_input(path: Path, what: str) -> str:
+    """The decoded text of a file a command was given, or a CliError naming the file and the fix.
+
+    A directory, an unreadable, empty, binary, undecodable or oversized file gets one line each,
+    never an empty answer that looks like a page without a report.
+    """
+    from scrapers.encoding import decode_body
+    from scrapers.errors import UndecodableBody
+
+    raw = read_bytes(path, what)
     if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise CliError(f"{path} is a binary file (a PDF, an office document or an image?), not {what}")
+        raise CliError(f"{path} is a binary file, not {what}; a PDF, DOCX or XLSX report is read when its name ends so")
     try:
         text, _ = decode_body(raw)
     except UndecodableBody as exc:
@@ -78,16 +86,31 @@ def read_input(path: Path, what: str) -> str:
     return text
 
 
+def read_document(path: Path, kind: str) -> str:
+    """The text of a report kept as a PDF, DOCX or XLSX file (a PDF's lines rejoined into sentences),
+    or a CliError naming the file when it cannot be read as one."""
+    from pipelines.attachments import AttachmentUnreadable, extract_attachment_text
+
+    raw = read_bytes(path, f"a report as .{kind}")
+    try:
+        return extract_attachment_text(kind, raw)
+    except AttachmentUnreadable as exc:
+        raise CliError(f"{path}: {exc}; give an undamaged .{kind} file, or save the report as text") from exc
+
+
 def size_text(n: int) -> str:
     return f"{n / 1048576:.1f} MiB" if n >= 1048576 else f"{n:,} bytes"
 
 
 def read_article(path: Path) -> Article:
-    """A .txt or .html report read as an Article (a text page has a body only)."""
+    """A .txt, .html, .pdf, .docx or .xlsx report read as an Article (a text or a document has a body only)."""
     from pipelines.article import Article, extract_article
     from pipelines.clean import clean_text
 
-    text = read_input(path, "a saved page (.html) or a report's text (.txt)")
+    kind = _DOCUMENT_SUFFIXES.get(path.suffix.lower())
+    if kind:
+        return Article("", None, None, clean_text(read_document(path, kind)))
+    text = read_input(path, "a saved page (.html), a report's text (.txt) or its file (.pdf, .docx, .xlsx)")
     if path.suffix.lower() in _HTML_SUFFIXES:
         return extract_article(text)
     return Article("", None, None, clean_text(text))
