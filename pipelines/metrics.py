@@ -710,11 +710,15 @@ def _inside_requirement(norm: str, s_start: int, s_end: int, hit: _Hit) -> bool:
     )
 
 
-_PURPOSE_OPENING = re.compile(r"\s*(?:[（(]?[一二三四五六七八九十\d]+[、.．）)]\s*)?(?:为了?(?!\d)|让|使|以便)")
+_PURPOSE_OPENING = re.compile(
+    r"\s*(?:[（(]?[一二三四五六七八九十\d]+[、.．）)]\s*)?"
+    r"(?:为了?(?!\d)|让|使|以便|[^，。；,;]{0,6}?(?:紧紧)?(?:围绕|紧扣|聚焦|锚定|瞄准|对标|对照))"
+)
 
 
 def _in_purpose_clause(window: str, cue: int, number: int) -> bool:
-    """为确保汛期安全，增派… / 为了方便群众，开通…: a clause opening with 为 states the aim of what follows.
+    """为确保汛期安全，增派… / 为了方便群众，开通…: a clause opening with 为 states the aim of what follows,
+    and one that works around a goal (全区紧紧围绕年度目标，… / 聚焦…目标，…) names the goal it serves.
     A goal word there is the aim's; the figure in a later clause is what was done for it."""
     opened = max(window.rfind(mark, 0, cue) for mark in "，,；;：:") + 1
     closed = min((at for at in (window.find("，", cue), window.find(",", cue)) if at >= 0), default=-1)

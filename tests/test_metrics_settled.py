@@ -139,6 +139,18 @@ def test_a_goal_word_in_a_purpose_clause_is_the_aims_not_the_figures(sentence: s
 @pytest.mark.parametrize(
     ("sentence", "target"),
     [
+        ("今年以来，全区紧紧围绕年度目标任务，扎实推进各项工作，全年受理政务服务事项8642件。", False),
+        ("聚焦“双碳”目标，全市新建公共充电桩1200个。", False),
+        ("紧扣全年目标，力争新增市场主体5000户。", True),
+    ],
+)
+def test_a_goal_a_clause_works_around_is_the_goal_served_not_the_figures(sentence: str, target: bool) -> None:
+    assert one(sentence).target is target
+
+
+@pytest.mark.parametrize(
+    ("sentence", "target"),
+    [
         ("截至2023年底，全区累计建成5G基站1200个。", False),
         ("截止到2023年6月，热线受理来电8.6万件。", False),
         ("到2025年，全区5G基站达到2000个。", True),
