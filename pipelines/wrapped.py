@@ -1,5 +1,5 @@
 """Lines a page layout broke inside sentences, joined again: the text of a PDF, or a report kept as
-fixed-width text.
+fixed-width text; its page numbers and running headers left out.
 
 A PDF holds no paragraphs, only lines as they were laid out: a sentence runs on over two or three
 lines, and every page adds its number (— 3 —, 第3页). Extraction reads a sentence and its clauses,
@@ -38,6 +38,7 @@ _SHORTEST_COLUMN = 12  # narrower "columns" are table cells or lists, not runnin
 _WIDEST_COLUMN = 120  # characters: a longer line is a paragraph, whatever its page
 _LAID_OUT_SHARE = 0.3  # of the lines of some length: at the column's width and open-ended
 _SLACK = 1.5  # a full line may fall short of the column by a sign or two
+_RUNNING = 3  # times a line stands next to a page number before it is taken for a running header
 
 
 _NARROW = re.compile("[\x00-\u2e7f\uff61-\uffdc]")  # Latin, digits, half-width signs and katakana
@@ -80,6 +81,19 @@ def column(lines: list[str]) -> float | None:
     return None
 
 
+def _running_lines(lines: list[str]) -> set[str]:
+    """A layout's running header or footer: a line said at least three times, each time next to a page
+    number (the title of the document above every page). Said elsewhere, a repeated line is the text's."""
+    beside: Counter[str] = Counter()
+    said: Counter[str] = Counter(line.strip() for line in lines)
+    for i, line in enumerate(lines):
+        if _PAGE_NUMBER.match(line):
+            for near in lines[max(0, i - 2) : i] + lines[i + 1 : i + 3]:
+                if near.strip() and not _PAGE_NUMBER.match(near):
+                    beside[near.strip()] += 1
+    return {line for line, times in beside.items() if times >= _RUNNING and said[line] == times}
+
+
 def unwrap(text: str) -> str:
     """The text with lines broken by layout joined into their sentences and page numbers left out;
     a text not laid out in a column is returned as it is."""
@@ -87,10 +101,11 @@ def unwrap(text: str) -> str:
     laid_out = column(lines)
     if laid_out is None:
         return text
+    running = _running_lines(lines)
     joined: list[str] = []
     continues = False
     for line in lines:
-        if _PAGE_NUMBER.match(line):
+        if _PAGE_NUMBER.match(line) or line.strip() in running:
             continue
         if continues and line.strip() and not _OPENS_ITEM.match(line) and not _row(line):
             before, after = joined[-1].rstrip(), line.strip()

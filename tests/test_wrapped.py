@@ -102,3 +102,14 @@ def test_a_table_row_whose_cells_a_pdf_spaced_apart_is_never_joined() -> None:
     rows = ["规模以上工业企业单位数与营业收入 户 1286 3.5", "规模以上工业企业利润总额及增速 亿元 245.6 8.1"] * 3
     text = "\n".join([laid_out(PARAGRAPHS), *rows])
     assert unwrap(text).split("\n")[-6:] == rows
+
+
+def test_a_running_header_printed_by_every_page_number_is_left_out() -> None:
+    pages = laid_out(PARAGRAPHS * 2, page_lines=3).split("\n")
+    with_header = [f"{line}\n某区人民政府年度工作报告" if line.startswith("— ") else line for line in pages]
+    assert unwrap("\n".join(with_header)).split("\n") == PARAGRAPHS * 2
+
+
+def test_a_line_the_text_repeats_away_from_page_numbers_is_kept() -> None:
+    text = "\n".join(["单位：万元", laid_out(PARAGRAPHS)] * 3)
+    assert unwrap(text).split("\n").count("单位：万元") == 3
