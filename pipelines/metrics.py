@@ -710,10 +710,10 @@ def _inside_requirement(norm: str, s_start: int, s_end: int, hit: _Hit) -> bool:
     )
 
 
-_PURPOSE_OPENING = re.compile(
-    r"\s*(?:[（(]?[一二三四五六七八九十\d]+[、.．）)]\s*)?"
-    r"(?:为了?(?!\d)|让|使|以便|[^，。；,;]{0,6}?(?:紧紧)?(?:围绕|紧扣|聚焦|锚定|瞄准|对标|对照))"
-)
+_PURPOSE_OPENING = re.compile(r"\s*(?:[（(]?[一二三四五六七八九十\d]+[、.．）)]\s*)?(?:为了?(?!\d)|让|使|以便)")
+# Verbs of working around a goal (全区紧紧围绕年度目标，…), within the first words of their clause.
+_SERVING_GOAL = ("围绕", "紧扣", "聚焦", "锚定", "瞄准", "对标", "对照")
+_SERVING_REACH = 10  # characters: a subject (全区, 市政务服务局) and 紧紧 may stand before the verb
 
 
 def _in_purpose_clause(window: str, cue: int, number: int) -> bool:
@@ -722,7 +722,12 @@ def _in_purpose_clause(window: str, cue: int, number: int) -> bool:
     A goal word there is the aim's; the figure in a later clause is what was done for it."""
     opened = max(window.rfind(mark, 0, cue) for mark in "，,；;：:") + 1
     closed = min((at for at in (window.find("，", cue), window.find(",", cue)) if at >= 0), default=-1)
-    return 0 <= closed < number and _PURPOSE_OPENING.match(window, opened) is not None
+    if not 0 <= closed < number:
+        return False
+    reach = min(cue, opened + _SERVING_REACH)
+    return _PURPOSE_OPENING.match(window, opened) is not None or any(
+        window.find(verb, opened, reach) >= 0 for verb in _SERVING_GOAL
+    )
 
 
 def _plan_zones(norm: str, title: str = "") -> list[tuple[int, int, bool]]:
