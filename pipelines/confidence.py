@@ -95,25 +95,25 @@ def features(norm: str, record: Record) -> tuple[float, ...]:
 
 # Fitted by bench/confidence_fit.py (--write rewrites this block): the log-odds that a record is wrong.
 # fitted: begin
-BIAS = -4.3994
+BIAS = -4.7522
 WEIGHTS: tuple[float, ...] = (
-    0.1576,  # fallback name
-    0.7047,  # short name
-    0.3336,  # no measure word
-    0.4682,  # defaulted unit
-    0.8084,  # Chinese numeral
-    0.4635,  # target
-    0.4659,  # long sentence
-    -0.8098,  # table row
-    -1.7307,  # table cell
-    -0.9650,  # name said in its sentence
-    0.7642,  # name opens on words just before
-    -0.6871,  # numbers in the sentence
-    0.4030,  # 的 in name
-    -0.5951,  # verb in name
-    -0.1759,  # percentage
-    -0.3300,  # digit in name
-    -0.4197,  # small value
+    0.1733,  # fallback name
+    0.8110,  # short name
+    0.2895,  # no measure word
+    0.4851,  # defaulted unit
+    0.8312,  # Chinese numeral
+    0.4230,  # target
+    0.5521,  # long sentence
+    -0.8329,  # table row
+    -1.7736,  # table cell
+    -1.0371,  # name said in its sentence
+    0.7597,  # name opens on words just before
+    -0.6869,  # numbers in the sentence
+    0.4322,  # 的 in name
+    -0.5536,  # verb in name
+    -0.1538,  # percentage
+    -0.3188,  # digit in name
+    -0.3883,  # small value
 )
 # fitted: end
 
