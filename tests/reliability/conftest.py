@@ -241,7 +241,13 @@ def wait_for_versions(
         except sa.exc.OperationalError:
             return False
 
-    wait_until(done, seconds, f"{expected} versions")
+    try:
+        wait_until(done, seconds, f"{expected} versions")
+    except TimeoutError as exc:
+        # a stall is rare and seen once in many runs: say where it stopped and what each worker last logged
+        stored = scalar(url, "SELECT count(*) FROM report_versions")
+        logs = "\n".join(f"--- worker {i} (restarts {w.restarts}):\n{w.tail()[-1500:]}" for i, w in enumerate(workers))
+        raise TimeoutError(f"{exc}: {stored} of {expected} stored\n{logs}") from exc
 
 
 def wait_idle(broker: str, seconds: float = 60) -> None:
