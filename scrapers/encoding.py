@@ -97,15 +97,18 @@ def decode_body(body: bytes, content_type: str | None = None) -> tuple[str, str]
     for name in declared:  # a stray byte inside does not make the declared charset wrong
         if (text := _nearly_clean(body, name)) is not None:
             return text, name
-    detected = [_detected(body[: len(body) - cut]) for cut in range(_LONGEST_CHARACTER)]
     # a cut last character can make detection miss the page's own charset for a single-byte one that
     # reads anything: one of the charsets portals are written in, found on a shorter cut, is taken first
-    for cut, charset in enumerate(detected):
-        if charset in _PORTAL_CHARSETS and (text := _nearly_clean(body[: len(body) - cut], charset)) is not None:
+    first_detected = None
+    for cut in range(_LONGEST_CHARACTER):  # detection is slow: one cut at a time, the first that fits wins
+        whole = body[: len(body) - cut]
+        charset = _detected(whole)
+        first_detected = charset if cut == 0 else first_detected
+        if charset in _PORTAL_CHARSETS and (text := _nearly_clean(whole, charset)) is not None:
             return text, charset
     if fallback and (text := _nearly_clean(body, fallback)) is not None:
         return text, fallback
-    if detected[0] and (text := _nearly_clean(body, detected[0])) is not None:
-        return text, detected[0]
+    if first_detected and (text := _nearly_clean(body, first_detected)) is not None:
+        return text, first_detected
     tried = ", ".join([*names, fallback] if fallback else names)
     raise UndecodableBody(f"no encoding decodes the body cleanly (tried {tried})")
