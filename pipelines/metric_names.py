@@ -226,14 +226,14 @@ def _respective_subjects(norm: str, s_start: int, start: int) -> list[str]:
 def _respective_clauses(norm: str, s_start: int, start: int, s_end: int) -> list[str]:
     """接待游客…万人次，实现旅游收入…亿元，分别增长12.5%和15.8% → [接待游客, 旅游收入]: the figures listed
     after 分别 go, in order, with as many clauses before it that each state a figure of their own."""
-    own_start = start - len(clause_before(norm, s_start, start))
-    at = norm.rfind("分别", max(s_start, start - 30), start)
-    if at < 0 or clean(norm[own_start:at]):
+    own = own_clause(norm, s_start, start)
+    at = own.rfind("分别")
+    if at < 0 or clean(own[:at]):
         return []  # 轻、重工业占比分别为…: the clause names its own subjects
     breaks = vocab.CLAUSE_BREAK.search(norm, start, s_end)
-    listed = len(quantities(norm[at : breaks.start() if breaks else s_end]))
+    listed = len(quantities(own[at:] + norm[start : breaks.start() if breaks else s_end]))
     stated: list[str] = []
-    for clause in reversed(earlier_clauses(norm, s_start, own_start)):
+    for clause in reversed(earlier_clauses(norm, s_start, start)):
         if not quantities(clause) or len(stated) == listed:
             break
         stated.append(first_words(clause))
