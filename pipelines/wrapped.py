@@ -57,7 +57,7 @@ def width(line: str) -> float:
 
 def column(lines: list[str]) -> float | None:
     """The width most lines end at when the text is laid out in a column, or None when it is not:
-    at least a third of the lines of some length reach it and end inside a sentence."""
+    at least three in ten of the lines of some length reach it and end inside a sentence."""
     measured = [
         # a line longer than any column is a paragraph: its length stands for its width, unmeasured
         (width(line) if len(line) <= _WIDEST_COLUMN else float(len(line)), line.rstrip())
@@ -105,14 +105,16 @@ def unwrap(text: str) -> str:
     joined: list[str] = []
     continues = False
     for line in lines:
-        if _PAGE_NUMBER.match(line) or line.strip() in running:
+        text = line.strip()
+        if _PAGE_NUMBER.match(line) or text in running:
             continue
-        if continues and line.strip() and not _OPENS_ITEM.match(line) and not _row(line):
-            before, after = joined[-1].rstrip(), line.strip()
-            space = " " if _LATIN_LETTER.match(before[-1]) and _LATIN_LETTER.match(after[0]) else ""
-            joined[-1] = before + space + after  # Latin words broken at the edge keep their space, digits none
+        row = _row(line)
+        if continues and text and not _OPENS_ITEM.match(line) and not row:
+            before = joined[-1].rstrip()
+            space = " " if _LATIN_LETTER.match(before[-1]) and _LATIN_LETTER.match(text[0]) else ""
+            joined[-1] = before + space + text  # Latin words broken at the edge keep their space, digits none
         else:
             joined.append(line)
         last = joined[-1].rstrip()
-        continues = width(line) >= laid_out - _SLACK and bool(last) and not last.endswith(_CLOSING) and not _row(line)
+        continues = not row and bool(last) and not last.endswith(_CLOSING) and width(text) >= laid_out - _SLACK
     return "\n".join(joined)
