@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 FILE_COMMANDS = frozenset({"extract", "clean", "links"})
 _HTML_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml"})
-_DOCUMENT_SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx"}  # read as an attachment is
 
 
 class CliError(PermanentError):
@@ -106,9 +105,10 @@ def read_article(path: Path) -> Article:
     """A .txt, .html, .pdf, .docx or .xlsx report read as an Article (a text or a document has a body only)."""
     from pipelines.article import Article, extract_article
     from pipelines.clean import clean_text
+    from scrapers.attachments import READABLE_KINDS
 
-    kind = _DOCUMENT_SUFFIXES.get(path.suffix.lower())
-    if kind:
+    kind = path.suffix.lower().removeprefix(".")
+    if kind in READABLE_KINDS:  # read as an attachment of a page is
         return Article("", None, None, clean_text(read_document(path, kind)))
     text = read_input(path, "a saved page (.html), a report's text (.txt) or its file (.pdf, .docx, .xlsx)")
     if path.suffix.lower() in _HTML_SUFFIXES:
