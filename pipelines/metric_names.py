@@ -75,6 +75,9 @@ _MEASURE_NOUN = re.compile(r"[率额量数值比度费价]\Z")
 
 # At most this many of another clause's words go into a name that borrows them (a subject, a list's intro).
 MAX_BORROWED = 10
+# 对…企业给予一次性奖补, …予以奖励: the verb that grants a benefit stands between whom it is for and what
+# is given; the name is the two without it (the guideline's subject + measure).
+_GRANTED = re.compile(r"(?<=[\u4e00-\u9fff])(?:给予|予以)(?=[\u4e00-\u9fff])")
 
 
 # A name that only says how a figure compares (比上年增长, 同比下降, 较上年末增加): no indicator in it.
@@ -288,6 +291,8 @@ def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int)
     if before[-1:] in "和与及" and len(lead := lead_in(norm, s_start, start)) >= 2:
         before = lead  # 可申报3个A和2个B: A is the first number's; B's count shares the words before it
     local = clean(before)
+    if "给予" in local or "予以" in local:
+        local = _GRANTED.sub("", local)
     if stated := policy.set_figure_name(norm, s_start, start, end, s_end, before, local):
         return [Named(stated, start)]
     after = clean(noun_after(norm, end, s_end))

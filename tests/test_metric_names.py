@@ -425,3 +425,14 @@ def test_figures_listed_after_a_bare_respectively_go_with_the_clauses_before_it_
 def test_subjects_listed_in_the_clause_of_respectively_are_its_own_and_one_character_stands_for_a_word() -> None:
     text = "工业企业中，大、中型企业利润分别增长8.2%和6.5%。"
     assert names(text) == ["大型企业利润增长", "中型企业利润增长"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("对入驻孵化基地企业给予房租补贴2万元。", "入驻孵化基地企业房租补贴"),
+        ("对首次获评星级农家乐予以一次性奖励1万元。", "首次获评星级农家乐一次性奖励"),
+    ],
+)
+def test_the_verb_that_grants_a_benefit_is_no_word_of_its_name(text: str, name: str) -> None:
+    assert names(text, POLICY) == [name]
