@@ -75,9 +75,15 @@ _MEASURE_NOUN = re.compile(r"[率额量数值比度费价]\Z")
 
 # At most this many of another clause's words go into a name that borrows them (a subject, a list's intro).
 MAX_BORROWED = 10
-# 对…企业给予一次性奖补, …予以奖励: the verb that grants a benefit stands between whom it is for and what
-# is given; the name is the two without it (the guideline's subject + measure).
-_GRANTED = re.compile(r"(?<=[\u4e00-\u9fff])(?:给予|予以)(?=[\u4e00-\u9fff])")
+# A name cut to MAX_NAME inside a modifier or a preposition phrase starts after the word that opens it.
+_CUT_OPENER = re.compile(r"^.{0,3}?(?:的|对|由|向|可|将|把|被|分别)")
+# 对…企业给予一次性奖补, …分别予以奖励, …由区财政一次性奖励: the verb that grants a benefit, the adverb
+# 分别 and the body that pays (由…财政, 报请省…) stand between whom a benefit is for and what is given; the
+# name is the two without them (the guideline's subject + measure).
+_GRANTED = re.compile(
+    r"(?:(?<=[\u4e00-\u9fff])(?:给予|予以|分别)|(?:由|报请)[\u4e00-\u9fff]{0,10}?(?:财政局?|政府|部门|局|委|办|省上|市上))"
+    r"(?=[\u4e00-\u9fff])"
+)
 
 
 # A name that only says how a figure compares (比上年增长, 同比下降, 较上年末增加): no indicator in it.
@@ -291,7 +297,7 @@ def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int)
     if before[-1:] in "和与及" and len(lead := lead_in(norm, s_start, start)) >= 2:
         before = lead  # 可申报3个A和2个B: A is the first number's; B's count shares the words before it
     local = clean(before)
-    if "给予" in local or "予以" in local:
+    if "给予" in local or "予以" in local or "分别" in local or "由" in local or "报请" in local:
         local = _GRANTED.sub("", local)
     if stated := policy.set_figure_name(norm, s_start, start, end, s_end, before, local):
         return [Named(stated, start)]
@@ -311,6 +317,6 @@ def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int)
         name = clean(name)  # local and after are clean; a borrowed subject may start on a filler
     if len(name) > MAX_NAME:
         name = name[len(name) - MAX_NAME :] if len(after) < MAX_NAME else after[:MAX_NAME]
-        if (modifier_end := name.find("的", 0, 3)) >= 0:
-            name = name[modifier_end + 1 :]  # cut inside a modifier: its tail up to 的 is no word of the name
+        if opener := _CUT_OPENER.search(name, 0, 5):
+            name = name[opener.end() :]  # the tail of a cut modifier (…的) or phrase (…由, …分别) is no word of it
     return [Named(name or "指标", start)]

@@ -432,7 +432,14 @@ def test_subjects_listed_in_the_clause_of_respectively_are_its_own_and_one_chara
     [
         ("对入驻孵化基地企业给予房租补贴2万元。", "入驻孵化基地企业房租补贴"),
         ("对首次获评星级农家乐予以一次性奖励1万元。", "首次获评星级农家乐一次性奖励"),
+        ("对省级示范性家庭农场分别给予一次性建设补助2万元。", "省级示范性家庭农场一次性建设补助"),
+        ("对新认定的高新技术企业由区科技和工业信息化局一次性奖励20万元。", "新认定的高新技术企业一次性奖励"),
     ],
 )
-def test_the_verb_that_grants_a_benefit_is_no_word_of_its_name(text: str, name: str) -> None:
+def test_the_verb_adverb_and_payer_of_a_grant_are_no_words_of_its_name(text: str, name: str) -> None:
     assert names(text, POLICY) == [name]
+
+
+def test_a_name_cut_to_its_length_inside_a_preposition_phrase_starts_after_the_preposition() -> None:
+    [name] = names("对评为优秀的家庭农场可一次性申领省级生态农场建设补助2万元。", POLICY)
+    assert name == "一次性申领省级生态农场建设补助"
