@@ -25,7 +25,6 @@ from pipelines.name_words import (
     MAX_NAME,
     SUBJECT_VERB,
     TIME_NOUN,
-    clause_before,
     clean,
     clean_keep_verbs,
     earlier_clauses,
@@ -36,6 +35,7 @@ from pipelines.name_words import (
     quantities,
     sentence_subject,
     without_parentheses,
+    words_of_clause,
 )
 
 
@@ -84,6 +84,13 @@ _GRANTED = re.compile(
     r"(?:(?<=[\u4e00-\u9fff])(?:给予|予以|分别)|(?:由|报请)[\u4e00-\u9fff]{0,10}?(?:财政局?|政府|部门|局|委|办|省上|市上))"
     r"(?=[\u4e00-\u9fff])"
 )
+
+
+# 对国家级、省级…企业分别奖补10万元、5万元: levels listed inside the words before a list of as many figures;
+# each figure is its own level's, and its name carries that level alone (the guideline's levels).
+_LEVEL = r"(?:国家|省|市|州|县|区|乡镇|镇|乡|村)级|国家|[一二三四五六七八九十甲乙丙]+[类级档星]"
+_LEVEL_LIST = re.compile(f"(?:{_LEVEL})(?:[、和与及](?:{_LEVEL}))+")
+_LEVEL_SPLIT = re.compile(r"[、和与及]")
 
 
 # A name that only says how a figure compares (比上年增长, 同比下降, 较上年末增加): no indicator in it.
@@ -275,8 +282,25 @@ def _within_cell(named: Named) -> Named:
     return Named(own, named.at) if len(own) >= 2 else named
 
 
+def _own_level(norm: str, start: int, s_end: int, own: str, rank: int) -> str:
+    """The number's clause (own_clause) with a list of levels in it narrowed to the figure's own level,
+    when the figures listed from `start` are as many as the levels."""
+    listed = _LEVEL_LIST.search(own)
+    if listed is None:
+        return own
+    levels = _LEVEL_SPLIT.split(listed.group(0))
+    breaks = vocab.CLAUSE_BREAK.search(norm, start, s_end)
+    figures = len(quantities(norm[start : breaks.start() if breaks else s_end]))
+    if figures != len(levels) or rank >= figures:
+        return own
+    return own[: listed.start()] + levels[rank] + own[listed.end() :]
+
+
 def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int) -> list[Named]:
-    before = clause_before(norm, s_start, start)
+    own = own_clause(norm, s_start, start)
+    if "级" in own or "国家" in own or "类" in own or "档" in own or "星" in own:
+        own = _own_level(norm, start, s_end, own, rank)
+    before = words_of_clause(own)
     if (not before or before[-1] in _CONNECTOR_ENDS or before[-1].isspace()) and _CONNECTOR_ONLY.match(before):
         # 30.6%和69.4%, 90家和870家: the second number shares the first one's indicator words.
         previous = _PREVIOUS_NUMBER.search(norm, max(s_start, start - 16), start)

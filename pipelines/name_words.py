@@ -158,14 +158,10 @@ def _in_short_quote(text: str, at: int) -> bool:
     return closed - opened <= 12 if closed >= 0 else len(text) - opened <= 12
 
 
-def clause_before(norm: str, s_start: int, start: int) -> str:
-    """The words between the previous clause break (or listed item) and the number.
-
-    Short parentheticals are skipped; an enumeration of examples ending in 等 gives way to the
-    words before it (上线运行A、B、C等15类主题 → 上线运行A)."""
-    segment = without_parentheses(norm[max(s_start, start - 120) : start])
-    if last_break := UP_TO_LAST_BREAK.match(segment):
-        segment = segment[last_break.end() :]
+def words_of_clause(segment: str) -> str:
+    """The words of a number's clause up to the number (own_clause) that name it: those after the
+    previous listed item, or, for an enumeration of examples ending in 等, the words before it
+    (上线运行A、B、C等15类主题 → 上线运行A); after a quantity earlier in the clause, those after it."""
     joined = segment.rfind("且")  # 具有资质且注册资本不低于…: of two joined requirements the number is the second's
     if joined >= 0 and len(segment) - joined > 2:
         segment = segment[joined + 1 :]

@@ -443,3 +443,13 @@ def test_the_verb_adverb_and_payer_of_a_grant_are_no_words_of_its_name(text: str
 def test_a_name_cut_to_its_length_inside_a_preposition_phrase_starts_after_the_preposition() -> None:
     [name] = names("对评为优秀的家庭农场可一次性申领省级生态农场建设补助2万元。", POLICY)
     assert name == "一次性申领省级生态农场建设补助"
+
+
+def test_levels_listed_before_as_many_figures_name_each_figure_by_its_own_level() -> None:
+    text = "对获评一星、二星、三星的农家乐分别奖励1万元、2万元和3万元。"
+    assert names(text, POLICY) == ["获评一星的农家乐奖励", "获评二星的农家乐奖励", "获评三星的农家乐奖励"]
+
+
+def test_one_figure_after_a_list_of_levels_is_not_given_the_first_level() -> None:
+    [name] = names("对获评省级、市级示范的农家乐奖励1万元。", POLICY)
+    assert not name.startswith("获评省级")
