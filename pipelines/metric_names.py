@@ -32,6 +32,7 @@ from pipelines.name_words import (
     lead_in,
     noun_after,
     own_clause,
+    own_level,
     quantities,
     sentence_subject,
     without_parentheses,
@@ -78,19 +79,12 @@ MAX_BORROWED = 10
 # A name cut to MAX_NAME inside a modifier or a preposition phrase starts after the word that opens it.
 _CUT_OPENER = re.compile(r"^.{0,3}?(?:的|对|由|向|可|将|把|被|分别)")
 # 对…企业给予一次性奖补, …分别予以奖励, …由区财政一次性奖励: the verb that grants a benefit, the adverb
-# 分别 and the body that pays (由…财政, 报请省…) stand between whom a benefit is for and what is given; the
-# name is the two without them (the guideline's subject + measure).
+# 分别 and the body that pays (由…财政, 报请省…) stand between whom a benefit is for and what is given, or
+# open the words before it; the name is the words without them (the guideline's subject + measure).
 _GRANTED = re.compile(
-    r"(?:(?<=[\u4e00-\u9fff])(?:给予|予以|分别)|(?:由|报请)[\u4e00-\u9fff]{0,10}?(?:财政局?|政府|部门|局|委|办|省上|市上))"
+    r"(?:给予|予以|分别|(?:由|报请)[\u4e00-\u9fff]{0,10}?(?:财政局?|政府|部门|局|委|办|省上|市上))"
     r"(?=[\u4e00-\u9fff])"
 )
-
-
-# 对国家级、省级…企业分别奖补10万元、5万元: levels listed inside the words before a list of as many figures;
-# each figure is its own level's, and its name carries that level alone (the guideline's levels).
-_LEVEL = r"(?:国家|省|市|州|县|区|乡镇|镇|乡|村)级|国家|[一二三四五六七八九十甲乙丙]+[类级档星]"
-_LEVEL_LIST = re.compile(f"(?:{_LEVEL})(?:[、和与及](?:{_LEVEL}))+")
-_LEVEL_SPLIT = re.compile(r"[、和与及]")
 
 
 # A name that only says how a figure compares (比上年增长, 同比下降, 较上年末增加): no indicator in it.
@@ -261,9 +255,25 @@ def _respective_clauses(norm: str, s_start: int, start: int, s_end: int) -> list
 def indicator_name(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int = 0) -> list[Named]:
     """One name per indicator the number is stated for (usually one). `rank` is the number's place
     in a run of numbers joined by 和/、 (90家和870家: 0 and 1)."""
-    named = [_within_cell(named) for named in _names(norm, s_start, start, end, s_end, rank)]
+    own = own_clause(norm, s_start, start)
+    before = words_of_clause(own)
+    if (not before or before[-1] in _CONNECTOR_ENDS or before[-1].isspace()) and _CONNECTOR_ONLY.match(before):
+        # 30.6%和69.4%, 90家和870家: the second number shares the first one's indicator words (named and
+        # scoped there, for its place in the run).
+        previous = _PREVIOUS_NUMBER.search(norm, max(s_start, start - 16), start)
+        if previous:
+            first = DIGIT.search(norm, previous.start(), start)
+            at = first.start() if first else previous.start()
+            size = DIGIT_RUN.match(norm, at, start)
+            unit = vocab.UNIT_PATTERN.match(norm, size.end(), start) if size else None
+            at_end = unit.end() if unit else size.end() if size else at
+            return [Named(n.name, start) for n in indicator_name(norm, s_start, at, at_end, s_end, rank + 1)]
+    narrowed = own_level(own, norm, start, s_end, rank)
+    if narrowed is not own:
+        before = words_of_clause(narrowed)
+    named = [_within_cell(named) for named in _names(norm, s_start, start, end, s_end, rank, before)]
     if len(named) == 1:
-        named = [Named(policy.scoped(named[0].name, norm, s_start, start), named[0].at)]
+        named = [Named(policy.scoped(named[0].name, norm, s_start, start, s_end, rank), named[0].at)]
     return named
 
 
@@ -282,32 +292,8 @@ def _within_cell(named: Named) -> Named:
     return Named(own, named.at) if len(own) >= 2 else named
 
 
-def _own_level(norm: str, start: int, s_end: int, own: str, rank: int) -> str:
-    """The number's clause (own_clause) with a list of levels in it narrowed to the figure's own level,
-    when the figures listed from `start` are as many as the levels."""
-    listed = _LEVEL_LIST.search(own)
-    if listed is None:
-        return own
-    levels = _LEVEL_SPLIT.split(listed.group(0))
-    breaks = vocab.CLAUSE_BREAK.search(norm, start, s_end)
-    figures = len(quantities(norm[start : breaks.start() if breaks else s_end]))
-    if figures != len(levels) or rank >= figures:
-        return own
-    return own[: listed.start()] + levels[rank] + own[listed.end() :]
-
-
-def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int) -> list[Named]:
-    own = own_clause(norm, s_start, start)
-    if "级" in own or "国家" in own or "类" in own or "档" in own or "星" in own:
-        own = _own_level(norm, start, s_end, own, rank)
-    before = words_of_clause(own)
-    if (not before or before[-1] in _CONNECTOR_ENDS or before[-1].isspace()) and _CONNECTOR_ONLY.match(before):
-        # 30.6%和69.4%, 90家和870家: the second number shares the first one's indicator words.
-        previous = _PREVIOUS_NUMBER.search(norm, max(s_start, start - 16), start)
-        if previous:
-            first = DIGIT.search(norm, previous.start(), start)
-            at = first.start() if first else previous.start()
-            return [Named(n.name, start) for n in indicator_name(norm, s_start, at, at, s_end, rank + 1)]
+def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int, before: str) -> list[Named]:
+    """The names of a number that does not share the one before it, from `before`, its clause's words."""
     if "分别" in before and (respectively := _RESPECTIVELY.search(clean_keep_verbs(before))):
         change = respectively.group("change") or ""  # 分别增长: each name says what changed
         subjects = _respective_subjects(norm, s_start, start) or _respective_clauses(norm, s_start, start, s_end)

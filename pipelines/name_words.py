@@ -78,6 +78,7 @@ TIME_NOUN = re.compile(r"(?:期限|时限|年限|期|时间|时长|周期)\Z")
 DIGIT = re.compile(r"\d")
 
 
+_LIST_JOINS = "、和及与"
 _SIZE = re.compile(r"\d[\d.,]*[万亿千百]*")  # a size right after a count: 465幢23.25万平方米
 
 
@@ -233,6 +234,13 @@ def noun_after(norm: str, end: int, s_end: int) -> str:
         end += 3  # 2亿元人民币: the currency, not the thing counted
     elif norm.startswith("整", end):
         end += 1  # 伍万元整: the sum is exact, 整 names nothing
+    # 10万元、30万元经费补助: figures listed with 和/、 before one noun all count it
+    while norm[end : end + 1] in _LIST_JOINS and norm[end + 1 : end + 2].isdecimal():
+        size = _SIZE.match(norm, end + 1, s_end)
+        unit = vocab.UNIT_PATTERN.match(norm, size.end()) if size else None
+        if unit is None:
+            break
+        end = unit.end()
     if norm.startswith("的", end):
         end += 1
     else:
@@ -261,3 +269,27 @@ def noun_after(norm: str, end: int, s_end: int) -> str:
 
 def clean_keep_verbs(words: str) -> str:
     return _QUOTES.sub("", words).rstrip("，,、 ")
+
+
+# 对国家级、省级…企业分别奖补10万元、5万元: levels listed inside the words before a list of as many figures;
+# each figure is its own level's, and its name carries that level alone (the guideline's levels).
+_LEVEL = r"(?:国家|省|市|州|县|区|乡镇|镇|乡|村)级|国家|[一二三四五六七八九十甲乙丙]+[类级档星]"
+_LEVEL_LIST = re.compile(f"(?:{_LEVEL})(?:[、和与及](?:{_LEVEL}))+")
+_LEVEL_SPLIT = re.compile(r"[、和与及]")
+_LEVEL_HOLDS = ("级", "国家", "类", "档", "星")  # every match of _LEVEL_LIST holds one: where none is, it is not tried
+
+
+def own_level(words: str, norm: str, start: int, s_end: int, rank: int) -> str:
+    """The words with a list of levels in them narrowed to the level of the figure in place `rank` of
+    the figures listed from `start` in its clause, when those are as many as the levels."""
+    if not any(mark in words for mark in _LEVEL_HOLDS):
+        return words  # most clauses: no level in them
+    listed = _LEVEL_LIST.search(words)
+    if listed is None:
+        return words
+    levels = _LEVEL_SPLIT.split(listed.group(0))
+    breaks = vocab.CLAUSE_BREAK.search(norm, start, s_end)
+    figures = len(quantities(norm[start : breaks.start() if breaks else s_end]))
+    if figures != len(levels) or rank >= figures:
+        return words
+    return words[: listed.start()] + levels[rank] + words[listed.end() :]

@@ -22,6 +22,7 @@ from pipelines.name_words import (
     first_words,
     noun_after,
     own_clause,
+    own_level,
     sentence_subject,
 )
 
@@ -188,10 +189,20 @@ _CONDITION_LEAD = re.compile(r"^(?:对于|对|凡是|凡|如|若|经|在)+")
 _CONDITION_QUANTITY = re.compile(r"\d|[一二两三四五六七八九十百千万半]+(?:个|年|月|周|天|日|人|户|家|次|倍|以[上下内])")
 
 
-def scoped(name: str, norm: str, s_start: int, start: int) -> str:
-    """The name with the scope a condition clause before the number's own sets (…的，), when it has one."""
-    scope = _condition(norm, s_start, start)
-    return (scope + name)[-_MAX_SCOPED:] if scope and scope not in name else name
+def scoped(name: str, norm: str, s_start: int, start: int, s_end: int, rank: int = 0) -> str:
+    """The name with the scope a condition clause before the number's own sets (…的，), when it has one,
+    narrowed to the level of the figure in place `rank` where the scope lists levels (own_level)."""
+    condition = _condition(norm, s_start, start)
+    if not condition:
+        return name
+    scope = own_level(condition, norm, start, s_end, rank)
+    if scope in name:
+        return name
+    # a name that borrowed the condition's last words (a short clause does) takes the condition once
+    shared = next(
+        (size for size in range(min(len(condition), len(name)), 1, -1) if name.startswith(condition[-size:])), 0
+    )
+    return (scope + name[shared:])[-_MAX_SCOPED:]
 
 
 def _condition(norm: str, s_start: int, start: int) -> str:

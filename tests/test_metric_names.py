@@ -453,3 +453,24 @@ def test_levels_listed_before_as_many_figures_name_each_figure_by_its_own_level(
 def test_one_figure_after_a_list_of_levels_is_not_given_the_first_level() -> None:
     [name] = names("对获评省级、市级示范的农家乐奖励1万元。", POLICY)
     assert not name.startswith("获评省级")
+
+
+def test_a_source_phrase_or_an_adverb_of_rule_opening_a_name_is_no_word_of_it() -> None:
+    assert names("全年依法从财政专户中拨付救助金820万元。") == ["拨付救助金"]
+
+
+def test_figures_listed_before_one_noun_all_count_that_noun() -> None:
+    first, second = names("对认定的孵化基地一次性给予5万元、2万元运营补助。", POLICY)
+    assert first.endswith("运营补助") and second.endswith("运营补助")
+
+
+def test_levels_listed_in_a_condition_clause_name_each_listed_figure_by_its_own_level() -> None:
+    text = "新评定为市级、区级示范家庭农场的，按规定分别一次性给予5万元、2万元建设补助。"
+    first, second = names(text, POLICY)
+    assert "市级示范家庭农场" in first and "区级" not in first
+    assert "区级示范家庭农场" in second and "市级" not in second
+
+
+def test_a_short_clause_that_borrowed_the_condition_clause_takes_the_condition_once() -> None:
+    text = "认定为市级、区级示范家庭农场的，分别奖励5万元、2万元。"
+    assert names(text, POLICY) == ["认定为市级示范家庭农场奖励", "认定为区级示范家庭农场奖励"]
