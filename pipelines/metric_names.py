@@ -22,6 +22,7 @@ from pipelines import policy_names as policy
 from pipelines.name_words import (
     DIGIT,
     DIGIT_RUN,
+    MAX_BORROWED,
     MAX_NAME,
     SUBJECT_VERB,
     TIME_NOUN,
@@ -74,8 +75,6 @@ _LIST_SPLIT = re.compile(r"[、和与及]")
 _MEASURE_NOUN = re.compile(r"[率额量数值比度费价]\Z")
 
 
-# At most this many of another clause's words go into a name that borrows them (a subject, a list's intro).
-MAX_BORROWED = 10
 # A name cut to MAX_NAME inside a modifier or a preposition phrase starts after the word that opens it.
 _CUT_OPENER = re.compile(r"^.{0,3}?(?:的|对|由|向|可|将|把|被|分别)")
 # 对…企业给予一次性奖补, …分别予以奖励, …由区财政一次性奖励: the verb that grants a benefit, the adverb

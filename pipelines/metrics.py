@@ -291,11 +291,17 @@ _IMPOSED_BEFORE = re.compile(
     "(?:" + "|".join((*vocab.FLOORS, *vocab.CAPS, "至少", "最多", "最少")) + r")[^，。；,;\d]{0,4}\Z"
 )
 _IMPOSED_AFTER = re.compile(r"及以[上下]|以内|之内")
+# 最高200万元, 最高给予200万元奖补, 最长可延长6个月: a cap on what is granted (not 最高提至90%, a new value)
+_CAPPED_GRANT = re.compile(r"最[高长](?:可|给予|可给予|可享受|可延长)?\Z")
 
 
 def _imposed_bound(norm: str, hit: _Hit) -> bool:
     """A floor or cap a rule sets (不低于, 不得超过, 至少, 及以上, 以内), not an approximate figure (超过90家)."""
-    return bool(_IMPOSED_BEFORE.search(norm, max(0, hit.start - 10), hit.start) or _IMPOSED_AFTER.match(norm, hit.end))
+    return bool(
+        _IMPOSED_BEFORE.search(norm, max(0, hit.start - 10), hit.start)
+        or _IMPOSED_AFTER.match(norm, hit.end)
+        or _CAPPED_GRANT.search(norm, max(0, hit.start - 6), hit.start)
+    )
 
 
 def _confidence(

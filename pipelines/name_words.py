@@ -13,6 +13,8 @@ import re
 from pipelines import metric_vocab as vocab
 
 MAX_NAME = 16
+# At most this many of another clause's words go into a name that borrows them (a subject, a list's intro).
+MAX_BORROWED = 10
 
 
 _QUOTES = re.compile(r"[“”\"《》「」『』‘’\s]")

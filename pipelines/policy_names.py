@@ -14,6 +14,7 @@ import re
 
 from pipelines.name_words import (
     BEFORE_PREPOSITION,
+    MAX_BORROWED,
     MAX_NAME,
     TIME_NOUN,
     UP_TO_LAST_BREAK,
@@ -143,7 +144,14 @@ def _capped(norm: str, s_start: int, start: int, end: int) -> str:
         return ahead.group(1)[:MAX_NAME] + "期限" if ahead else ""
     clauses = earlier_clauses(norm, s_start, start)
     granted = _GRANTED.search(clauses[-1]) if clauses else None
-    return clean(_GRANT_VERB.sub("", granted.group(1))) if granted else ""
+    if granted is None:
+        return ""
+    given = clean(_GRANT_VERB.sub("", granted.group(1)))
+    # 对重点技改项目给予奖补，最高…: whom the grant is for, before its verb, is part of what is capped
+    verb = _GRANT_VERB.match(clauses[-1])
+    ahead = BEFORE_PREPOSITION.match(_CONDITION_LEAD.sub("", clauses[-1][: verb.end() - 2])) if verb else None
+    whom = clean(ahead.group(1)) if ahead else ""  # up to a basis phrase (按…标准) before the verb
+    return (whom[-MAX_BORROWED:] if len(whom) >= 2 else "") + given
 
 
 _GRANT_VERB = re.compile(r"^.*?(?:给予|发放|予以|提供|享受)")

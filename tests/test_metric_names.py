@@ -168,7 +168,7 @@ def test_a_bare_cap_on_a_period_is_the_period_of_the_sentences_subject() -> None
 
 def test_a_bare_cap_on_an_amount_caps_what_the_clause_before_grants() -> None:
     [*_, capped] = names("对吸纳就业的企业给予一次性奖补，最高不超过30万元。", POLICY)
-    assert capped.startswith("一次性奖补")
+    assert capped == "吸纳就业的企业一次性奖补上限"
 
 
 def test_the_value_a_change_starts_from_is_named_by_its_subject_marked_before_the_change() -> None:
@@ -474,3 +474,14 @@ def test_levels_listed_in_a_condition_clause_name_each_listed_figure_by_its_own_
 def test_a_short_clause_that_borrowed_the_condition_clause_takes_the_condition_once() -> None:
     text = "认定为市级、区级示范家庭农场的，分别奖励5万元、2万元。"
     assert names(text, POLICY) == ["认定为市级示范家庭农场奖励", "认定为区级示范家庭农场奖励"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "对认定的就业帮扶基地按每人1000元的标准给予一次性奖补，最高不超过20万元。",
+        "对认定的就业帮扶基地给予一次性奖补，最高20万元。",
+    ],
+)
+def test_a_bare_cap_names_whom_the_grant_before_it_is_for_and_its_bound(text: str) -> None:
+    assert names(text, POLICY)[-1] == "认定的就业帮扶基地一次性奖补上限"

@@ -205,6 +205,7 @@ def test_a_rate_adjusted_from_old_to_new_gives_the_old_as_result_and_the_new_as_
         ("住房公积金贷款最高额度为60万元。", "exact"),
         ("每套住房最高可补贴7万元。", "under"),
         ("贷款期限最长不超过3年。", "under"),
+        ("对企业给予一次性奖补，最高20万元。", "under"),
     ],
 )
 def test_zuigao_names_the_indicator_or_bounds_the_verb(sentence: str, qualifier: str) -> None:
