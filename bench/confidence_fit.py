@@ -7,7 +7,9 @@ it was not fitted on.
 Rows are the records govreports extracts from ../shared/corpus and ../shared/corpus-html, each with
 the signs pipelines.confidence.features reads and a label: wrong (a false positive, or found with a
 wrong name, qualifier or target, as bench/extraction.py counts them) or right. The model is a
-logistic regression (L2 penalty) of "wrong"; confidence is one minus its probability.
+logistic regression (L2 penalty) of "wrong"; confidence is one minus its probability. A record that
+matches an optional gold record (a borderline item) is fitted as right, an analyst keeps it, but is left
+out of the decile tables, as the scorer leaves it out of its counts.
 
 Only folds 1–4 are fitted on; fold 0 (sha1(name) % 5 == 0) stays held out, as for every rule of
 extraction. Two out-of-document views are printed: leave one document out over folds 1–4 (each
@@ -50,6 +52,7 @@ class Rows:
     signs: np.ndarray
     false_positive: np.ndarray
     wrong: np.ndarray
+    scored: np.ndarray  # False where it matches an optional gold record: neither right nor wrong to the scorer
 
 
 @contextmanager
@@ -72,7 +75,7 @@ def recorded_signs() -> Iterator[list[tuple[int, tuple[float, ...]]]]:
 
 def rows_of(folders: Sequence[Path], scorer: object) -> Rows:
     documents: list[str] = []
-    folds, pages, signs, false_positive, wrong = [], [], [], [], []
+    folds, pages, signs, false_positive, wrong, scored = [], [], [], [], [], []
     for folder in folders:
         for doc in extraction.documents(folder, scorer):  # type: ignore[arg-type]
             text = extraction.govreports_text(doc)
@@ -85,6 +88,8 @@ def rows_of(folders: Sequence[Path], scorer: object) -> Rows:
             scores = scorer.score_doc(doc.golds, predictions)  # type: ignore[attr-defined]
             fp = {id(p) for p in scores["false_positives"]}
             flawed = fp | extraction.wrongly_read(doc.golds, predictions, scorer)  # type: ignore[arg-type]
+            pairs = extraction.matched(doc.golds, predictions, scorer)  # type: ignore[arg-type]
+            counted = {id(p) for p in extraction.counted(predictions, fp, pairs)}
             for prediction, (_, record_signs) in zip(predictions, rated, strict=True):
                 documents.append(doc.name)
                 folds.append(doc.fold)
@@ -92,6 +97,7 @@ def rows_of(folders: Sequence[Path], scorer: object) -> Rows:
                 signs.append(record_signs)
                 false_positive.append(id(prediction) in fp)
                 wrong.append(id(prediction) in flawed)
+                scored.append(id(prediction) in counted)
     return Rows(
         documents,
         np.array(folds),
@@ -99,6 +105,7 @@ def rows_of(folders: Sequence[Path], scorer: object) -> Rows:
         np.array(signs, dtype=float).reshape(len(documents), len(confidence.FEATURES)),
         np.array(false_positive, dtype=bool),
         np.array(wrong, dtype=bool),
+        np.array(scored, dtype=bool),
     )
 
 
@@ -138,6 +145,10 @@ def left_out(rows: Rows, keep: np.ndarray) -> np.ndarray:
 
 
 def decile_tables(title: str, scores: np.ndarray, rows: Rows, mask: np.ndarray, console: Console) -> None:
+    """Where the false positives and wrong records fall by decile, among the scored records of `mask` (as
+    bench/extraction.py counts them); calibration over all of them, each counted right unless wrong."""
+    calibrated = mask
+    mask = mask & rows.scored
     ranked = scores[mask].tolist()
     fp = extraction.confidence_deciles(list(zip(ranked, rows.false_positive[mask].tolist(), strict=True)))
     wrong = extraction.confidence_deciles(list(zip(ranked, rows.wrong[mask].tolist(), strict=True)))
@@ -149,10 +160,10 @@ def decile_tables(title: str, scores: np.ndarray, rows: Rows, mask: np.ndarray, 
     console.print(table)
     console.print(extraction.confidence_line(fp))
     console.print(extraction.confidence_line(wrong, "wrong records"))
-    right = ~rows.wrong[mask]
+    right = ~rows.wrong[calibrated]
     console.print(
-        f"calibration: mean confidence {scores[mask].mean():.3f}, share right {right.mean():.3f} "
-        f"({mask.sum()} records, {len(set(np.array(rows.documents)[mask]))} documents)"
+        f"calibration: mean confidence {scores[calibrated].mean():.3f}, share right {right.mean():.3f} "
+        f"({calibrated.sum()} records, {len(set(np.array(rows.documents)[calibrated]))} documents)"
     )
 
 

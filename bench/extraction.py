@@ -227,7 +227,9 @@ class DocScore:
     chars: int
     extract_ms: float
     read_ms: float
-    predictions: list[tuple[float | None, bool]]  # (confidence, is a false positive), in document order
+    # (confidence, is a false positive) of each scored prediction, in document order: one that matches an
+    # optional gold record is neither right nor wrong (the scorer leaves it out of `predicted`), so it is left out
+    predictions: list[tuple[float | None, bool]]
     records: list[tuple[float | None, bool]]  # (confidence, wrong in any way an analyst would see), likewise
     name_overlap: tuple[float, int] = (0.0, 0)  # the names' character F1 summed over matched pairs, and the pairs
 
@@ -258,7 +260,9 @@ def score_document(contender: Contender, doc: Document, scorer: ModuleType) -> D
     scores = scorer.score_doc(doc.golds, predictions)
     wrong = {id(p) for p in scores["false_positives"]}
     flawed = wrong | wrongly_read(doc.golds, predictions, scorer)
-    overlaps = [scorer.name_f1(p.get("name", ""), g["name"]) for g, p in matched(doc.golds, predictions, scorer)]
+    pairs = matched(doc.golds, predictions, scorer)
+    overlaps = [scorer.name_f1(p.get("name", ""), g["name"]) for g, p in pairs]
+    scored = counted(predictions, wrong, pairs)
     return DocScore(
         name=doc.name,
         fold=doc.fold,
@@ -267,8 +271,8 @@ def score_document(contender: Contender, doc: Document, scorer: ModuleType) -> D
         chars=len(text),
         extract_ms=extract_ms,
         read_ms=read_ms,
-        predictions=[(_confidence(p), id(p) in wrong) for p in predictions],
-        records=[(_confidence(p), id(p) in flawed) for p in predictions],
+        predictions=[(_confidence(p), id(p) in wrong) for p in scored],
+        records=[(_confidence(p), id(p) in flawed) for p in scored],
         name_overlap=(sum(overlaps), len(overlaps)),
     )
 
@@ -278,6 +282,16 @@ def matched(golds: Sequence[Record], predictions: Sequence[Record], scorer: Modu
     required = [g for g in golds if not g.get("optional")]
     pairs = scorer.max_matching(predictions, required, set(range(len(predictions))))
     return [(required[g], predictions[p]) for g, p in pairs.items()]
+
+
+def counted(
+    predictions: Sequence[Record], false_positives: set[int], pairs: Sequence[tuple[Record, Record]]
+) -> list[Record]:
+    """The predictions the scorer counts, in order: its false positives (ids) and those `matched` to a
+    required gold record. One that matches an optional gold record is neither (the guideline's borderline
+    items: neither rewarded nor penalised), so it is no error and no success either."""
+    ids = false_positives | {id(prediction) for _, prediction in pairs}
+    return [prediction for prediction in predictions if id(prediction) in ids]
 
 
 def wrongly_read(golds: Sequence[Record], predictions: Sequence[Record], scorer: ModuleType) -> set[int]:

@@ -107,6 +107,23 @@ def test_a_found_record_with_a_wrong_name_counts_as_a_wrong_record() -> None:
     assert extraction.wrongly_read(gold, [misnamed], scorer) == {id(misnamed)}
 
 
+def test_a_prediction_matching_an_optional_gold_record_is_neither_error_nor_success_in_the_deciles() -> None:
+    scorer = extraction.load_scorer(SHARED / "tools" / "score_metrics.py")
+    if scorer is None:
+        pytest.skip("the official scorer is not in ../shared")
+    required = {"name": "办件量", "value": 120, "unit": "件", "qualifier": "exact", "text": "办件120件"}
+    optional = {"name": "窗口", "value": 3, "unit": "个", "qualifier": "exact", "text": "3个窗口", "optional": True}
+    found = {**required, "evidence": "全年办件120件。"}
+    borderline = {**optional, "evidence": "设3个窗口。"}
+    stray = {**required, "value": 7, "evidence": "另有7件。"}
+    predictions = [borderline, found, stray]
+    scores = scorer.score_doc([required, optional], predictions)
+    false_positives = {id(p) for p in scores["false_positives"]}
+
+    pairs = extraction.matched([required, optional], predictions, scorer)
+    assert extraction.counted(predictions, false_positives, pairs) == [found, stray]
+
+
 def test_the_held_out_check_says_how_far_the_folds_figure_can_move_by_chance() -> None:
     def figures(names: float, gold: int) -> extraction.Figures:
         return extraction.Figures(gold // 20, gold, 1.0, 1.0, 1.0, 1.0, names, 1.0, 1.0, None)
