@@ -95,25 +95,25 @@ def features(norm: str, record: Record) -> tuple[float, ...]:
 
 # Fitted by bench/confidence_fit.py (--write rewrites this block): the log-odds that a record is wrong.
 # fitted: begin
-BIAS = -4.7522
+BIAS = -4.6650
 WEIGHTS: tuple[float, ...] = (
-    0.1733,  # fallback name
-    0.8110,  # short name
-    0.2895,  # no measure word
-    0.4851,  # defaulted unit
-    0.8312,  # Chinese numeral
-    0.4230,  # target
-    0.5521,  # long sentence
-    -0.8329,  # table row
-    -1.7736,  # table cell
-    -1.0371,  # name said in its sentence
-    0.7597,  # name opens on words just before
-    -0.6869,  # numbers in the sentence
-    0.4322,  # 的 in name
-    -0.5536,  # verb in name
-    -0.1538,  # percentage
-    -0.3188,  # digit in name
-    -0.3883,  # small value
+    0.1879,  # fallback name
+    0.6375,  # short name
+    0.3721,  # no measure word
+    0.4929,  # defaulted unit
+    0.8622,  # Chinese numeral
+    0.4207,  # target
+    0.5264,  # long sentence
+    -0.8249,  # table row
+    -1.7247,  # table cell
+    -0.9274,  # name said in its sentence
+    0.6898,  # name opens on words just before
+    -0.6730,  # numbers in the sentence
+    0.4503,  # 的 in name
+    -0.6447,  # verb in name
+    -0.1053,  # percentage
+    -0.3544,  # digit in name
+    -0.3844,  # small value
 )
 # fitted: end
 
