@@ -12,6 +12,7 @@ from celery import Celery
 from celery.signals import beat_init, worker_process_init
 
 from workers.config import Settings
+from workers.deadline import soft_time_limit
 
 app = Celery("govreports", include=["workers.tasks"])
 
@@ -99,7 +100,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_reject_on_worker_lost": True,
         "task_ignore_result": settings.result_backend is None,
         "task_time_limit": hard_limit,
-        "task_soft_time_limit": max(1, hard_limit - min(30, hard_limit // 5)),
+        "task_soft_time_limit": soft_time_limit(hard_limit),
         "worker_prefetch_multiplier": 1,
         # After a broker reconnect, Celery lowers the prefetch count and raises it again per ack;
         # with Redis a worker can stay at zero and stop consuming (celery#8091): keep the full count.

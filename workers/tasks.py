@@ -28,7 +28,7 @@ from celery.signals import task_postrun, task_prerun
 
 from pipelines.store.session import DATABASE_DOWN
 from scrapers.errors import PermanentError, RegistryError, RobotsDisallowed, TransientError, TransientFetchError
-from workers import failures, runtime, stage_clock, steps
+from workers import deadline, failures, runtime, stage_clock, steps
 from workers import reprocess as reprocess_step
 from workers.app import app
 from workers.outcomes import (
@@ -94,11 +94,13 @@ def _send(task: Task, *args: Any, **options: Any) -> None:
 
     Connection errors are retried by `task_publish_retry` first; what is left is what that
     misses, such as kombu publishing on a channel closed by a reconnect (AttributeError on the
-    Redis transport, kombu 5.7), which would otherwise crash the task and lose the step.
+    Redis transport, kombu 5.7), which would otherwise crash the task and lose the step. Past the
+    task's soft time limit, retries end before its hard limit (workers/deadline.py).
     """
+    late = deadline.publish_options(runtime.current().settings.task_time_limit)
     try:
         with stage_clock.stage("queue.send"):
-            task.apply_async(args, **options)
+            task.apply_async(args, **{**late, **options})
     except Exception as exc:
         raise PublishFailed(f"could not queue {task.name}: {type(exc).__name__}: {exc}") from exc
 
@@ -153,7 +155,13 @@ def _retry_or_give_up(task: Task, exc: Exception, retry_kwargs: dict[str, Any] |
         )
         kwargs = {**task.request.kwargs, **(retry_kwargs or {})}
         try:
-            raise task.retry(exc=exc, countdown=countdown, max_retries=rt.settings.max_retries, kwargs=kwargs)
+            raise task.retry(
+                exc=exc,
+                countdown=countdown,
+                max_retries=rt.settings.max_retries,
+                kwargs=kwargs,
+                **deadline.publish_options(rt.settings.task_time_limit),  # a retry at the soft time limit
+            )
         except Reject as rejected:
             # Celery could not publish the retry and would drop the message (Reject, requeue=False).
             raise _run_again(PublishFailed(f"could not queue the retry: {rejected.reason}")) from exc
