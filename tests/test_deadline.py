@@ -50,7 +50,7 @@ def test_a_task_past_its_soft_limit_gives_up_publishing_to_an_absent_broker_befo
     absent.conf.task_publish_retry = configured["task_publish_retry"]
     absent.conf.task_publish_retry_policy = configured["task_publish_retry_policy"]
 
-    @absent.task(name="test.rest_of_the_batch")
+    @absent.task(name="test.rest_of_the_batch", shared=False)  # not registered with the project's app
     def rest_of_the_batch() -> None: ...
 
     monkeypatch.setattr(deadline, "_started", time.monotonic() - 13)  # the soft limit struck a second ago
