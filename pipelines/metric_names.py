@@ -101,6 +101,8 @@ def _tail(words: str) -> str:
     """The last MAX_BORROWED characters of another clause's words, not starting inside a list they cut:
     a tail holding 、 starts after the list (its 等) or its last item (…税务、医保、民政等部门 → 部门)."""
     tail = words[-MAX_BORROWED:]
+    if len(words) > MAX_BORROWED and 0 <= (modifier_end := tail.rfind("的")) < len(tail) - 2:
+        tail = tail[modifier_end + 1 :]  # cut inside a modifier: the words after its 的 are the noun
     if len(words) <= MAX_BORROWED or "、" not in tail:
         return tail
     listed = tail.rfind("、")
@@ -117,7 +119,8 @@ def _borrowed_subjects(norm: str, s_start: int, start: int, local: str) -> Itera
     if len(intro := _list_intro(norm, s_start, start)) >= 2:
         yield intro
     clauses = earlier_clauses(norm, s_start, start)
-    if clauses and not _CHANGE_CLAUSE.match(clauses[-1]) and not _MEASURE_NOUN.search(local):
+    # …农林畜牧1590件，占诉求量的14.2%: a share stated after a count is the counted subject's, whatever its measure
+    if clauses and not _CHANGE_CLAUSE.match(clauses[-1]) and (not _MEASURE_NOUN.search(local) or local[:1] == "占"):
         words = first_words(clauses[-1])
         if len(words) >= 2:
             # what the sibling counted, after its verb (全区共收到行政复议申请86件 → 行政复议申请)
@@ -317,7 +320,7 @@ def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int,
         name, borrowed = local + total, True  # 合计将60个事项延伸…，其中江城区4个 → 江城区事项延伸
     if _COMPARISON_ONLY.fullmatch(name) and (compared := _compared_subject(norm, s_start, start)):
         name, borrowed = compared + name, True  # 地区生产总值…亿元，比上年增长6.1% → 地区生产总值比上年增长
-    elif len(name) < 5 and not (len(name) == 4 and TIME_NOUN.search(name)):
+    elif (len(name) < 5 and not (len(name) == 4 and TIME_NOUN.search(name))) or local[:1] == "占":
         for subject in _borrowed_subjects(norm, s_start, start, local):
             if subject not in name:
                 name, borrowed = (subject if subject.endswith(name) else subject + name), True

@@ -485,3 +485,13 @@ def test_a_short_clause_that_borrowed_the_condition_clause_takes_the_condition_o
 )
 def test_a_bare_cap_names_whom_the_grant_before_it_is_for_and_its_bound(text: str) -> None:
     assert names(text, POLICY)[-1] == "认定的就业帮扶基地一次性奖补上限"
+
+
+def test_a_share_stated_after_a_count_is_named_by_the_counted_subject_whatever_its_length() -> None:
+    text = "全年受理诉求中，城乡建设类1590件，占受理总量的14.2%；社会保障类1485件，占受理总量的13.2%。"
+    assert names(text)[1::2] == ["城乡建设类占受理总量", "社会保障类占受理总量"]
+
+
+def test_a_borrowed_subject_cut_inside_a_modifier_starts_after_its_de() -> None:
+    _, part = names("全区获得市级以上荣誉称号的返乡创业青年带头人共320人，其中女性96人。")
+    assert part == "返乡创业青年带头人女性"
