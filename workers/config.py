@@ -79,6 +79,9 @@ class Settings(BaseSettings):
         "message, two transactions); a fetch batch sends its pages on in groups of this many",
     )
     max_attachments: int = Field(10, ge=0, description="Attachments (PDF/DOCX/XLSX) fetched per report page")
+    max_continuation_pages: int = Field(
+        30, ge=0, description="Further pages of one paginated article (…_1.html, …_2.html) fetched with its first"
+    )
     max_retries: int = Field(
         8, ge=0, description="Retries of a task on transient faults (with the backoff: rides out ~4 min of outage)"
     )

@@ -38,13 +38,14 @@ from pipelines.store.models import Report, utcnow
 from pipelines.store.page_batch import PageStored, batch_storable, store_pages
 from pipelines.store.queries import ListedReport, record_event, upsert_portal, upsert_reports
 from pipelines.store.session import DATABASE_DOWN
-from pipelines.store.versioning import AttachmentRecord
+from pipelines.store.versioning import PAGE_KIND, AttachmentRecord
 from scrapers.attachments import AttachmentLink, find_attachment_links
 from scrapers.crawl import discover
 from scrapers.discover import ArticleLink
 from scrapers.errors import CrawlError, TransientFetchError
 from scrapers.fetcher import FetchResult
-from scrapers.registry import Portal
+from scrapers.pagination import Continuation, continuations, page_number
+from scrapers.registry import Portal, Selectors
 from workers import revisit
 from workers.runtime import Runtime
 from workers.stage_clock import stage
@@ -291,13 +292,15 @@ def fetch(
         return None
     with stage("fetch.attachments"):
         attachments = [a for a in find_attachment_links(result.text, result.url) if a.readable]
+        pages = continuations(result.text, result.url, result.url, rt.settings.max_continuation_pages)
     with stage("fetch.compress"):
         page = PageToStore(report.id, changes, {**event, "body_z": zlib.compress(result.text.encode("utf-8"), 6)})
-    if to_store is not None and not attachments:
+    if to_store is not None and not attachments and not pages:
         to_store.append(page)
         return page
     page_event_id = store_fetched(rt, [page])[0]
     with stage("fetch.attachments"):
+        _fetch_continuations(rt, report, portal, result.url, pages, page_event_id)
         _fetch_attachments(rt, report, portal, attachments, page_event_id)
     return page_event_id
 
@@ -345,6 +348,74 @@ def _fetch_attachments(
                 parent_id=parent_id,
                 body_z=zlib.compress(result.body, 6) if result is not None else None,
             )
+
+
+def _fetch_continuations(
+    rt: Runtime, report: Report, portal: Portal, first: str, announced: Sequence[Continuation], parent_id: int
+) -> None:
+    """Fetch the further pages of a paginated article, each stored as a child fetch event of its first
+    page (kind "page"), with the pages they announce in turn (a page bar shows a few numbers at a
+    time), at most max_continuation_pages. A page that fails is recorded and skipped."""
+    limit = rt.settings.max_continuation_pages
+    waiting = list(announced)
+    seen = {c.number for c in waiting}
+    while waiting:
+        continuation = waiting.pop(0)
+        result: FetchResult | None = None
+        error: CrawlError | None = None
+        try:
+            result = rt.fetcher.get(continuation.url, portal)
+        except CrawlError as exc:
+            error = exc
+        with rt.transaction() as session:
+            record_event(
+                session,
+                **_event_fields(url=continuation.url, kind="page", result=result, error=error),
+                portal_id=report.portal_id,
+                report_id=report.id,
+                parent_id=parent_id,
+                body_z=zlib.compress(result.text.encode("utf-8"), 6) if result is not None else None,
+            )
+        if result is None:
+            continue
+        for further in continuations(result.text, result.url, first, limit):
+            if further.number not in seen and len(seen) < limit:
+                seen.add(further.number)
+                waiting.append(further)
+
+
+def _with_continuations(
+    page: FetchedPage, body: str, selectors: Selectors
+) -> tuple[str, list[AttachmentRecord], list[int]]:
+    """The body of a paginated article with the bodies of its further pages after it, in page order,
+    what became of each page, and the page fetches whose bodies were read."""
+    fetched = sorted(
+        (number, url, child)
+        for url, child in page.attachments.items()
+        if (number := page_number(url, page.url)) is not None
+    )
+    if not fetched:
+        return body, [], []
+    parts = [body]
+    records: list[AttachmentRecord] = []
+    used: list[int] = []
+    for number, url, (child_id, body_z) in fetched:
+        data = zlib.decompress(body_z)
+        html = data.decode("utf-8")
+        used.append(child_id)
+        further = extract_article(
+            html,
+            body_selector=selectors.body,
+            title_selector=selectors.title,
+            date_selector=selectors.date,
+            base_url=url,
+        ).body.strip()
+        if further and further not in parts:  # a page that repeats another (a misread bar) adds nothing
+            parts.append(further)
+            records.append(AttachmentRecord(f"第{number + 1}页", url, PAGE_KIND, len(data), len(further)))
+        else:
+            records.append(AttachmentRecord(f"第{number + 1}页", url, PAGE_KIND, len(data), error="no body"))
+    return "\n".join(parts), records, used
 
 
 def _with_attachment_texts(page: FetchedPage, body: str) -> tuple[str, list[AttachmentRecord], list[int]]:
@@ -516,7 +587,8 @@ def _clean_and_extract(rt: Runtime, page: FetchedPage) -> ProcessedPage | None:
         )
         if not article.body.strip():
             return None
-        body, attachments, used = _with_attachment_texts(page, article.body)
+        body, pages, pages_read = _with_continuations(page, article.body, selectors)
+        body, attachments, used = _with_attachment_texts(page, body)
     title = article.title or page.report_title
     with stage("process.extract"):
         metrics = extract_metrics(body, title=article.title)
@@ -524,12 +596,12 @@ def _clean_and_extract(rt: Runtime, page: FetchedPage) -> ProcessedPage | None:
     return ProcessedPage(
         title=title,
         clean_text=body,
-        attachments=attachments,
+        attachments=pages + attachments,
         metrics=metrics,
         period=period,
         warnings=article.warnings,
         published=article.published,
-        used_attachments=used,
+        used_attachments=pages_read + used,
     )
 
 

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 from pipelines.metrics import Metric
 from pipelines.period import Period
 from pipelines.store.models import MetricRow, PortalRow, Report, ReportVersion, utcnow
-from pipelines.store.versioning import AttachmentRecord, insert_metrics, raw_html_of, store_version
+from pipelines.store.versioning import PAGE_KIND, AttachmentRecord, insert_metrics, raw_html_of, store_version
 
 Outcome = Literal["re_extracted", "new_version", "unchanged", "skipped"]
 
@@ -147,14 +147,20 @@ class StoredPage:
 
 
 def attachment_text(clean_text: str, attachments: Sequence[AttachmentRecord]) -> str | None:
-    """The end of `clean_text` that attachment texts make ("\\n附件：name\\ntext" each, as
-    workers/steps.py appends them); "" without any, None when the text does not end so."""
+    """The end of `clean_text` that further pages and attachment texts make ("\\ntext" each page,
+    then "\\n附件：name\\ntext" each attachment, as workers/steps.py appends them); "" without any,
+    None when the text does not end so."""
     joined = [a for a in attachments if a.text_chars > 0]
     if not joined:
         return ""
-    length = sum(1 + len(f"附件：{a.name}\n") + a.text_chars for a in joined)
+    length = sum(1 + len(_heading(a)) + a.text_chars for a in joined)
     tail = clean_text[-length:] if length < len(clean_text) else ""
-    return tail if tail.startswith(f"\n附件：{joined[0].name}\n") else None
+    return tail if tail.startswith("\n" + _heading(joined[0])) else None
+
+
+def _heading(attachment: AttachmentRecord) -> str:
+    """What stands before an attachment's text in the clean text: its name; nothing before a page's."""
+    return "" if attachment.kind == PAGE_KIND else f"附件：{attachment.name}\n"
 
 
 def load_stored_page(session: Session, version_id: int) -> StoredPage | None:

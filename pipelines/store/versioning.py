@@ -23,10 +23,15 @@ from pipelines.metrics import Metric
 from pipelines.period import Period
 from pipelines.store.models import AttachmentRow, MetricRow, Report, ReportVersion, utcnow
 
+PAGE_KIND = "page"  # the kind of a further page of the article, recorded beside its attachments
+
 
 @dataclass(frozen=True)
 class AttachmentRecord:
-    """What became of one attachment of the page: its text went into the clean text when `text_chars` > 0."""
+    """What became of one attachment of the page: its text went into the clean text when `text_chars` > 0.
+
+    A further page of a paginated article is recorded the same way, with kind PAGE_KIND: its body
+    follows the first page's (after a line break, before the attachments' texts)."""
 
     name: str
     url: str

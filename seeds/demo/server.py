@@ -104,10 +104,11 @@ class _Handler(BaseHTTPRequestHandler):
                 for _name, filename, data in article.attachments:
                     if path == portal.attachment_path(filename):
                         return data, "application/octet-stream", None
-                if path == portal.article_path(article):
-                    html = render_article(portal, article)
-                    modified = datetime.combine(article.published, datetime.min.time(), UTC)
-                    return html.encode(portal.encoding, "xmlcharrefreplace"), content_type, modified
+                for page in range(article.pages):
+                    if path == portal.article_path(article, page):
+                        html = render_article(portal, article, page)
+                        modified = datetime.combine(article.published, datetime.min.time(), UTC)
+                        return html.encode(portal.encoding, "xmlcharrefreplace"), content_type, modified
         return None
 
     def _send(

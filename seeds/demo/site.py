@@ -31,6 +31,12 @@ class DemoArticle:
     revision: int = 1
     attachments: list[tuple[str, str, bytes]] = field(default_factory=list)  # (link text, file name, bytes)
     furniture: frozenset[str] = frozenset()  # lines of the source text that are site furniture, not body
+    pages: int = 1  # the CMS splits the paragraphs over this many pages (…_1.html for the second)
+
+    def paragraphs_of_page(self, page: int) -> list[str]:
+        """The paragraphs page `page` (0 for the first) shows, the pages sharing them evenly in order."""
+        size = -(-len(self.paragraphs) // self.pages)
+        return self.paragraphs[page * size : (page + 1) * size]
 
     @property
     def body_lines(self) -> list[str]:
@@ -53,11 +59,13 @@ class DemoPortal:
     def attachment_path(self, filename: str) -> str:
         return f"/{self.prefix}/{self.list_path}/files/{filename}"
 
-    def article_path(self, article: DemoArticle) -> str:
+    def article_path(self, article: DemoArticle, page: int = 0) -> str:
+        """The path of the article's page `page` (0: its first page, the one lists link)."""
+        more = f"_{page}" if page else ""
         if self.template == "trs":
             d = article.published
-            return f"/{self.prefix}/{self.list_path}/{d:%Y%m}/t{d:%Y%m%d}_{article.id}.html"
-        return f"/{self.prefix}/{self.list_path}/content/post_{article.id}.html"
+            return f"/{self.prefix}/{self.list_path}/{d:%Y%m}/t{d:%Y%m%d}_{article.id}{more}.html"
+        return f"/{self.prefix}/{self.list_path}/content/post_{article.id}{more}.html"
 
     def list_page_path(self, page: int) -> str:
         name = "index.html" if page == 1 else f"index_{page}.html"
@@ -115,6 +123,14 @@ class DemoSite:
             article.attachments.append((name, filename, data))
             article.revision += 1
             return self.portals[prefix].attachment_path(filename)
+
+    def paginate(self, prefix: str, article_id: int, pages: int) -> list[str]:
+        """Split a report over `pages` pages, as a CMS does with page breaks; the paths of its pages."""
+        with self._lock:
+            article = self.article(prefix, article_id)
+            article.pages = pages
+            article.revision += 1
+            return [self.portals[prefix].article_path(article, page) for page in range(pages)]
 
     def add(self, prefix: str, title: str, paragraphs: list[str]) -> DemoArticle:
         """Publish a new report at the top of the list."""

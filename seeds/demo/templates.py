@@ -45,16 +45,32 @@ _TRS_FOOT = """<table width="1000" align="center" class="bottom"><tr><td>
 </td></tr></table></body></html>"""
 
 
-def _paragraphs(article: DemoArticle, portal: DemoPortal) -> str:
-    body = "\n".join(f"<p>{escape(p)}</p>" for p in article.paragraphs)
+def _paragraphs(article: DemoArticle, portal: DemoPortal, page: int) -> str:
+    body = "\n".join(f"<p>{escape(p)}</p>" for p in article.paragraphs_of_page(page))
     links = "".join(
         f'<p>附件：<a href="{portal.attachment_path(filename)}">{escape(name)}</a></p>'
-        for name, filename, _ in article.attachments
+        for name, filename, _ in (article.attachments if page == 0 else [])
     )
-    return body + links
+    return body + links + _page_bar(article, portal, page)
 
 
-def render_article(portal: DemoPortal, article: DemoArticle) -> str:
+def _page_bar(article: DemoArticle, portal: DemoPortal, page: int) -> str:
+    """The bar of a paginated article: TRS draws it with its createPageHTML script, others link each page."""
+    if article.pages < 2:
+        return ""
+    if portal.template == "trs":
+        stem = portal.article_path(article).rsplit("/", 1)[1].removesuffix(".html")
+        return f'<div class="page"><script>createPageHTML({article.pages}, {page}, "{stem}", "html");</script></div>'
+    links = " ".join(
+        f'<a href="{portal.article_path(article, k).rsplit("/", 1)[1]}">{k + 1}</a>'
+        if k != page
+        else f"<span>{k + 1}</span>"
+        for k in range(article.pages)
+    )
+    return f'<div class="page">{links}</div>'
+
+
+def render_article(portal: DemoPortal, article: DemoArticle, page: int = 0) -> str:
     common = {
         "title": escape(article.title),
         "site": escape(portal.site_name),
@@ -69,7 +85,7 @@ def render_article(portal: DemoPortal, article: DemoArticle) -> str:
 <div class="title">{common["title"]}</div>
 <div class="info">信息来源：{common["site"]}　发布日期：{article.published:%Y-%m-%d}　点击数：<span id="hits">386</span>
 【字体：<a href="#">大</a> <a href="#">中</a> <a href="#">小</a>】</div>
-<div id="zoom" class="zoom">{_paragraphs(article, portal)}</div>
+<div id="zoom" class="zoom">{_paragraphs(article, portal, page)}</div>
 <div class="tools">【<a href="javascript:window.print()">打印</a>】【<a href="javascript:window.close()">关闭</a>】</div>
 <div class="share">分享到：<a href="#">微信</a> <a href="#">微博</a> <a href="#">QQ空间</a></div>
 <div class="related">相关文章：<ul><li><a href="#">关于印发政务服务事项目录的通知</a></li>
@@ -87,7 +103,7 @@ def render_article(portal: DemoPortal, article: DemoArticle) -> str:
 <span>{to_script("发布时间", t)}：{article.published:%Y-%m-%d} 10:30</span>
 <span>{to_script("浏览次数", t)}：1234</span>
 <span class="font">{to_script("字体大小", t)}：<a>大</a> <a>中</a> <a>小</a></span></div>
-<div class="TRS_Editor">{_paragraphs(article, portal)}</div>
+<div class="TRS_Editor">{_paragraphs(article, portal, page)}</div>
 <div class="article-tools"><a href="javascript:print()">{to_script("打印本页", t)}</a>
 <a href="javascript:close()">{to_script("关闭窗口", t)}</a></div>
 <div class="bdshare">{to_script("分享到", t)}：<a class="weixin">{to_script("微信", t)}</a>

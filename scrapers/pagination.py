@@ -1,0 +1,73 @@
+"""Continuation pages: the further pages a CMS splits one long article into.
+
+TRS WCM publishes an article with page breaks as t20230105_123.html, t20230105_123_1.html,
+t20230105_123_2.html …: the first page draws its page bar with
+`createPageHTML(3, 0, "t20230105_123", "html")`, the script every TRS template calls for paging
+(list pages call it for index.html, index_1.html …). Other CMSs, and TRS templates that print the
+bar, link the pages: `<a href="post_123_1.html">2</a>`. Read from its first page alone, such a report
+loses the rest of its body.
+
+The continuations of a page are the files of its own directory named as it is, plus _N (N >= 1 for
+the second page on), with its extension: those the script counts and those the page links. Nothing
+else is one: another article's pages, a list page, a page of another directory.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+_CREATE_PAGE = re.compile(
+    r"createPageHTML\(\s*(?P<count>\d+)\s*,\s*\d+\s*,\s*[\"'](?P<stem>[^\"']+)[\"']\s*,\s*[\"'](?P<ext>[^\"']+)[\"']"
+)
+_HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+_FILE = re.compile(r"(?P<stem>[^/]+)\.(?P<ext>[A-Za-z]{3,5})\Z")
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """Page `number` + 1 of an article (number 1 is its second page), at `url`."""
+
+    number: int
+    url: str
+
+
+def _file(url: str) -> tuple[str, str, str] | None:
+    """(directory URL, stem, extension) of the file a page URL names; None for a directory or a query."""
+    parts = urlsplit(url)
+    directory, _, name = parts.path.rpartition("/")
+    found = _FILE.match(name)
+    if found is None or parts.query:
+        return None
+    return urlunsplit((parts.scheme, parts.netloc, directory + "/", "", "")), found["stem"], found["ext"]
+
+
+def page_number(url: str, first: str) -> int | None:
+    """N when `url` is continuation N of the article whose first page is `first`, else None."""
+    mine, theirs = _file(url), _file(first)
+    if mine is None or theirs is None or mine[0] != theirs[0] or mine[2] != theirs[2]:
+        return None
+    prefix = theirs[1] + "_"
+    number = mine[1][len(prefix) :] if mine[1].startswith(prefix) else ""
+    return int(number) if number.isdecimal() and 0 < int(number) < 1000 else None
+
+
+def continuations(html: str, url: str, first: str, limit: int) -> list[Continuation]:
+    """The continuation pages of the article whose first page is `first` that the page at `url` (its
+    first page or a continuation) announces, in page order, at most `limit`."""
+    page = _file(first)
+    if page is None or limit <= 0:
+        return []
+    directory, stem, ext = page
+    numbers: set[int] = set()
+    if "createPageHTML" in html:
+        for call in _CREATE_PAGE.finditer(html):
+            if call["stem"] == stem and call["ext"] == ext:
+                numbers.update(range(1, min(int(call["count"]), limit + 1)))
+    if stem + "_" in html:  # no link can name a continuation otherwise (hrefs are the stem, relative or whole)
+        for href in _HREF.findall(html):
+            number = page_number(urljoin(url, href.split("#")[0]), first)
+            if number is not None:
+                numbers.add(number)
+    return [Continuation(n, f"{directory}{stem}_{n}.{ext}") for n in sorted(numbers)[:limit]]
