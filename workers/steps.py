@@ -333,21 +333,7 @@ def _fetch_attachments(
     An attachment that fails is recorded and skipped: the report itself is still processed.
     """
     for link in links[: rt.settings.max_attachments]:
-        result: FetchResult | None = None
-        error: CrawlError | None = None
-        try:
-            result = rt.fetcher.get(link.url, portal, decode=False)
-        except CrawlError as exc:
-            error = exc
-        with rt.transaction() as session:
-            record_event(
-                session,
-                **_event_fields(url=link.url, kind="attachment", result=result, error=error),
-                portal_id=report.portal_id,
-                report_id=report.id,
-                parent_id=parent_id,
-                body_z=zlib.compress(result.body, 6) if result is not None else None,
-            )
+        _fetch_child(rt, report, portal, link.url, "attachment", parent_id)
 
 
 def _fetch_continuations(
@@ -361,27 +347,37 @@ def _fetch_continuations(
     seen = {c.number for c in waiting}
     while waiting:
         continuation = waiting.pop(0)
-        result: FetchResult | None = None
-        error: CrawlError | None = None
-        try:
-            result = rt.fetcher.get(continuation.url, portal)
-        except CrawlError as exc:
-            error = exc
-        with rt.transaction() as session:
-            record_event(
-                session,
-                **_event_fields(url=continuation.url, kind="page", result=result, error=error),
-                portal_id=report.portal_id,
-                report_id=report.id,
-                parent_id=parent_id,
-                body_z=zlib.compress(result.text.encode("utf-8"), 6) if result is not None else None,
-            )
+        result = _fetch_child(rt, report, portal, continuation.url, PAGE_KIND, parent_id)
         if result is None:
             continue
         for further in continuations(result.text, result.url, first, limit):
             if further.number not in seen and len(seen) < limit:
                 seen.add(further.number)
                 waiting.append(further)
+
+
+def _fetch_child(
+    rt: Runtime, report: Report, portal: Portal, url: str, kind: str, parent_id: int
+) -> FetchResult | None:
+    """GET a file of a page (an attachment's bytes, a further page's text) and store it as a child
+    fetch event of the page, failed or not; the answer, or None when the GET failed."""
+    result: FetchResult | None = None
+    error: CrawlError | None = None
+    try:
+        result = rt.fetcher.get(url, portal, decode=kind == PAGE_KIND)
+    except CrawlError as exc:
+        error = exc
+    body = (result.text.encode("utf-8") if kind == PAGE_KIND else result.body) if result is not None else None
+    with rt.transaction() as session:
+        record_event(
+            session,
+            **_event_fields(url=url, kind=kind, result=result, error=error),
+            portal_id=report.portal_id,
+            report_id=report.id,
+            parent_id=parent_id,
+            body_z=zlib.compress(body, 6) if body is not None else None,
+        )
+    return result
 
 
 def _with_continuations(
