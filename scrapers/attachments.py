@@ -47,8 +47,22 @@ def attachment_kind(url: str) -> str | None:
     return None
 
 
+# Where a page puts a file: a link, or a frame that shows it (a report published as a PDF is often
+# embedded whole, in an <iframe>, <embed> or <object>, or in pdf.js's viewer.html?file=…).
+_FILE_ATTRIBUTES = {"a": "href", "iframe": "src", "embed": "src", "object": "data"}
+_VIEWER = re.compile(r"/viewer\.html?\Z", re.IGNORECASE)
+_VIEWED_FILE = re.compile(r"(?:^|&)file=([^&]+)")
+
+
+def _shown_file(url: str) -> str:
+    """The file a pdf.js viewer URL shows (viewer.html?file=/a/b.pdf → /a/b.pdf, resolved); else the URL."""
+    parts = urlsplit(url)
+    viewed = _VIEWED_FILE.search(parts.query) if _VIEWER.search(parts.path) else None
+    return urljoin(url, unquote(viewed.group(1))) if viewed else url
+
+
 def find_attachment_links(html: str, base_url: str) -> list[AttachmentLink]:
-    """Every distinct attachment link of a page, in page order."""
+    """Every distinct attachment a page links or shows in a frame, in page order."""
     if not html.strip() or not _ANY_KIND.search(html):
         return []
     try:
@@ -56,13 +70,14 @@ def find_attachment_links(html: str, base_url: str) -> list[AttachmentLink]:
     except (ParserError, ValueError):
         return []
     found: dict[str, AttachmentLink] = {}
-    for anchor in doc.iter("a"):
-        href = (anchor.get("href") or "").strip()
+    for element in doc.iter(*_FILE_ATTRIBUTES):
+        href = (element.get(_FILE_ATTRIBUTES[element.tag]) or "").strip()
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             continue
-        url = urljoin(base_url, href)
+        url = _shown_file(urljoin(base_url, href))
         kind = attachment_kind(url)
         if kind and url not in found:
-            name = " ".join(anchor.text_content().split()) or unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+            text = element.text_content() if element.tag == "a" else element.get("title") or ""
+            name = " ".join(text.split()) or unquote(urlsplit(url).path.rsplit("/", 1)[-1])
             found[url] = AttachmentLink(name, url, kind)
     return list(found.values())

@@ -85,6 +85,33 @@ def test_attachment_links_are_found_with_their_names() -> None:
     ]
 
 
+def test_a_file_a_page_shows_in_a_frame_or_a_pdf_viewer_is_an_attachment() -> None:
+    html = (
+        '<iframe src="/pdfjs/web/viewer.html?file=%2Fupload%2Fbulletin.pdf" title="统计公报"></iframe>'
+        '<embed src="files/plan.pdf" type="application/pdf"><object data="table.xlsx"></object>'
+        '<iframe src="/inc/login.htm"></iframe>'
+    )
+    links = find_attachment_links(html, "http://gov.example/tjj/tjgb/index.html")
+    assert [(link.name, link.url, link.kind) for link in links] == [
+        ("统计公报", "http://gov.example/upload/bulletin.pdf", "pdf"),
+        ("plan.pdf", "http://gov.example/tjj/tjgb/files/plan.pdf", "pdf"),
+        ("table.xlsx", "http://gov.example/tjj/tjgb/table.xlsx", "xlsx"),
+    ]
+
+
+def test_a_report_published_only_as_a_pdf_in_a_viewer_frame_is_stored_by_the_files_text(
+    sqlite_url: str, demo_site: DemoSite, demo_server: DemoServer, make_runtime: RuntimeFactory
+) -> None:
+    demo_site.embed("hy", 1002, "bulletin.pdf", make_pdf(["全区12345热线办结率97.3%。"]))
+    rt = make_runtime(sqlite_url, demo_server.base_url)
+    crawl_demo(("demo-heyuan",))
+    with rt.sessions() as session:
+        report = session.scalars(select(Report).where(Report.url.endswith("_1002.html"))).one()
+        version = report.versions[-1]
+        assert "办结率97.3%" in version.clean_text
+        assert (Decimal("97.3"), "%") in {(m.value, m.unit) for m in version.metrics}
+
+
 def test_metrics_in_attached_files_are_found_and_each_attachment_recorded(
     sqlite_url: str, demo_site: DemoSite, demo_server: DemoServer, make_runtime: RuntimeFactory
 ) -> None:

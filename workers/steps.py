@@ -568,7 +568,8 @@ def _store(rt: Runtime, session: Session, page: FetchedPage, processed: Processe
 
 
 def _clean_and_extract(rt: Runtime, page: FetchedPage) -> ProcessedPage | None:
-    """The version a fetched page makes, with its portal's selectors; None when it holds no body.
+    """The version a fetched page makes, with its portal's selectors; None when neither it nor its
+    further pages nor its attachments hold any text.
 
     Runs outside any transaction: it reads nothing from the database and writes nothing.
     """
@@ -581,10 +582,10 @@ def _clean_and_extract(rt: Runtime, page: FetchedPage) -> ProcessedPage | None:
             date_selector=selectors.date,
             base_url=page.url,
         )
-        if not article.body.strip():
-            return None
         body, pages, pages_read = _with_continuations(page, article.body, selectors)
         body, attachments, used = _with_attachment_texts(page, body)
+        if not body.strip():
+            return None  # a page that only embeds its report (a PDF in a frame) is stored by the file's text
     title = article.title or page.report_title
     with stage("process.extract"):
         metrics = extract_metrics(body, title=article.title)

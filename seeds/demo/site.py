@@ -32,6 +32,7 @@ class DemoArticle:
     attachments: list[tuple[str, str, bytes]] = field(default_factory=list)  # (link text, file name, bytes)
     furniture: frozenset[str] = frozenset()  # lines of the source text that are site furniture, not body
     pages: int = 1  # the CMS splits the paragraphs over this many pages (…_1.html for the second)
+    embedded: bool = False  # the attachments are shown in frames (a PDF viewer), not linked
 
     def paragraphs_of_page(self, page: int) -> list[str]:
         """The paragraphs page `page` (0 for the first) shows, the pages sharing them evenly in order."""
@@ -123,6 +124,15 @@ class DemoSite:
             article.attachments.append((name, filename, data))
             article.revision += 1
             return self.portals[prefix].attachment_path(filename)
+
+    def embed(self, prefix: str, article_id: int, filename: str, data: bytes) -> None:
+        """Publish a report as a file shown in a PDF viewer frame, the page holding no text of its own."""
+        with self._lock:
+            article = self.article(prefix, article_id)
+            article.paragraphs = []
+            article.attachments = [(article.title, filename, data)]
+            article.embedded = True
+            article.revision += 1
 
     def paginate(self, prefix: str, article_id: int, pages: int) -> list[str]:
         """Split a report over `pages` pages, as a CMS does with page breaks; the paths of its pages."""

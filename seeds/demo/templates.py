@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import quote
 
 from seeds.demo.site import DemoArticle, DemoPortal, DemoSite, to_script
 
@@ -47,10 +48,18 @@ _TRS_FOOT = """<table width="1000" align="center" class="bottom"><tr><td>
 
 def _paragraphs(article: DemoArticle, portal: DemoPortal, page: int) -> str:
     body = "\n".join(f"<p>{escape(p)}</p>" for p in article.paragraphs_of_page(page))
-    links = "".join(
-        f'<p>附件：<a href="{portal.attachment_path(filename)}">{escape(name)}</a></p>'
-        for name, filename, _ in (article.attachments if page == 0 else [])
-    )
+    shown = article.attachments if page == 0 else []
+    if article.embedded:
+        links = "".join(
+            f'<iframe src="/pdfjs/web/viewer.html?file={quote(portal.attachment_path(filename), safe="")}" '
+            f'title="{escape(name)}" width="100%" height="800"></iframe>'
+            for name, filename, _ in shown
+        )
+    else:
+        links = "".join(
+            f'<p>附件：<a href="{portal.attachment_path(filename)}">{escape(name)}</a></p>'
+            for name, filename, _ in shown
+        )
     return body + links + _page_bar(article, portal, page)
 
 
