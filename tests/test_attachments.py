@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from rich.console import Console
+from sqlalchemy import select, update
 
 from pipelines.attachments import AttachmentUnreadable, extract_attachment_text
-from pipelines.store.models import Report
+from pipelines.store.models import Report, ReportVersion
 from scrapers.attachments import attachment_kind, find_attachment_links
 from seeds.demo import DemoServer, DemoSite
 from tests.attachment_files import make_docx, make_pdf, make_xlsx
 from tests.conftest import RuntimeFactory
 from tests.helpers import crawl_demo
 from tests.test_wrapped import PARAGRAPHS, laid_out
+from workers import reprocess
 
 
 def test_pdf_text_is_extracted() -> None:
@@ -147,3 +150,17 @@ def test_a_damaged_attachment_is_recorded_and_the_report_still_stored(
         report = session.scalars(select(Report).where(Report.url.endswith("post_1001.html"))).one()
         [attachment] = report.versions[-1].attachments
     assert attachment.kind == "pdf" and attachment.text_chars == 0 and attachment.error
+
+
+def test_a_report_stored_by_its_embedded_files_text_is_read_again_without_a_failure(
+    sqlite_url: str, demo_site: DemoSite, demo_server: DemoServer, make_runtime: RuntimeFactory
+) -> None:
+    demo_site.embed("hy", 1002, "bulletin.pdf", make_pdf(["全区12345热线办结率97.3%。"]))
+    rt = make_runtime(sqlite_url, demo_server.base_url)
+    crawl_demo(("demo-heyuan",))
+    with rt.transaction() as session:
+        session.execute(update(ReportVersion).values(reader_version="1.0.0", extractor_version="1.0.0"))
+
+    summary = reprocess.run_in_process(rt, Console(file=io.StringIO()))
+
+    assert summary.stale > 0 and summary.failed == 0

@@ -123,7 +123,7 @@ def reread(page: StoredPage, selectors: Selectors | None) -> tuple[Reread, TextK
     )
     if page.attachment_text is None:
         return stored, TextKept("its attachment texts cannot be told apart from the body: the stored text is kept")
-    if not article.body.strip():
+    if not article.body.strip() and not page.attachment_text.strip():
         return stored, TextKept("the page read again has no body: the stored text is kept")
     body = article.body + page.attachment_text
     if content_hash(body) == page.content_sha256:

@@ -154,7 +154,7 @@ def attachment_text(clean_text: str, attachments: Sequence[AttachmentRecord]) ->
     if not joined:
         return ""
     length = sum(1 + len(_heading(a)) + a.text_chars for a in joined)
-    tail = clean_text[-length:] if length < len(clean_text) else ""
+    tail = clean_text[-length:] if length <= len(clean_text) else ""  # all of it: a page that only embeds a file
     return tail if tail.startswith("\n" + _heading(joined[0])) else None
 
 
