@@ -1,13 +1,16 @@
-"""Small helpers the tests share: run a crawl in-process, count rows."""
+"""Small helpers the tests share: run a crawl in-process, read the store again as a newer deploy, count rows."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import io
+
+from rich.console import Console
+from sqlalchemy import func, select, update
 
 from pipelines.store.models import FetchEvent, MetricRow, Report, ReportVersion
 from scrapers.registry import Portal
 from seeds.demo import DemoServer
-from workers import tasks
+from workers import reprocess, tasks
 from workers.runtime import Runtime
 
 DEMO_SLUGS = ("demo-yangjiang", "demo-heyuan")
@@ -18,6 +21,13 @@ def crawl_demo(slugs: tuple[str, ...] = DEMO_SLUGS) -> None:
     for slug in slugs:
         result = tasks.crawl_portal.apply(args=(slug,))
         assert result.successful(), result.traceback
+
+
+def reprocess_as_a_newer_deploy(rt: Runtime) -> reprocess.ReprocessSummary:
+    """Mark every stored version as made by an older reader and extractor, then reprocess in-process."""
+    with rt.transaction() as session:
+        session.execute(update(ReportVersion).values(reader_version="1.0.0", extractor_version="1.0.0"))
+    return reprocess.run_in_process(rt, Console(file=io.StringIO()))
 
 
 def count(rt: Runtime, model: type) -> int:

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 import pytest
-from rich.console import Console
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from pipelines.attachments import AttachmentUnreadable, extract_attachment_text
-from pipelines.store.models import Report, ReportVersion
+from pipelines.store.models import Report
 from scrapers.attachments import attachment_kind, find_attachment_links
 from seeds.demo import DemoServer, DemoSite
 from tests.attachment_files import make_docx, make_pdf, make_xlsx
 from tests.conftest import RuntimeFactory
-from tests.helpers import crawl_demo
+from tests.helpers import crawl_demo, reprocess_as_a_newer_deploy
 from tests.test_wrapped import PARAGRAPHS, laid_out
-from workers import reprocess
+from workers.runtime import Runtime
 
 
 def test_pdf_text_is_extracted() -> None:
@@ -102,17 +100,32 @@ def test_a_file_a_page_shows_in_a_frame_or_a_pdf_viewer_is_an_attachment() -> No
     ]
 
 
-def test_a_report_published_only_as_a_pdf_in_a_viewer_frame_is_stored_by_the_files_text(
+@pytest.fixture
+def embedded_report(
     sqlite_url: str, demo_site: DemoSite, demo_server: DemoServer, make_runtime: RuntimeFactory
-) -> None:
+) -> Runtime:
+    """The demo crawled with one report published only as a PDF shown in a viewer frame."""
     demo_site.embed("hy", 1002, "bulletin.pdf", make_pdf(["全区12345热线办结率97.3%。"]))
     rt = make_runtime(sqlite_url, demo_server.base_url)
     crawl_demo(("demo-heyuan",))
-    with rt.sessions() as session:
+    return rt
+
+
+def test_a_report_published_only_as_a_pdf_in_a_viewer_frame_is_stored_by_the_files_text(
+    embedded_report: Runtime,
+) -> None:
+    with embedded_report.sessions() as session:
         report = session.scalars(select(Report).where(Report.url.endswith("_1002.html"))).one()
         version = report.versions[-1]
         assert "办结率97.3%" in version.clean_text
         assert (Decimal("97.3"), "%") in {(m.value, m.unit) for m in version.metrics}
+
+
+def test_a_report_stored_by_its_embedded_files_text_is_read_again_without_a_failure(
+    embedded_report: Runtime,
+) -> None:
+    summary = reprocess_as_a_newer_deploy(embedded_report)
+    assert summary.stale > 0 and summary.failed == 0
 
 
 def test_metrics_in_attached_files_are_found_and_each_attachment_recorded(
@@ -150,17 +163,3 @@ def test_a_damaged_attachment_is_recorded_and_the_report_still_stored(
         report = session.scalars(select(Report).where(Report.url.endswith("post_1001.html"))).one()
         [attachment] = report.versions[-1].attachments
     assert attachment.kind == "pdf" and attachment.text_chars == 0 and attachment.error
-
-
-def test_a_report_stored_by_its_embedded_files_text_is_read_again_without_a_failure(
-    sqlite_url: str, demo_site: DemoSite, demo_server: DemoServer, make_runtime: RuntimeFactory
-) -> None:
-    demo_site.embed("hy", 1002, "bulletin.pdf", make_pdf(["全区12345热线办结率97.3%。"]))
-    rt = make_runtime(sqlite_url, demo_server.base_url)
-    crawl_demo(("demo-heyuan",))
-    with rt.transaction() as session:
-        session.execute(update(ReportVersion).values(reader_version="1.0.0", extractor_version="1.0.0"))
-
-    summary = reprocess.run_in_process(rt, Console(file=io.StringIO()))
-
-    assert summary.stale > 0 and summary.failed == 0

@@ -3,20 +3,17 @@ found from the first (scrapers/pagination.py), fetched with it, and their bodies
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
-from rich.console import Console
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from pipelines.store.models import Report, ReportVersion
+from pipelines.store.models import Report
 from pipelines.store.reprocessing import attachment_text
 from pipelines.store.versioning import PAGE_KIND, AttachmentRecord
 from scrapers.pagination import Continuation, continuations, page_number
 from seeds.demo import DemoServer, DemoSite
 from tests.conftest import RuntimeFactory
-from tests.helpers import crawl_demo
-from workers import reprocess
+from tests.helpers import crawl_demo, reprocess_as_a_newer_deploy
 
 FIRST = "http://gov.example/zwgk/202301/t20230105_123.html"
 TRS_BAR = '<div class="page"><script>createPageHTML(3, 0, "t20230105_123", "html");</script></div>'
@@ -92,10 +89,8 @@ def test_a_report_read_again_by_a_newer_reader_keeps_the_text_of_its_further_pag
     demo_site.paginate("hy", 1002, 3)
     rt = make_runtime(sqlite_url, demo_server.base_url)
     crawl_demo(("demo-heyuan",))
-    with rt.transaction() as session:
-        session.execute(update(ReportVersion).values(reader_version="1.0.0", extractor_version="1.0.0"))
 
-    summary = reprocess.run_in_process(rt, Console(file=io.StringIO()))
+    summary = reprocess_as_a_newer_deploy(rt)
 
     assert summary.stale > 0 and summary.failed == 0  # no "stored text kept": the pages told apart
     with rt.sessions() as session:
