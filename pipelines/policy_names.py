@@ -148,13 +148,14 @@ def _capped(norm: str, s_start: int, start: int, end: int) -> str:
         return ""
     given = clean(_GRANT_VERB.sub("", granted.group(1)))
     # 对重点技改项目给予奖补，最高…: whom the grant is for, before its verb, is part of what is capped
-    verb = _GRANT_VERB.match(clauses[-1])
-    ahead = BEFORE_PREPOSITION.match(_CONDITION_LEAD.sub("", clauses[-1][: verb.end() - 2])) if verb else None
+    verb = _GRANT_WORD.search(clauses[-1])
+    ahead = BEFORE_PREPOSITION.match(_CONDITION_LEAD.sub("", clauses[-1][: verb.start()])) if verb else None
     whom = clean(ahead.group(1)) if ahead else ""  # up to a basis phrase (按…标准) before the verb
     return (whom[-MAX_BORROWED:] if len(whom) >= 2 else "") + given
 
 
-_GRANT_VERB = re.compile(r"^.*?(?:给予|发放|予以|提供|享受)")
+_GRANT_WORD = re.compile(r"给予|发放|予以|提供|享受")
+_GRANT_VERB = re.compile(rf"^.*?(?:{_GRANT_WORD.pattern})")
 
 
 _CHANGED_FROM = re.compile(_CHANGED_SUBJECT + r"\Z")
