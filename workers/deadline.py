@@ -9,7 +9,7 @@ half the time left, then fails as PublishFailed would, and the task's message go
 queue (or, with the broker still away, stays unacknowledged until the visibility timeout restores it).
 
 One task runs at a time in a pool process, so the start of the running one is a module value, set
-by `task_prerun`.
+by `task_prerun` and cleared by `task_postrun`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from celery.signals import task_prerun
+from celery.signals import task_postrun, task_prerun
 
 _started: float | None = None  # time.monotonic() when the running task started; None outside a task
 
@@ -27,17 +27,18 @@ def soft_time_limit(hard_limit: int) -> int:
     return max(1, hard_limit - min(30, hard_limit // 5))
 
 
-def task_started(now: float | None = None) -> None:
-    """Note that a task starts (now, or at the monotonic time `now`)."""
-    global _started
-    _started = time.monotonic() if now is None else now
-
-
 def _on_task_start(**_: Any) -> None:
-    task_started()
+    global _started
+    _started = time.monotonic()
+
+
+def _on_task_end(**_: Any) -> None:
+    global _started
+    _started = None
 
 
 task_prerun.connect(_on_task_start, weak=False)
+task_postrun.connect(_on_task_end, weak=False)
 
 
 def late_retry_policy(seconds_left: float) -> dict[str, Any]:
