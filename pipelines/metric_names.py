@@ -84,6 +84,7 @@ _GRANTED = re.compile(
     r"(?:给予|予以|分别|(?:由|报请)[\u4e00-\u9fff]{0,10}?(?:财政局?|政府|部门|局|委|办|省上|市上))"
     r"(?=[\u4e00-\u9fff])"
 )
+_GRANTED_HOLDS = frozenset("予别由报")  # every match of _GRANTED holds one: where none is, it is not tried
 
 
 # A name that only says how a figure compares (比上年增长, 同比下降, 较上年末增加): no indicator in it.
@@ -309,7 +310,7 @@ def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int,
     if before[-1:] in "和与及" and len(lead := lead_in(norm, s_start, start)) >= 2:
         before = lead  # 可申报3个A和2个B: A is the first number's; B's count shares the words before it
     local = clean(before)
-    if "给予" in local or "予以" in local or "分别" in local or "由" in local or "报请" in local:
+    if not _GRANTED_HOLDS.isdisjoint(local):
         local = _GRANTED.sub("", local)
     if stated := policy.set_figure_name(norm, s_start, start, end, s_end, before, local):
         return [Named(stated, start)]

@@ -276,17 +276,17 @@ def clean_keep_verbs(words: str) -> str:
 # 对国家级、省级…企业分别奖补10万元、5万元: levels listed inside the words before a list of as many figures;
 # each figure is its own level's, and its name carries that level alone (the guideline's levels).
 _LEVEL = r"(?:国家|省|市|州|县|区|乡镇|镇|乡|村)级|国家|[一二三四五六七八九十甲乙丙]+[类级档星]"
-_LEVEL_LIST = re.compile(f"(?:{_LEVEL})(?:[、和与及](?:{_LEVEL}))+")
+LEVEL_LIST = re.compile(f"(?:{_LEVEL})(?:[、和与及](?:{_LEVEL}))+")
 _LEVEL_SPLIT = re.compile(r"[、和与及]")
-_LEVEL_HOLDS = ("级", "国家", "类", "档", "星")  # every match of _LEVEL_LIST holds one: where none is, it is not tried
+LEVEL_HOLDS = frozenset("级家类档星")  # every match of LEVEL_LIST holds one: where none is, it is not tried
 
 
 def own_level(words: str, norm: str, start: int, s_end: int, rank: int) -> str:
     """The words with a list of levels in them narrowed to the level of the figure in place `rank` of
     the figures listed from `start` in its clause, when those are as many as the levels."""
-    if not any(mark in words for mark in _LEVEL_HOLDS):
+    if LEVEL_HOLDS.isdisjoint(words):
         return words  # most clauses: no level in them
-    listed = _LEVEL_LIST.search(words)
+    listed = LEVEL_LIST.search(words)
     if listed is None:
         return words
     levels = _LEVEL_SPLIT.split(listed.group(0))

@@ -16,7 +16,8 @@ from re import _parser
 import pytest
 
 from pipelines import metric_vocab as vocab
-from pipelines.metric_names import _CONNECTOR_ENDS, _CONNECTOR_ONLY, _SHARED, _SHARED_HOLDS
+from pipelines.metric_names import _CONNECTOR_ENDS, _CONNECTOR_ONLY, _GRANTED, _GRANTED_HOLDS, _SHARED, _SHARED_HOLDS
+from pipelines.name_words import LEVEL_HOLDS, LEVEL_LIST
 
 _WIDEST_RANGE = 0x10000  # a class wider than this (or a category like \w) is "any character"
 _SPACES = {chr(c) for c in range(_WIDEST_RANGE) if chr(c).isspace()}
@@ -151,3 +152,11 @@ def test_every_name_with_a_number_in_it_holds_a_character_the_name_check_looks_f
 
 def test_every_word_sharing_one_figure_among_a_list_holds_a_character_the_list_check_looks_for() -> None:
     assert any(chars <= _SHARED_HOLDS for chars in held(_SHARED))
+
+
+def test_every_word_of_a_grant_left_out_of_a_name_holds_a_character_the_grant_check_looks_for() -> None:
+    assert any(chars <= _GRANTED_HOLDS for chars in held(_GRANTED))
+
+
+def test_every_list_of_levels_holds_a_character_the_level_check_looks_for() -> None:
+    assert any(chars <= LEVEL_HOLDS for chars in held(LEVEL_LIST))
