@@ -36,6 +36,7 @@ from pipelines.name_words import (
     own_level,
     quantities,
     sentence_subject,
+    unit_end,
     without_parentheses,
     words_of_clause,
 )
@@ -267,9 +268,9 @@ def indicator_name(norm: str, s_start: int, start: int, end: int, s_end: int, ra
         if previous:
             first = DIGIT.search(norm, previous.start(), start)
             at = first.start() if first else previous.start()
-            size = DIGIT_RUN.match(norm, at, start)
-            unit = vocab.UNIT_PATTERN.match(norm, size.end(), start) if size else None
-            at_end = unit.end() if unit else size.end() if size else at
+            # the first figure's own noun follows its unit (or its digits, when it has none)
+            digits = DIGIT_RUN.match(norm, at, start)
+            at_end = unit_end(norm, at, start) or (digits.end() if digits else at)
             return [Named(n.name, start) for n in indicator_name(norm, s_start, at, at_end, s_end, rank + 1)]
     narrowed = own_level(own, norm, start, s_end, rank)
     if narrowed is not own:

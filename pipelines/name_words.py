@@ -225,6 +225,14 @@ def sentence_subject(norm: str, s_start: int, start: int) -> str:
     return ""
 
 
+def unit_end(norm: str, at: int, limit: int) -> int | None:
+    """Where a figure standing at `at` (digits and magnitudes: 23.25万) ends with its unit, before
+    `limit`; None when no figure with a unit stands there."""
+    size = _SIZE.match(norm, at, limit) if norm[at : at + 1].isdecimal() else None
+    unit = vocab.UNIT_PATTERN.match(norm, size.end(), limit) if size else None
+    return unit.end() if unit else None
+
+
 def noun_after(norm: str, end: int, s_end: int) -> str:
     """The counted thing after a number and its unit: 36个行政审批部门 → 行政审批部门; a noun after
     的 is the whole the count belongs to (98人的数据人才队伍 → 数据人才队伍)."""
@@ -237,20 +245,12 @@ def noun_after(norm: str, end: int, s_end: int) -> str:
     elif norm.startswith("整", end):
         end += 1  # 伍万元整: the sum is exact, 整 names nothing
     # 10万元、30万元经费补助: figures listed with 和/、 before one noun all count it
-    while norm[end : end + 1] in _LIST_JOINS and norm[end + 1 : end + 2].isdecimal():
-        size = _SIZE.match(norm, end + 1, s_end)
-        unit = vocab.UNIT_PATTERN.match(norm, size.end()) if size else None
-        if unit is None:
-            break
-        end = unit.end()
+    while norm[end : end + 1] in _LIST_JOINS and (listed := unit_end(norm, end + 1, s_end)) is not None:
+        end = listed
     if norm.startswith("的", end):
         end += 1
-    else:
-        # 465幢23.25万平方米房屋: a count followed at once by a size names the same thing.
-        size = _SIZE.match(norm, end, s_end) if norm[end : end + 1].isdecimal() else None
-        unit = vocab.UNIT_PATTERN.match(norm, size.end()) if size else None
-        if unit is not None:
-            end = unit.end()
+    elif (size := unit_end(norm, end, s_end)) is not None:
+        end = size  # 465幢23.25万平方米房屋: a count followed at once by a size names the same thing
     match = _AFTER_WORDS.match(norm, end, s_end)
     if not match:
         return ""
