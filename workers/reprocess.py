@@ -19,7 +19,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from pipelines.article import READER_VERSION, extract_article
+from pipelines.article import READER_VERSION
 from pipelines.metrics import EXTRACTOR_VERSION, extract_metrics
 from pipelines.period import period_of
 from pipelines.store.reprocessing import (
@@ -38,6 +38,7 @@ from scrapers.registry import Registry, Selectors, load_registry
 from workers.outcomes import ReprocessBatchAnswer
 from workers.progress import progress_bar
 from workers.runtime import Runtime
+from workers.steps import read_page
 
 
 class TextKept(PermanentError):
@@ -108,13 +109,7 @@ def reread(page: StoredPage, selectors: Selectors | None) -> tuple[Reread, TextK
     """
     if selectors is None:
         return Reread(extract_metrics(page.clean_text, title=page.title), period_of(page.title, page.clean_text)), None
-    article = extract_article(
-        page.raw_html,
-        body_selector=selectors.body,
-        title_selector=selectors.title,
-        date_selector=selectors.date,
-        base_url=page.url,
-    )
+    article = read_page(page.raw_html, page.url, selectors)
     # As workers.steps.process extracts: with the title the page shows (which may be empty).
     stored = Reread(
         extract_metrics(page.clean_text, title=article.title),

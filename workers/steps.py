@@ -16,7 +16,7 @@ from typing import Any
 import structlog
 from sqlalchemy.orm import Session
 
-from pipelines.article import READER_VERSION, extract_article
+from pipelines.article import READER_VERSION, Article, extract_article
 from pipelines.attachments import AttachmentUnreadable, extract_attachment_text
 from pipelines.metrics import EXTRACTOR_VERSION, extract_metrics
 from pipelines.period import period_of
@@ -380,6 +380,17 @@ def _fetch_child(
     return result
 
 
+def read_page(html: str, url: str, selectors: Selectors) -> Article:
+    """A page of a portal read with the portal's selectors (links resolved against `url`)."""
+    return extract_article(
+        html,
+        body_selector=selectors.body,
+        title_selector=selectors.title,
+        date_selector=selectors.date,
+        base_url=url,
+    )
+
+
 def _with_continuations(
     page: FetchedPage, body: str, selectors: Selectors
 ) -> tuple[str, list[AttachmentRecord], list[int]]:
@@ -399,13 +410,7 @@ def _with_continuations(
         data = zlib.decompress(body_z)
         html = data.decode("utf-8")
         used.append(child_id)
-        further = extract_article(
-            html,
-            body_selector=selectors.body,
-            title_selector=selectors.title,
-            date_selector=selectors.date,
-            base_url=url,
-        ).body.strip()
+        further = read_page(html, url, selectors).body.strip()
         if further and further not in parts:  # a page that repeats another (a misread bar) adds nothing
             parts.append(further)
             records.append(AttachmentRecord(f"第{number + 1}页", url, PAGE_KIND, len(data), len(further)))
@@ -575,13 +580,7 @@ def _clean_and_extract(rt: Runtime, page: FetchedPage) -> ProcessedPage | None:
     """
     selectors = rt.registry.get(page.portal).selectors
     with stage("process.clean"):
-        article = extract_article(
-            page.html,
-            body_selector=selectors.body,
-            title_selector=selectors.title,
-            date_selector=selectors.date,
-            base_url=page.url,
-        )
+        article = read_page(page.html, page.url, selectors)
         body, pages, pages_read = _with_continuations(page, article.body, selectors)
         body, attachments, used = _with_attachment_texts(page, body)
         if not body.strip():
