@@ -113,6 +113,12 @@ def _tail(words: str) -> str:
     return rest if len(rest) >= 2 else tail
 
 
+def _a_share(local: str) -> bool:
+    """…X N件，占总量的P%: a clause stating a share of a whole names the whole, not its part: the part is
+    the subject counted in the clause before, whatever the share's own length and measure word."""
+    return local[:1] == "占"
+
+
 def _borrowed_subjects(norm: str, s_start: int, start: int, local: str) -> Iterator[str]:
     """Candidate subjects for a clause too short to name its number, best first: the naming
     words of the previous clause (猪肉产量2.11万吨，增长1.4% → 猪肉产量) unless the number has
@@ -121,8 +127,7 @@ def _borrowed_subjects(norm: str, s_start: int, start: int, local: str) -> Itera
     if len(intro := _list_intro(norm, s_start, start)) >= 2:
         yield intro
     clauses = earlier_clauses(norm, s_start, start)
-    # …农林畜牧1590件，占诉求量的14.2%: a share stated after a count is the counted subject's, whatever its measure
-    if clauses and not _CHANGE_CLAUSE.match(clauses[-1]) and (not _MEASURE_NOUN.search(local) or local[:1] == "占"):
+    if clauses and not _CHANGE_CLAUSE.match(clauses[-1]) and (not _MEASURE_NOUN.search(local) or _a_share(local)):
         words = first_words(clauses[-1])
         if len(words) >= 2:
             # what the sibling counted, after its verb (全区共收到行政复议申请86件 → 行政复议申请)
@@ -322,7 +327,7 @@ def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int,
         name, borrowed = local + total, True  # 合计将60个事项延伸…，其中江城区4个 → 江城区事项延伸
     if _COMPARISON_ONLY.fullmatch(name) and (compared := _compared_subject(norm, s_start, start)):
         name, borrowed = compared + name, True  # 地区生产总值…亿元，比上年增长6.1% → 地区生产总值比上年增长
-    elif (len(name) < 5 and not (len(name) == 4 and TIME_NOUN.search(name))) or local[:1] == "占":
+    elif (len(name) < 5 and not (len(name) == 4 and TIME_NOUN.search(name))) or _a_share(local):
         for subject in _borrowed_subjects(norm, s_start, start, local):
             if subject not in name:
                 name, borrowed = (subject if subject.endswith(name) else subject + name), True

@@ -193,7 +193,7 @@ BOUND_OVER_PHRASE = re.compile(
     "(?P<word>" + "|".join(sorted(BOUND_WORD_QUALIFIER, key=len, reverse=True)) + ")"
     r"(?:[^，。；,;：:\d]|(?:19|20)\d\d年){1,30}的\Z"  # a base may name its year: 不超过2023年度平均地价的8%
 )
-# 最高/最长 as an adverb on the verb (最高可补贴7万元) or right before the figure (最高7万元/套) bounds the number;
+# 最高/最长 as an adverb on the verb (最高可补贴N万元) or right before the figure (最高N万元/户) bounds the number;
 # as part of a name (最高额度为) it does not.
 CEILING_ADVERB = re.compile(
     r"最[高长]\Z|"

@@ -291,7 +291,7 @@ _IMPOSED_BEFORE = re.compile(
     "(?:" + "|".join((*vocab.FLOORS, *vocab.CAPS, "至少", "最多", "最少")) + r")[^，。；,;\d]{0,4}\Z"
 )
 _IMPOSED_AFTER = re.compile(r"及以[上下]|以内|之内")
-# 最高200万元, 最高给予200万元奖补, 最长可延长6个月: a cap on what is granted (not 最高提至90%, a new value)
+# 最高N万元, 最高给予N万元补助, 最长可延长N个月: a cap on what is granted (not 最高提至N%, a new value)
 _CAPPED_GRANT = re.compile(r"最[高长](?:可|给予|可给予|可享受|可延长)?\Z")
 
 

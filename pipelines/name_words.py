@@ -244,7 +244,7 @@ def noun_after(norm: str, end: int, s_end: int) -> str:
         end += 3  # 2亿元人民币: the currency, not the thing counted
     elif norm.startswith("整", end):
         end += 1  # 伍万元整: the sum is exact, 整 names nothing
-    # 10万元、30万元经费补助: figures listed with 和/、 before one noun all count it
+    # N万元、M万元建设补助: figures listed with 和/、 before one noun all count it
     while norm[end : end + 1] in _LIST_JOINS and (listed := unit_end(norm, end + 1, s_end)) is not None:
         end = listed
     if norm.startswith("的", end):
@@ -273,7 +273,7 @@ def clean_keep_verbs(words: str) -> str:
     return _QUOTES.sub("", words).rstrip("，,、 ")
 
 
-# 对国家级、省级…企业分别奖补10万元、5万元: levels listed inside the words before a list of as many figures;
+# 对市级、区级…分别奖励N万元、M万元: levels listed inside the words before a list of as many figures;
 # each figure is its own level's, and its name carries that level alone (the guideline's levels).
 _LEVEL = r"(?:国家|省|市|州|县|区|乡镇|镇|乡|村)级|国家|[一二三四五六七八九十甲乙丙]+[类级档星]"
 LEVEL_LIST = re.compile(f"(?:{_LEVEL})(?:[、和与及](?:{_LEVEL}))+")

@@ -136,8 +136,8 @@ _GRANTED = re.compile(
 
 def _capped(norm: str, s_start: int, start: int, end: int) -> str:
     """What a bare cap clause caps: a period caps the sentence's subject's duration (社保补贴…，最长不超过
-    3年 → 社保补贴期限); an amount caps what the clause before grants (…给予一次性奖补，最高不超过20万元
-    → 一次性奖补). Empty when neither is found."""
+    3年 → 社保补贴期限); an amount caps what the clause before grants (…给予一次性补助，最高不超过N万元
+    → 一次性补助). Empty when neither is found."""
     if _DURATION_UNIT_END.search(norm, max(start, end - 4), end):
         subject = sentence_subject(norm, s_start, start)
         ahead = BEFORE_PREPOSITION.match(subject)  # 社保补贴|按企业…; no match: fewer than two characters
@@ -146,16 +146,18 @@ def _capped(norm: str, s_start: int, start: int, end: int) -> str:
     granted = _GRANTED.search(clauses[-1]) if clauses else None
     if granted is None:
         return ""
-    given = clean(_GRANT_VERB.sub("", granted.group(1)))
-    # 对重点技改项目给予奖补，最高…: whom the grant is for, before its verb, is part of what is capped
-    verb = _GRANT_WORD.search(clauses[-1])
-    ahead = BEFORE_PREPOSITION.match(_CONDITION_LEAD.sub("", clauses[-1][: verb.start()])) if verb else None
+    clause, near = clauses[-1], granted.start(1)
+    # what is granted: the words before its noun, from after a grant verb among them, even one the window cuts
+    opens = next((verb.end() for verb in _GRANT_WORD.finditer(clause, max(0, near - 1)) if verb.end() > near), near)
+    given = clean(clause[opens : granted.end(1)])
+    # 对…基地给予补助，最高…: whom the grant is for, before its verb, is part of what is capped
+    verb = _GRANT_WORD.search(clause)
+    ahead = BEFORE_PREPOSITION.match(_CONDITION_LEAD.sub("", clause[: verb.start()])) if verb else None
     whom = clean(ahead.group(1)) if ahead else ""  # up to a basis phrase (按…标准) before the verb
     return (whom[-MAX_BORROWED:] if len(whom) >= 2 else "") + given
 
 
 _GRANT_WORD = re.compile(r"给予|发放|予以|提供|享受")
-_GRANT_VERB = re.compile(rf"^.*?(?:{_GRANT_WORD.pattern})")
 
 
 _CHANGED_FROM = re.compile(_CHANGED_SUBJECT + r"\Z")

@@ -479,16 +479,16 @@ def test_a_short_clause_that_borrowed_the_condition_clause_takes_the_condition_o
 @pytest.mark.parametrize(
     "text",
     [
-        "对认定的就业帮扶基地按每人1000元的标准给予一次性奖补，最高不超过20万元。",
-        "对认定的就业帮扶基地给予一次性奖补，最高20万元。",
+        "对认定的孵化示范基地按每户2000元的标准给予一次性运营补助，最高不超过15万元。",
+        "对认定的孵化示范基地给予一次性运营补助，最高15万元。",
     ],
 )
 def test_a_bare_cap_names_whom_the_grant_before_it_is_for_and_its_bound(text: str) -> None:
-    assert names(text, POLICY)[-1] == "认定的就业帮扶基地一次性奖补上限"
+    assert names(text, POLICY)[-1] == "认定的孵化示范基地一次性运营补助上限"
 
 
 def test_a_share_stated_after_a_count_is_named_by_the_counted_subject_whatever_its_length() -> None:
-    text = "全年受理诉求中，城乡建设类1590件，占受理总量的14.2%；社会保障类1485件，占受理总量的13.2%。"
+    text = "全年受理诉求中，城乡建设类826件，占受理总量的12.4%；社会保障类731件，占受理总量的11.0%。"
     assert names(text)[1::2] == ["城乡建设类占受理总量", "社会保障类占受理总量"]
 
 
