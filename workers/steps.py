@@ -361,13 +361,14 @@ def _fetch_child(
 ) -> FetchResult | None:
     """GET a file of a page (an attachment's bytes, a further page's text) and store it as a child
     fetch event of the page, failed or not; the answer, or None when the GET failed."""
+    as_text = kind == PAGE_KIND  # a page is kept as its decoded text, a file as its bytes
     result: FetchResult | None = None
     error: CrawlError | None = None
     try:
-        result = rt.fetcher.get(url, portal, decode=kind == PAGE_KIND)
+        result = rt.fetcher.get(url, portal, decode=as_text)
     except CrawlError as exc:
         error = exc
-    body = (result.text.encode("utf-8") if kind == PAGE_KIND else result.body) if result is not None else None
+    body = (result.text.encode("utf-8") if as_text else result.body) if result is not None else None
     with rt.transaction() as session:
         record_event(
             session,
