@@ -95,25 +95,25 @@ def features(norm: str, record: Record) -> tuple[float, ...]:
 
 # Fitted by bench/confidence_fit.py (--write rewrites this block): the log-odds that a record is wrong.
 # fitted: begin
-BIAS = -4.6650
+BIAS = -5.1391
 WEIGHTS: tuple[float, ...] = (
-    0.1879,  # fallback name
-    0.6375,  # short name
-    0.3721,  # no measure word
-    0.4929,  # defaulted unit
-    0.8622,  # Chinese numeral
-    0.4207,  # target
-    0.5264,  # long sentence
-    -0.8249,  # table row
-    -1.7247,  # table cell
-    -0.9274,  # name said in its sentence
-    0.6898,  # name opens on words just before
-    -0.6730,  # numbers in the sentence
-    0.4503,  # 的 in name
-    -0.6447,  # verb in name
-    -0.1053,  # percentage
-    -0.3544,  # digit in name
-    -0.3844,  # small value
+    0.2045,  # fallback name
+    0.6395,  # short name
+    0.4648,  # no measure word
+    0.5059,  # defaulted unit
+    0.8789,  # Chinese numeral
+    0.5336,  # target
+    0.5678,  # long sentence
+    -0.7939,  # table row
+    -1.6695,  # table cell
+    -0.8598,  # name said in its sentence
+    0.8063,  # name opens on words just before
+    -0.6416,  # numbers in the sentence
+    0.0229,  # 的 in name
+    -0.5953,  # verb in name
+    -0.1407,  # percentage
+    -0.3123,  # digit in name
+    -0.3483,  # small value
 )
 # fitted: end
 
