@@ -12,6 +12,7 @@ from pipelines.store.reprocessing import attachment_text
 from pipelines.store.versioning import PAGE_KIND, AttachmentRecord
 from scrapers.pagination import Continuation, continuations, page_number
 from seeds.demo import DemoServer, DemoSite
+from tests.attachment_files import make_xlsx
 from tests.conftest import RuntimeFactory
 from tests.helpers import crawl_demo, reprocess_as_a_newer_deploy
 
@@ -96,3 +97,26 @@ def test_a_report_read_again_by_a_newer_reader_keeps_the_text_of_its_further_pag
     with rt.sessions() as session:
         report = session.scalars(select(Report).where(Report.url.endswith("_1002.html"))).one()
         assert "全年新增政务服务事项417项" in report.versions[-1].clean_text
+
+
+def test_a_file_linked_from_a_further_page_is_fetched_and_read_with_the_report(
+    sqlite_url: str, demo_site: DemoSite, demo_server: DemoServer, make_runtime: RuntimeFactory
+) -> None:
+    for prefix, article_id in (("hy", 1002), ("yj", 1001)):  # the links at the body's end: on its last page
+        demo_site.attach(
+            prefix, article_id, "附表 业务统计", f"stats{article_id}.xlsx", make_xlsx([["受理业务", "8642件"]])
+        )
+        demo_site.paginate(prefix, article_id, 3)
+    rt = make_runtime(sqlite_url, demo_server.base_url)
+    crawl_demo()
+    with rt.sessions() as session:
+        for suffix in ("_1002.html", "post_1001.html"):
+            report = session.scalars(select(Report).where(Report.url.endswith(suffix))).one()
+            version = report.versions[-1]
+            assert "附件：附表 业务统计" in version.clean_text, suffix
+            assert (Decimal("8642"), "件") in {(m.value, m.unit) for m in version.metrics}
+            assert [(a.kind, a.text_chars > 0) for a in version.attachments] == [
+                (PAGE_KIND, True),
+                (PAGE_KIND, True),
+                ("xlsx", True),
+            ]

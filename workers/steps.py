@@ -300,9 +300,18 @@ def fetch(
         return page
     page_event_id = store_fetched(rt, [page])[0]
     with stage("fetch.attachments"):
-        _fetch_continuations(rt, report, portal, result.url, pages, page_event_id)
-        _fetch_attachments(rt, report, portal, attachments, page_event_id)
+        for further in _fetch_continuations(rt, report, portal, result.url, pages, page_event_id):
+            attachments += [a for a in find_attachment_links(further.text, further.url) if a.readable]
+        _fetch_attachments(rt, report, portal, _distinct(attachments), page_event_id)
     return page_event_id
+
+
+def _distinct(links: Sequence[AttachmentLink]) -> list[AttachmentLink]:
+    """Each file once, where it is first linked (a CMS may print a report's files on each of its pages)."""
+    first: dict[str, AttachmentLink] = {}
+    for link in links:
+        first.setdefault(link.url, link)
+    return list(first.values())
 
 
 def store_fetched(rt: Runtime, pages: Sequence[PageToStore]) -> list[int]:
@@ -338,22 +347,25 @@ def _fetch_attachments(
 
 def _fetch_continuations(
     rt: Runtime, report: Report, portal: Portal, first: str, announced: Sequence[Continuation], parent_id: int
-) -> None:
+) -> list[FetchResult]:
     """Fetch the further pages of a paginated article, each stored as a child fetch event of its first
     page (kind "page"), with the pages they announce in turn (a page bar shows a few numbers at a
-    time), at most max_continuation_pages. A page that fails is recorded and skipped."""
+    time), at most max_continuation_pages; the pages fetched. A page that fails is recorded and skipped."""
     limit = rt.settings.max_continuation_pages
     waiting = list(announced)
     seen = {c.number for c in waiting}
+    fetched: list[FetchResult] = []
     while waiting:
         continuation = waiting.pop(0)
         result = _fetch_child(rt, report, portal, continuation.url, PAGE_KIND, parent_id)
         if result is None:
             continue
+        fetched.append(result)
         for further in continuations(result.text, result.url, first, limit):
             if further.number not in seen and len(seen) < limit:
                 seen.add(further.number)
                 waiting.append(further)
+    return fetched
 
 
 def _fetch_child(
@@ -394,36 +406,42 @@ def read_page(html: str, url: str, selectors: Selectors) -> Article:
 
 def _with_continuations(
     page: FetchedPage, body: str, selectors: Selectors
-) -> tuple[str, list[AttachmentRecord], list[int]]:
+) -> tuple[str, list[AttachmentRecord], list[int], list[AttachmentLink]]:
     """The body of a paginated article with the bodies of its further pages after it, in page order,
-    what became of each page, and the page fetches whose bodies were read."""
+    what became of each page, the page fetches whose bodies were read, and the files the further
+    pages link."""
     fetched = sorted(
         (number, url, child)
         for url, child in page.attachments.items()
         if (number := page_number(url, page.url)) is not None
     )
     if not fetched:
-        return body, [], []
+        return body, [], [], []
     parts = [body]
     records: list[AttachmentRecord] = []
     used: list[int] = []
+    links: list[AttachmentLink] = []
     for number, url, (child_id, body_z) in fetched:
         data = zlib.decompress(body_z)
         html = data.decode("utf-8")
         used.append(child_id)
+        links += find_attachment_links(html, url)
         further = read_page(html, url, selectors).body.strip()
         if further and further not in parts:  # a page that repeats another (a misread bar) adds nothing
             parts.append(further)
             records.append(AttachmentRecord(f"第{number + 1}页", url, PAGE_KIND, len(data), len(further)))
         else:
             records.append(AttachmentRecord(f"第{number + 1}页", url, PAGE_KIND, len(data), error="no body"))
-    return "\n".join(parts), records, used
+    return "\n".join(parts), records, used, links
 
 
-def _with_attachment_texts(page: FetchedPage, body: str) -> tuple[str, list[AttachmentRecord], list[int]]:
-    """The body with each fetched attachment's text appended under 附件：name, what became of each,
-    and the attachment fetches whose bodies were read (they are dropped with the page's)."""
-    links = find_attachment_links(page.html, page.url)
+def _with_attachment_texts(
+    page: FetchedPage, body: str, further_links: Sequence[AttachmentLink]
+) -> tuple[str, list[AttachmentRecord], list[int]]:
+    """The body with the text of each fetched file the page or its further pages link appended under
+    附件：name, what became of each, and the attachment fetches whose bodies were read (they are
+    dropped with the page's)."""
+    links = _distinct([*find_attachment_links(page.html, page.url), *further_links])
     if not links:
         return body, [], []
     parts = [body]
@@ -582,8 +600,8 @@ def _clean_and_extract(rt: Runtime, page: FetchedPage) -> ProcessedPage | None:
     selectors = rt.registry.get(page.portal).selectors
     with stage("process.clean"):
         article = read_page(page.html, page.url, selectors)
-        body, pages, pages_read = _with_continuations(page, article.body, selectors)
-        body, attachments, used = _with_attachment_texts(page, body)
+        body, pages, pages_read, further_links = _with_continuations(page, article.body, selectors)
+        body, attachments, used = _with_attachment_texts(page, body, further_links)
         if not body.strip():
             return None  # a page that only embeds its report (a PDF in a frame) is stored by the file's text
     title = article.title or page.report_title

@@ -48,7 +48,7 @@ _TRS_FOOT = """<table width="1000" align="center" class="bottom"><tr><td>
 
 def _paragraphs(article: DemoArticle, portal: DemoPortal, page: int) -> str:
     body = "\n".join(f"<p>{escape(p)}</p>" for p in article.paragraphs_of_page(page))
-    shown = article.attachments if page == 0 else []
+    shown = article.attachments if page == article.pages - 1 else []  # a body's last lines, on its last page
     if article.embedded:
         links = "".join(
             f'<iframe src="/pdfjs/web/viewer.html?file={quote(portal.attachment_path(filename), safe="")}" '
