@@ -53,6 +53,34 @@ def test_a_continuation_page_announces_the_others_of_the_first_pages_article() -
     assert page_number(FIRST, FIRST) is None and page_number(second, FIRST) == 1
 
 
+DYNAMIC = "http://gov.example/web/detail.jsp?channel=12&id=345"
+
+
+def test_links_to_the_article_address_with_a_page_parameter_are_its_further_pages() -> None:
+    html = (
+        '<div class="page"><span>1</span> <a href="detail.jsp?channel=12&amp;id=345&amp;page=2">2</a>'
+        ' <a href="/web/detail.jsp?id=345&channel=12&page=3">3</a> <a href="?channel=12&id=345&page=1">首页</a></div>'
+    )
+    assert continuations(html, DYNAMIC, DYNAMIC, limit=30) == [
+        Continuation(1, "http://gov.example/web/detail.jsp?channel=12&id=345&page=2"),
+        Continuation(2, "http://gov.example/web/detail.jsp?id=345&channel=12&page=3"),
+    ]
+
+
+def test_another_articles_address_or_a_list_pages_parameters_are_no_further_pages() -> None:
+    html = (
+        '<a href="detail.jsp?channel=12&id=346&page=2">下一篇</a> <a href="list.jsp?channel=12&page=2">2</a>'
+        ' <a href="detail.jsp?channel=12&id=345&page=2&size=5">2</a> <a href="detail.jsp?channel=12&id=345&page=x">末页</a>'
+    )
+    assert continuations(html, DYNAMIC, DYNAMIC, limit=30) == []
+
+
+def test_a_page_parameters_further_page_is_numbered_from_the_first_page() -> None:
+    assert page_number(DYNAMIC + "&pageNo=2", DYNAMIC) == 1
+    assert page_number(DYNAMIC + "&page=1", DYNAMIC) is None  # the first page itself
+    assert page_number(DYNAMIC.replace("345", "3456") + "&page=2", DYNAMIC) is None
+
+
 def test_a_stored_texts_tail_of_further_pages_and_attachments_is_told_apart_from_its_body() -> None:
     records = [
         AttachmentRecord("第2页", "u2", PAGE_KIND, 100, len("第二页正文。")),
