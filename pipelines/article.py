@@ -32,9 +32,9 @@ from pipelines.page_meta import PageText, heading_candidates, issuer_in_title, p
 from pipelines.wrapped import unwrap
 
 # Stored on each version (report_versions.reader_version): bump it whenever a change here or in
-# pipelines.clean / main_content / page_meta / wrapped can change the text read from a page, so that
-# `govreports reprocess` reads the stored pages again.
-READER_VERSION = "2.2.0"
+# pipelines.clean / main_content / page_meta / wrapped can change what is read from a page (its text,
+# date or source), so that `govreports reprocess` reads the stored pages again.
+READER_VERSION = "2.3.0"
 # Never text: their content is code, styling or form state.
 _CODE_TAGS = ("script", "style", "noscript", "template", "svg", "object", "embed", "map")
 # Controls and landmarks around the article: toolbars, menus, headers and footers.

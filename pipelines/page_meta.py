@@ -38,6 +38,9 @@ _LABELLED_TITLE = re.compile(r"^(?:标\s*题|名\s*称|.{1,3}名\s*称)\s*[:：]
 
 _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})(?!\d)")
 _ROC_DATE = re.compile(r"(?:中华民国|民国)\s*(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+# Taiwanese pages label dates in the Republic's years without naming it (發布日期：107-03-13, 107/3/13,
+# 107年3月13日): right after a date label a three-digit year can be nothing else.
+_ROC_LABELLED = re.compile(r"\s*(1\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
 _SHOWN_LABELS = re.compile(r"(?:发布时间|发布日期|发稿时间|发表时间|公布日期|公开日期|公告时间|发布于)\s*[:：]?\s*")
 _DOCUMENT_LABELS = re.compile(r"(?:生成日期|发文日期|成文日期|印发日期|签发日期|日期|时间)\s*[:：]\s*")
 _TODAY = re.compile(r"今天是|今日是|农历|星期[一二三四五六日天]")
@@ -247,9 +250,20 @@ def _labelled_date(text: str, labels: re.Pattern[str]) -> date | None:
         if _TODAY.search(text[line_start : label.start() + 40]):
             continue
         found = to_date(text[label.end() : label.end() + 40].split("\n")[0] or text[label.end() : label.end() + 40])
-        if found:
+        if found or (found := _roc_labelled(text, label.end())):
             return found
     return None
+
+
+def _roc_labelled(text: str, at: int) -> date | None:
+    """A date in the Republic's years right at `at`, after a date label (107-03-13 is 2018-03-13)."""
+    match = _ROC_LABELLED.match(text, at)
+    if match is None:
+        return None
+    try:
+        return date(int(match.group(1)) + 1911, int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
 
 
 def _date_near_heading(root: lxml.html.HtmlElement) -> date | None:
@@ -358,4 +372,24 @@ def source_of(root: lxml.html.HtmlElement, page: PageText) -> str | None:
         if found:
             return found
     meta = meta_content(root, "ContentSource", "source", "author")
-    return _clean_source(meta) if meta else None
+    return _source_opening_an_element(root) or (_clean_source(meta) if meta else None)
+
+
+_SOURCE_TAGS = ("span", "em", "i", "b", "strong", "font", "label", "p", "div", "td", "li")
+
+
+def _source_opening_an_element(root: lxml.html.HtmlElement) -> str | None:
+    """来源：X opening an element of its own, when the line it shows in runs on from another field
+    (<span>发布时间：…</span><span>来源：<a>X</a></span>, spans printed without a space between them):
+    the element, not the line, says where the label begins."""
+    for element in root.iter(_SOURCE_TAGS):
+        own = (element.text or "").lstrip()
+        label = _SOURCE_LABELS.match(shadow(own[:12])) if own else None
+        if label is None or not re.search(r"[:：]", label.group()):
+            continue  # a label with its value beside it takes a colon
+        lead = element.text or ""
+        value = own[label.end() :] + str(element.text_content())[len(lead) :]  # after the label, then its children
+        found = _clean_source(value.split("\n", 1)[0])
+        if found:
+            return found
+    return None

@@ -448,7 +448,14 @@ def test_published_is_none_when_only_the_today_line_and_the_footer_show_dates() 
 
 @pytest.mark.parametrize(
     "label",
-    ["發文日期：中華民國107年3月13日", "發布日期：民國107年3月13日", "發文日期：中華民國 107 年 3 月 13 日"],
+    [
+        "發文日期：中華民國107年3月13日",
+        "發布日期：民國107年3月13日",
+        "發文日期：中華民國 107 年 3 月 13 日",
+        "發布日期：107年3月13日",
+        "發布日期：107-03-13",
+        "發布日期：107/3/13",
+    ],
 )
 def test_published_reads_a_republic_of_china_date(label: str) -> None:
     page = f"""<!DOCTYPE html>
@@ -492,6 +499,10 @@ SOURCE_INFO = {
         '<div class="info">信息来源：青禾市农业农村局&nbsp;&nbsp;发布日期：2024-03-05&nbsp;&nbsp;浏览次数：123</div>'
     ),
     "alone": '<p class="source">来源：青禾市农业农村局</p>',
+    "after-the-date-span": (
+        '<div class="info"><span class="time">发布时间：2024-03-05 10:00</span>'
+        '<span class="source">来源：<a href="/">青禾市农业农村局</a></span><span>浏览次数：<b>12</b></span></div>'
+    ),
 }
 
 
