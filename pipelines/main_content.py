@@ -85,6 +85,15 @@ def own_hidden(element: lxml.html.HtmlElement) -> bool:
     )
 
 
+_LINE_HOLDERS = frozenset({"span", "font"})
+
+
+def _holds_lines(element: lxml.html.HtmlElement) -> bool:
+    """An inline element that holds lines broken by <br> (a press release's <span> around its whole
+    text): its lines are its own text, not the enclosing block's, so it can be the container."""
+    return element.tag in _LINE_HOLDERS and element.find("br") is not None
+
+
 def _chars(text: str) -> int:
     return len(text) - sum(map(text.count, (" ", "\n", "\t", "\r", "\xa0", "\u3000")))
 
@@ -114,7 +123,7 @@ class _Units:
             eid = id(element)
             self.hidden[eid] = own_hidden(element) or (pid is not None and self.hidden.get(pid, False))
             self.in_link[eid] = element.tag == "a" or (pid is not None and self.in_link.get(pid, False))
-            if element.tag in BLOCK_TAGS or parent is None:
+            if element.tag in BLOCK_TAGS or parent is None or _holds_lines(element):
                 block = element
                 blocks.append(element)
             else:
