@@ -28,7 +28,15 @@ from pipelines.main_content import (
     main_content,
     own_hidden,
 )
-from pipelines.page_meta import PageText, heading_candidates, issuer_in_title, published_of, source_of, title_of
+from pipelines.page_meta import (
+    PageText,
+    date_alone,
+    heading_candidates,
+    issuer_in_title,
+    published_of,
+    source_of,
+    title_of,
+)
 from pipelines.wrapped import unwrap
 
 # Stored on each version (report_versions.reader_version): bump it whenever a change here or in
@@ -165,7 +173,28 @@ def extract_article(
     lines = _between(headline.element, content.container, elements, position) + content.lines
     body = _body(lines, headline.text)
     source = source or issuer_in_title(headline.text)  # no 来源 line: the issuer a document's title names
+    published = published or _closing_date(content.lines, page_text)
     return Article(headline.text, published, source, body, warnings=_warnings(content, body))
+
+
+def _closing_date(lines: list[str], page_text: str) -> date | None:
+    """For a page that labels no date: the date its text closes on, a line of the date alone among the
+    body's last lines (a notice's signature date is its 成文日期) or right under the body (a press
+    release's date)."""
+    for line in [*reversed(lines[-3:]), *_lines_after(lines, page_text)]:
+        if found := date_alone(line):
+            return found
+    return None
+
+
+def _lines_after(lines: list[str], page_text: str, count: int = 2) -> list[str]:
+    """The first `count` lines the page shows after the body's last line."""
+    if not lines:
+        return []
+    shown = [line for line in (" ".join(raw.split()) for raw in page_text.split("\n")) if line]
+    last = "".join(lines[-1].split())
+    at = next((i for i in range(len(shown) - 1, -1, -1) if "".join(shown[i].split()) == last), None)
+    return [] if at is None else shown[at + 1 : at + 1 + count]
 
 
 def _between(

@@ -309,6 +309,20 @@ def published_of(
     )
 
 
+# A line that is a date and nothing else (a weekday may follow): a notice's signature date, a press
+# release's date under its text.
+_DATE_LINE = re.compile(
+    r"\s*(?:(?:19|20)\d\d\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}\s*日?|(?:中华民国|民国)\s*\d{2,3}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
+    r"\s*(?:[（(]?\s*星期[一二三四五六日天]\s*[）)]?)?\s*"
+)
+
+
+def date_alone(line: str) -> date | None:
+    """The date a line states when it states nothing else (2024年3月5日, 2024-03-05（星期二）)."""
+    simplified = shadow(line)
+    return to_date(simplified) if _DATE_LINE.fullmatch(simplified) else None
+
+
 _URL_DATE = re.compile(r"(?:/t|/art/|/)(20\d\d)[-/]?(\d{1,2})[-/]?(\d{1,2})(?:[_/]|\d)")
 
 

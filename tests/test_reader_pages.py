@@ -256,6 +256,26 @@ def test_a_body_only_in_a_hidden_container_filled_by_script_is_found() -> None:
     assert_body_once_in_order(extract_article(page), NOTICE_BODY)
 
 
+def press_release(release_date: str = "2024年3月5日（星期二）") -> str:
+    """A press release as some governments publish them: the headline and the text in <span>s of the
+    page body, the text's lines broken by <br> (its class names the font-size control that resizes it),
+    the release date and time after it."""
+    lines = "<br>\n".join(f"　　{line}" for line in NEWS_BODY)
+    return f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{NEWS_TITLE}</title></head>
+<body>
+<table width="100%"><tr><td><a href="/">青禾政府新闻网</a> | <a href="/press">新闻公报</a> | <a href="/en">English</a></td></tr></table>
+<span id="PRHeadlineSpan" class="PRHeadline">{NEWS_TITLE}</span><br><br>
+<span id="pressrelease" class="fontSize1">{lines}<br><br>完<br></span>
+<p class="PRDate">{release_date}<br>青禾时间16时30分</p>
+{FOOTER}
+</body></html>"""
+
+
+def test_a_body_of_lines_broken_by_br_in_a_span_is_read() -> None:
+    assert_body_once_in_order(extract_article(press_release()), NEWS_BODY)
+
+
 # ---------------------------------------------------------------------------------------------
 # GBK pages
 # ---------------------------------------------------------------------------------------------
@@ -470,6 +490,20 @@ def test_published_reads_a_republic_of_china_date(label: str) -> None:
 </div>
 </body></html>"""
     assert extract_article(page).published == date(2018, 3, 13)
+
+
+def test_published_is_the_date_a_press_release_prints_under_its_text() -> None:
+    assert extract_article(press_release("2024年3月5日（星期二）")).published == date(2024, 3, 5)
+
+
+def test_published_of_a_notice_labelling_no_date_is_its_signature_date() -> None:
+    signed = date(2024, 3, 5)  # NOTICE_BODY's last line
+    assert extract_article(article_page(footer=FOOTER_WITH_YEARS)).published == signed
+
+
+def test_a_date_inside_a_closing_sentence_is_no_published_date() -> None:
+    body = [*NOTICE_BODY[:-2], "本通知自2024年4月1日起施行。"]
+    assert extract_article(article_page(body=body, footer=FOOTER_WITH_YEARS)).published is None
 
 
 DISCLOSURE_TABLE = """<table class="govinfo">
