@@ -94,6 +94,40 @@ def _holds_lines(element: lxml.html.HtmlElement) -> bool:
     return element.tag in _LINE_HOLDERS and element.find("br") is not None
 
 
+_MIN_LISTED = 3
+_MAX_ENTRY_CHARS = 120  # a headline and a line or two of summary; a list item of the article says more
+
+
+def _listed_articles(root: lxml.html.HtmlElement) -> set[int]:
+    """Ids of the items of lists of other articles: a list whose every item opens on a link to a page
+    (a headline) and adds a date or a short summary. Its text counts as the link's: a box of news with
+    summaries beside the article is a menu of other pages, not more of its text."""
+    found: set[int] = set()
+    for listing in root.iter("ul", "ol"):
+        items = [child for child in listing if child.tag == "li"]
+        if len(items) >= _MIN_LISTED and all(_opens_on_headline(item) for item in items):
+            found.update(id(item) for item in items)
+    return found
+
+
+def _opens_on_headline(item: lxml.html.HtmlElement) -> bool:
+    """The item's first words are a link to a page (not a file): a headline leading its entry."""
+    if (item.text or "").strip(" \t\r\n\xa0·•>》-"):
+        return False
+    first = next((child for child in item if isinstance(child.tag, str)), None)
+    while first is not None and first.tag != "a" and not (first.text or "").strip() and len(first):
+        first = first[0]  # <li><span><a>…</a></span>: the link inside its wrapper
+    if first is None or first.tag != "a":
+        return False
+    href = first.get("href") or ""
+    entry = _norm_text(item.text_content())
+    return len(_norm_text(first.text_content())) >= 4 and len(entry) <= _MAX_ENTRY_CHARS and not _FILE_LINK.search(href)
+
+
+def _norm_text(text: str) -> str:
+    return "".join(text.split())
+
+
 def _chars(text: str) -> int:
     return len(text) - sum(map(text.count, (" ", "\n", "\t", "\r", "\xa0", "\u3000")))
 
@@ -117,12 +151,15 @@ class _Units:
         linked: dict[int, int] = {}
         blocks: list[lxml.html.HtmlElement] = []
         top = self.elements[0]
+        listed = _listed_articles(top)
         for element in self.elements:
             parent = element.getparent() if element is not top else None  # the walk's root stands alone
             pid = id(parent) if parent is not None else None
             eid = id(element)
             self.hidden[eid] = own_hidden(element) or (pid is not None and self.hidden.get(pid, False))
-            self.in_link[eid] = element.tag == "a" or (pid is not None and self.in_link.get(pid, False))
+            self.in_link[eid] = (
+                element.tag == "a" or eid in listed or (pid is not None and self.in_link.get(pid, False))
+            )
             if element.tag in BLOCK_TAGS or parent is None or _holds_lines(element):
                 block = element
                 blocks.append(element)

@@ -256,6 +256,21 @@ def test_a_body_only_in_a_hidden_container_filled_by_script_is_found() -> None:
     assert_body_once_in_order(extract_article(page), NOTICE_BODY)
 
 
+def news_box_summary(i: int) -> str:
+    return f"会议强调，要抓住春耕关键时节，第{i + 1}片区落实早稻种植面积较上年增加{i + 12}万亩。"
+
+
+def test_a_box_of_other_news_with_summaries_beside_the_article_is_not_read_as_its_text() -> None:
+    entries = "".join(
+        f'<li><a href="/news/{i}.html">{headline}</a><p class="summary">{news_box_summary(i)}</p></li>'
+        for i, headline in enumerate(RELATED * 2)
+    )
+    box = f'<div class="side"><h3>热点新闻</h3><ul class="news-box">{entries}</ul></div>'
+    article = extract_article(article_page(body=NEWS_BODY, after=box))
+    assert_body_once_in_order(article, NEWS_BODY)
+    assert not any("早稻种植面积" in line or "热点新闻" in line for line in body_lines(article))
+
+
 def press_release(release_date: str = "2024年3月5日（星期二）") -> str:
     """A press release as some governments publish them: the headline and the text in <span>s of the
     page body, the text's lines broken by <br> (its class names the font-size control that resizes it),
