@@ -46,6 +46,9 @@ _WIDGET = re.compile(
     r"crumbs?|position|location|mianbao|dqwz|wzdh)(?:$|[\s_-]|\d)",
     re.IGNORECASE,
 )
+# Readers' comments under an article (评论, 网友评论), named the same way across CMSs: their sentences are
+# the readers', not the article's.
+_COMMENTS = re.compile(r"(?:^|[\s_-])(?:comments?|comment-?list|pinglun|pl-?list|wypl)(?:$|[\s_-]|\d)", re.IGNORECASE)
 _MIN_DEDUP_CHARS = 12
 _TEXT_UNIT_CHARS = 8
 _TEXTY = re.compile(r"[：:]")
@@ -158,7 +161,10 @@ class _Units:
             eid = id(element)
             self.hidden[eid] = own_hidden(element) or (pid is not None and self.hidden.get(pid, False))
             self.in_link[eid] = (
-                element.tag == "a" or eid in listed or (pid is not None and self.in_link.get(pid, False))
+                element.tag == "a"
+                or eid in listed
+                or is_comments(element)
+                or (pid is not None and self.in_link.get(pid, False))
             )
             if element.tag in BLOCK_TAGS or parent is None or _holds_lines(element):
                 block = element
@@ -328,6 +334,7 @@ def _prune(container: lxml.html.HtmlElement, units: _Units) -> None:
             (not container_hidden and own_hidden(element) and units.sentence[eid] < 0.3 * container_sentence)
             or (units.duplicate[eid] and not units.sentence[eid] and not units.plain[eid])
             or _is_widget(element, units)
+            or is_comments(element)
             or (element.tag in {"ul", "ol", "div", "p", "table", "span", "dl", "tr"} and _is_link_list(element, units))
         ):
             doomed.append(element)
@@ -392,6 +399,12 @@ def _data_cell(cell: lxml.html.HtmlElement) -> bool:
 
 
 _TABLE_TAGS = frozenset({"table", "tr", "tbody", "thead"})  # a table inside a cell keeps its own rows
+
+
+def is_comments(element: lxml.html.HtmlElement) -> bool:
+    """Named as readers' comments (comment, pinglun …): read as links, and dropped from the article."""
+    marker = f"{element.get('class', '')} {element.get('id', '')}"
+    return bool(marker.strip()) and bool(_COMMENTS.search(marker))
 
 
 def is_widget(element: lxml.html.HtmlElement) -> bool:

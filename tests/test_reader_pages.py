@@ -271,6 +271,18 @@ def test_a_box_of_other_news_with_summaries_beside_the_article_is_not_read_as_it
     assert not any("早稻种植面积" in line or "热点新闻" in line for line in body_lines(article))
 
 
+def test_readers_comments_under_the_article_are_not_read_as_its_text() -> None:
+    comments = "".join(
+        f'<div class="comment-item"><span class="user">网友{i}</span><span class="time">2024-03-0{i}</span>'
+        f"<p>希望各地抓好第{i}批春播物资供应，农资价格要稳定，点赞！</p></div>"
+        for i in range(1, 7)
+    )
+    box = f'<div class="comments"><h3>网友评论</h3>{comments}</div>'
+    article = extract_article(article_page(body=NEWS_BODY, after=box))
+    assert_body_once_in_order(article, NEWS_BODY)
+    assert not any("点赞" in line or "网友评论" in line for line in body_lines(article))
+
+
 def press_release(release_date: str = "2024年3月5日（星期二）") -> str:
     """A press release as some governments publish them: the headline and the text in <span>s of the
     page body, the text's lines broken by <br> (its class names the font-size control that resizes it),
