@@ -101,15 +101,25 @@ _MIN_LISTED = 3
 _MAX_ENTRY_CHARS = 120  # a headline and a line or two of summary; a list item of the article says more
 
 
+_ENTRY_TAGS = frozenset({"li", "div", "dl", "tr"})  # what CMSs repeat for each entry of a list (not <p>: paragraphs)
+
+
 def _listed_articles(root: lxml.html.HtmlElement) -> set[int]:
-    """Ids of the items of lists of other articles: a list whose every item opens on a link to a page
-    (a headline) and adds a date or a short summary. Its text counts as the link's: a box of news with
-    summaries beside the article is a menu of other pages, not more of its text."""
+    """Ids of the entries of lists of other articles: three or more sibling entries of one kind (<li>,
+    <div class="item">, <dl>, <tr>), each opening on a link to a page (a headline) and adding a date or
+    a short summary. Their text counts as the links': a box of news with summaries beside the article
+    is a menu of other pages, not more of its text."""
     found: set[int] = set()
-    for listing in root.iter("ul", "ol"):
-        items = [child for child in listing if child.tag == "li"]
-        if len(items) >= _MIN_LISTED and all(_opens_on_headline(item) for item in items):
-            found.update(id(item) for item in items)
+    for parent in root.iter():
+        if len(parent) < _MIN_LISTED:
+            continue  # most elements: fewer children than a list has entries
+        kinds: dict[str, list[lxml.html.HtmlElement]] = {}
+        for child in parent:
+            if child.tag in _ENTRY_TAGS:
+                kinds.setdefault(child.tag, []).append(child)
+        for entries in kinds.values():
+            if len(entries) >= _MIN_LISTED and all(_opens_on_headline(entry) for entry in entries):
+                found.update(id(entry) for entry in entries)
     return found
 
 

@@ -260,12 +260,23 @@ def news_box_summary(i: int) -> str:
     return f"会议强调，要抓住春耕关键时节，第{i + 1}片区落实早稻种植面积较上年增加{i + 12}万亩。"
 
 
-def test_a_box_of_other_news_with_summaries_beside_the_article_is_not_read_as_its_text() -> None:
+NEWS_BOXES = {  # a box of other news as CMSs build it: its list, and one entry (headline link, summary)
+    "list-items": ("ul", '<li><a href="/news/{i}.html">{headline}</a><p class="summary">{summary}</p></li>'),
+    "divs": (
+        "div",
+        '<div class="item"><h4><a href="/news/{i}.html">{headline}</a></h4><p>{summary}</p><span>2024-03-0{i}</span></div>',
+    ),
+    "definition-lists": ("div", '<dl><dt><a href="/news/{i}.html">{headline}</a></dt><dd>{summary}</dd></dl>'),
+}
+
+
+@pytest.mark.parametrize("shape", NEWS_BOXES)
+def test_a_box_of_other_news_with_summaries_beside_the_article_is_not_read_as_its_text(shape: str) -> None:
+    tag, entry = NEWS_BOXES[shape]
     entries = "".join(
-        f'<li><a href="/news/{i}.html">{headline}</a><p class="summary">{news_box_summary(i)}</p></li>'
-        for i, headline in enumerate(RELATED * 2)
+        entry.format(i=i + 1, headline=headline, summary=news_box_summary(i)) for i, headline in enumerate(RELATED * 2)
     )
-    box = f'<div class="side"><h3>热点新闻</h3><ul class="news-box">{entries}</ul></div>'
+    box = f'<div class="side"><h3>热点新闻</h3><{tag} class="news-box">{entries}</{tag}></div>'
     article = extract_article(article_page(body=NEWS_BODY, after=box))
     assert_body_once_in_order(article, NEWS_BODY)
     assert not any("早稻种植面积" in line or "热点新闻" in line for line in body_lines(article))
