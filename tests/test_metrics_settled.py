@@ -199,6 +199,12 @@ def test_a_rate_adjusted_from_old_to_new_gives_the_old_as_result_and_the_new_as_
     assert (new.value, new.target) == (Decimal(20), True)
 
 
+@pytest.mark.parametrize("changed", ["由30%调整为20%", "由30%调整到20%", "从30%下调至20%", "由30%降低为20%"])
+def test_the_new_value_of_a_changed_figure_is_named_by_what_changed(changed: str) -> None:
+    old, new = extract_metrics(f"首付款比例{changed}。")
+    assert (old.name, new.name) == ("首付款比例调整前", "首付款比例")
+
+
 @pytest.mark.parametrize(
     ("sentence", "qualifier"),
     [
