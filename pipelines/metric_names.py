@@ -30,6 +30,7 @@ from pipelines.name_words import (
     clean_keep_verbs,
     earlier_clauses,
     first_words,
+    last_chars,
     lead_in,
     noun_after,
     own_clause,
@@ -102,7 +103,7 @@ _COUNTING_VERB = re.compile(r"收到|受理|办理|办结|处理|接听|征集|�
 def _tail(words: str) -> str:
     """The last MAX_BORROWED characters of another clause's words, not starting inside a list they cut:
     a tail holding 、 starts after the list (its 等) or its last item (…税务、医保、民政等部门 → 部门)."""
-    tail = words[-MAX_BORROWED:]
+    tail = last_chars(words, MAX_BORROWED)
     if len(words) > MAX_BORROWED and 0 <= (modifier_end := tail.rfind("的")) < len(tail) - 2:
         tail = tail[modifier_end + 1 :]  # cut inside a modifier: the words after its 的 are the noun
     if len(words) <= MAX_BORROWED or "、" not in tail:
@@ -174,7 +175,7 @@ def _list_intro(norm: str, s_start: int, start: int) -> str:
     given = intro.rfind("给予")
     if given >= 0 and len(intro) - given > 3:
         intro = intro[given + 2 :]
-    return clean(intro)[-MAX_BORROWED:]
+    return last_chars(clean(intro), MAX_BORROWED)
 
 
 def _total_broken_down(norm: str, s_start: int, start: int) -> str:
@@ -335,7 +336,7 @@ def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int,
     if borrowed:
         name = clean(name)  # local and after are clean; a borrowed subject may start on a filler
     if len(name) > MAX_NAME:
-        name = name[len(name) - MAX_NAME :] if len(after) < MAX_NAME else after[:MAX_NAME]
+        name = last_chars(name, MAX_NAME) if len(after) < MAX_NAME else after[:MAX_NAME]
         if opener := _CUT_OPENER.search(name, 0, 5):
             name = name[opener.end() :]  # the tail of a cut modifier (…的) or phrase (…由, …分别) is no word of it
     return [Named(name or "指标", start)]

@@ -18,6 +18,18 @@ MAX_BORROWED = 10
 
 
 _QUOTES = re.compile(r"[“”\"《》「」『』‘’\s]")
+_CODE_CHAR = re.compile(r"[0-9A-Za-z]")
+
+
+def last_chars(words: str, size: int) -> str:
+    """The last `size` characters of `words`, and the rest of a code or number the cut would split
+    (12345热线, L3): a name does not open on 2345政务服务便民热线."""
+    if len(words) <= size:
+        return words
+    cut = len(words) - size
+    while cut > 0 and _CODE_CHAR.match(words, cut) and _CODE_CHAR.match(words, cut - 1):
+        cut -= 1
+    return words[cut:]
 
 
 _AFTER_WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z“”\"「」『』‘’]{1,30}")

@@ -21,6 +21,7 @@ from pipelines.name_words import (
     clean,
     earlier_clauses,
     first_words,
+    last_chars,
     noun_after,
     own_clause,
     own_level,
@@ -154,7 +155,7 @@ def _capped(norm: str, s_start: int, start: int, end: int) -> str:
     verb = _GRANT_WORD.search(clause)
     ahead = BEFORE_PREPOSITION.match(_CONDITION_LEAD.sub("", clause[: verb.start()])) if verb else None
     whom = clean(ahead.group(1)) if ahead else ""  # up to a basis phrase (按…标准) before the verb
-    return (whom[-MAX_BORROWED:] if len(whom) >= 2 else "") + given
+    return (last_chars(whom, MAX_BORROWED) if len(whom) >= 2 else "") + given
 
 
 _GRANT_WORD = re.compile(r"给予|发放|予以|提供|享受")
@@ -170,7 +171,7 @@ def old_value_name(norm: str, s_start: int, start: int) -> str:
     found = _CHANGED_FROM.search(norm, max(s_start, start - 40), start)
     if found is None or len(subject := clean(found.group("subject"))) < 2:
         return ""
-    return subject[-MAX_NAME:] + (found.group("age") or "调整前")  # the text's own mark (现行) when it has one
+    return last_chars(subject, MAX_NAME) + (found.group("age") or "调整前")  # the text's own mark (现行) if any
 
 
 def threshold_level(norm: str, s_start: int, start: int) -> str:
@@ -238,11 +239,11 @@ def change_name(norm: str, s_start: int, start: int, end: int, before: str) -> s
     window = norm[lo:start]
     changed = _CHANGED_TO.search(norm, lo, start) if "从" in window or "由" in window else None
     if changed and len(subject := clean(changed.group("subject"))) >= 2:
-        return subject[-MAX_NAME:]  # 单位费率从8%降低到7%: 7% is 单位费率's new value
+        return last_chars(subject, MAX_NAME)  # 单位费率从8%降低到7%: 7% is 单位费率's new value
     if ("为" in before or "至" in before or "到" in before) and _ADJUSTING.search(before):
         adjusted = _ADJUSTED_TO.match(own_clause(norm, s_start, start))
         if adjusted and len(subject := clean(adjusted.group("subject"))) >= 2:
-            return subject[-MAX_NAME:]  # 利率下限调整为不低于基准利率加30个基点: the limit's new value
+            return last_chars(subject, MAX_NAME)  # 利率下限调整为不低于基准利率加30个基点: the limit's new value
     if before.startswith(_CAP_WORDS) and _BARE_CAP.match(before) and (capped := _capped(norm, s_start, start, end)):
         return capped
     return ""

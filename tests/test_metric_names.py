@@ -495,3 +495,7 @@ def test_a_share_stated_after_a_count_is_named_by_the_counted_subject_whatever_i
 def test_a_borrowed_subject_cut_inside_a_modifier_starts_after_its_de() -> None:
     _, part = names("全区获得市级以上荣誉称号的返乡创业青年带头人共320人，其中女性96人。")
     assert part == "返乡创业青年带头人女性"
+
+
+def test_a_name_cut_to_its_length_keeps_a_number_or_code_it_would_split() -> None:
+    assert names("全区96128便民热线平台全年受理来电诉求5300件。") == ["96128便民热线平台全年受理来电诉求"]
