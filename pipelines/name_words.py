@@ -23,7 +23,7 @@ _CODE_CHAR = re.compile(r"[0-9A-Za-z]")
 
 def last_chars(words: str, size: int) -> str:
     """The last `size` characters of `words`, and the rest of a code or number the cut would split
-    (12345热线, L3): a name does not open on 2345政务服务便民热线."""
+    (a hotline's number, L3): a name does not open on 128便民热线 for 96128便民热线."""
     if len(words) <= size:
         return words
     cut = len(words) - size
