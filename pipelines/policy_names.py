@@ -155,10 +155,13 @@ def _capped(norm: str, s_start: int, start: int, end: int) -> str:
     verb = _GRANT_WORD.search(clause)
     ahead = BEFORE_PREPOSITION.match(_CONDITION_LEAD.sub("", clause[: verb.start()])) if verb else None
     whom = clean(ahead.group(1)) if ahead else ""  # up to a basis phrase (按…标准) before the verb
+    if whom.startswith(_BASIS_OPENERS):
+        whom = ""  # 按房价的1%给予补贴，最高…: the clause opens on what the grant is reckoned by, not whom it is for
     return (last_chars(whom, MAX_BORROWED) if len(whom) >= 2 else "") + given
 
 
 _GRANT_WORD = re.compile(r"给予|发放|予以|提供|享受")
+_BASIS_OPENERS = ("按", "依据", "依照", "根据")  # 按照 opens with 按
 
 
 _CHANGED_FROM = re.compile(_CHANGED_SUBJECT + r"\Z")

@@ -487,6 +487,11 @@ def test_a_bare_cap_names_whom_the_grant_before_it_is_for_and_its_bound(text: st
     assert names(text, POLICY)[-1] == "认定的孵化示范基地一次性运营补助上限"
 
 
+def test_a_bare_caps_grant_clause_opening_on_its_basis_names_no_figure_of_the_basis() -> None:
+    [*_, capped] = names("对首次创业的青年，按营业额的2%给予补助，最高不超过5万元。", POLICY)
+    assert capped == "补助上限"
+
+
 def test_a_share_stated_after_a_count_is_named_by_the_counted_subject_whatever_its_length() -> None:
     text = "全年受理诉求中，城乡建设类826件，占受理总量的12.4%；社会保障类731件，占受理总量的11.0%。"
     assert names(text)[1::2] == ["城乡建设类占受理总量", "社会保障类占受理总量"]
