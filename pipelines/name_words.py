@@ -136,6 +136,9 @@ def clean(name: str) -> str:
     return name
 
 
+_UNIT_OPENING_MAGNITUDES = frozenset("千百")  # 千瓦时, 千克, 千米, 百分点
+
+
 def quantities(segment: str) -> list[tuple[int, int]]:
     """(start, end after its unit) of each quantity in a clause: digits with a unit or a date
     word, or standing alone; digits that are part of a name (L3, 12345热线) are not quantities."""
@@ -145,6 +148,8 @@ def quantities(segment: str) -> list[tuple[int, int]]:
             continue  # 较2019年底增加: the date a change is measured against belongs to its name
         end = match.end()
         unit = vocab.UNIT_PATTERN.match(segment, end + (segment[end : end + 1] in ("余", "多")))  # 10余场
+        if unit is None and segment[end - 1] in _UNIT_OPENING_MAGNITUDES:
+            unit = vocab.UNIT_PATTERN.match(segment, end - 1)  # 312.5亿千瓦时: 千 opens the unit, not a magnitude
         if unit and unit.group(0) in vocab.LETTER_UNITS and end - match.start() == 1:
             continue  # 5G: one digit before a letter unit names a thing (as metrics._rejected reads it)
         if unit:

@@ -504,3 +504,10 @@ def test_a_borrowed_subject_cut_inside_a_modifier_starts_after_its_de() -> None:
 
 def test_a_name_cut_to_its_length_keeps_a_number_or_code_it_would_split() -> None:
     assert names("全区96128便民热线平台全年受理来电诉求5300件。") == ["96128便民热线平台全年受理来电诉求"]
+
+
+@pytest.mark.parametrize("unit", ["亿千瓦时", "万千克", "千瓦时"])
+def test_a_change_after_a_figure_whose_unit_opens_with_a_magnitude_character_is_named_by_its_indicator(
+    unit: str,
+) -> None:
+    assert names(f"全年全社会用电量为312.5{unit}，增长6.8%。")[1] == "全社会用电量增长"
