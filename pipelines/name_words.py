@@ -250,6 +250,10 @@ def unit_end(norm: str, at: int, limit: int) -> int | None:
     return unit.end() if unit else None
 
 
+# 突破百亿元大关, 迈上五万亿元新台阶: a milestone the figure passes, a figure of speech, not what it counts.
+_MILESTONE = re.compile(r"(?:新|大)?(?:台阶|大关|关口)")
+
+
 def noun_after(norm: str, end: int, s_end: int) -> str:
     """The counted thing after a number and its unit: 36个行政审批部门 → 行政审批部门; a noun after
     的 is the whole the count belongs to (98人的数据人才队伍 → 数据人才队伍)."""
@@ -269,7 +273,7 @@ def noun_after(norm: str, end: int, s_end: int) -> str:
     elif (size := unit_end(norm, end, s_end)) is not None:
         end = size  # 465幢23.25万平方米房屋: a count followed at once by a size names the same thing
     match = _AFTER_WORDS.match(norm, end, s_end)
-    if not match:
+    if not match or _MILESTONE.match(match.group(0)):
         return ""
     words = match.group(0)
     noun = ""

@@ -511,3 +511,11 @@ def test_a_change_after_a_figure_whose_unit_opens_with_a_magnitude_character_is_
     unit: str,
 ) -> None:
     assert names(f"全年全社会用电量为312.5{unit}，增长6.8%。")[1] == "全社会用电量增长"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["全市快递业务收入突破百亿元大关。", "全市快递业务收入迈上百亿元新台阶。", "全市快递业务收入跨越百亿元关口。"],
+)
+def test_a_milestone_a_figure_passes_is_no_word_of_its_name(sentence: str) -> None:
+    assert names(sentence) == ["全市快递业务收入"]
