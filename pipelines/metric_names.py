@@ -127,7 +127,10 @@ def _borrowed_subjects(norm: str, s_start: int, start: int, local: str) -> Itera
     sentence's first clause, then the sentence's subject. Lazily: the caller takes the first that fits."""
     if len(intro := _list_intro(norm, s_start, start)) >= 2:
         yield intro
-    clauses = earlier_clauses(norm, s_start, start)
+    every = vocab.CLAUSE_BREAK.split(without_parentheses(norm[s_start:start]))  # the number's own clause last
+    clauses = every[:-1]
+    if (opening := _breakdown_opening(every)) is not None and opening < len(clauses):
+        clauses = clauses[:opening]  # a later item of a breakdown borrows from its total, not from the item before
     if clauses and not _CHANGE_CLAUSE.match(clauses[-1]) and (not _MEASURE_NOUN.search(local) or _a_share(local)):
         words = first_words(clauses[-1])
         if len(words) >= 2:
@@ -178,16 +181,31 @@ def _list_intro(norm: str, s_start: int, start: int) -> str:
     return last_chars(clean(intro), MAX_BORROWED)
 
 
+def _breakdown_opening(clauses: list[str]) -> int | None:
+    """Where the breakdown the last clause is an item of opens (the clause 其中 opens, after its total):
+    the items after the first are clauses that each state a figure. None when it is no such item."""
+    first = len(clauses) - 1
+    while first > 0 and not clauses[first].startswith("其中"):
+        first -= 1
+        if not quantities(clauses[first]):
+            return None  # a clause stating no figure: no run of items back to a 其中
+    return first if first >= 1 else None
+
+
 def _total_broken_down(norm: str, s_start: int, start: int) -> str:
-    """For a part of a breakdown (…，其中A4个、B32个), the thing the previous clause's total counts."""
+    """For a part of a breakdown (…，其中A4个、B32个 / …，其中A4个，B32个), the thing the total before
+    其中 counts: the items after the first are clauses that each state a figure, back to the one
+    其中 opens (a later item is not named by the item before it)."""
     text = without_parentheses(norm[s_start:start])
     clauses = vocab.CLAUSE_BREAK.split(text)
-    if len(clauses) < 2 or not clauses[-1].startswith("其中"):
+    first = _breakdown_opening(clauses)
+    if first is None:
         return ""
-    counted = quantities(clauses[-2])
+    counted = quantities(clauses[first - 1])
     if not counted:
         return ""
-    return clean(noun_after(clauses[-2], counted[-1][1], len(clauses[-2])))
+    total = clauses[first - 1]
+    return clean(noun_after(total, counted[-1][1], len(total)))
 
 
 def _shared_items(norm: str, s_start: int, start: int) -> list[Named]:

@@ -519,3 +519,13 @@ def test_a_change_after_a_figure_whose_unit_opens_with_a_magnitude_character_is_
 )
 def test_a_milestone_a_figure_passes_is_no_word_of_its_name(sentence: str) -> None:
     assert names(sentence) == ["全市快递业务收入"]
+
+
+def test_a_later_item_of_a_breakdown_is_named_by_the_total_not_by_the_item_before_it() -> None:
+    text = "全年货物进出口总额达到1.2万亿元，其中出口7680亿元，进口4320亿元。"
+    assert names(text)[1:] == ["货物进出口总额出口", "货物进出口总额进口"]
+
+
+def test_each_part_of_a_breakdown_by_place_counts_what_the_total_counts() -> None:
+    text = "全市共将80个审批事项下放至镇街，其中北山镇6个，南湖镇9个。"
+    assert names(text)[1:] == ["北山镇审批事项下放", "南湖镇审批事项下放"]
