@@ -21,6 +21,9 @@ _QUOTES = re.compile(r"[“”\"《》「」『』‘’\s]")
 _CODE_CHAR = re.compile(r"[0-9A-Za-z]")
 
 
+_POSTPOSITIONS = frozenset("上下内外后前间")  # 以上, 以下, 之内, 之后 …
+
+
 def last_chars(words: str, size: int) -> str:
     """The last `size` characters of `words`, and the rest of a code or number the cut would split
     (a hotline's number, L3): a name does not open on 128便民热线 for 96128便民热线."""
@@ -29,6 +32,8 @@ def last_chars(words: str, size: int) -> str:
     cut = len(words) - size
     while cut > 0 and _CODE_CHAR.match(words, cut) and _CODE_CHAR.match(words, cut - 1):
         cut -= 1
+    if cut > 0 and words[cut - 1] in "以之" and words[cut] in _POSTPOSITIONS:
+        cut += 1  # 规模以|上工业…: the cut split 以上; the name opens after it
     return words[cut:]
 
 

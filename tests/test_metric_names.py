@@ -529,3 +529,7 @@ def test_a_later_item_of_a_breakdown_is_named_by_the_total_not_by_the_item_befor
 def test_each_part_of_a_breakdown_by_place_counts_what_the_total_counts() -> None:
     text = "全市共将80个审批事项下放至镇街，其中北山镇6个，南湖镇9个。"
     assert names(text)[1:] == ["北山镇审批事项下放", "南湖镇审批事项下放"]
+
+
+def test_a_borrowed_name_cut_to_its_length_does_not_open_on_the_second_half_of_yishang() -> None:
+    assert names("全市规模以上工业综合能源消费量1250.3万吨标准煤，下降2.1%。")[1] == "工业综合能源消费量下降"
