@@ -475,6 +475,11 @@ _MAGNITUDE_ONLY = re.compile(r"[十百千万]+")  # 千, 万, 十万: a magnitud
 _WHICH_ONE = re.compile(r"(?:最后|最末|同|这|那|某)\Z")
 
 
+_MAGNITUDES = frozenset("十百千万亿")
+# …数 ending a noun right before its number (参保人数十万人): not the 数 of 数十, 数百 (a vague quantity).
+_COUNT_NOUNS = ("人数", "户数", "次数", "件数", "个数", "总数", "家数", "名数")
+
+
 def _rejected(
     norm: str, start: int, num_end: int, end: int, raw: str, value: Decimal, unit: str, chinese: bool
 ) -> bool:
@@ -529,6 +534,8 @@ def _rejected(
             return True  # 最后一天, 同一天: which one, not how many
         if before.endswith("每") and _MAGNITUDE_ONLY.fullmatch(raw):
             return True  # 每千人口, 每万人: the base of a rate, not a count
+        if raw[:1] in _MAGNITUDES and before.endswith("数") and not before.endswith(_COUNT_NOUNS):
+            return True  # 数百家, 数十个: a vague quantity with no number (人数十万人 is a count's number)
         if vocab.NAMED_GROUP.match(norm, start) or vocab.NAMED_GROUP.search(norm, max(0, start - 4), end):
             return True  # 三省一市, 四区三县: a name of a group, no count
         if vocab.SLOGANS.match(norm, start) or _DISTRIBUTED.match(norm, end):
