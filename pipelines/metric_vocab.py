@@ -285,7 +285,7 @@ _TRAILING_WORDS = (
     r"调整为|提高到|提高至|降低到|降低至|"
     r"降至|控制在|压缩在|压缩至|缩短至|缩短到|放宽至|放宽到|(?<![增追])加|每|(?<![统设会审估预])计|小于|大于|之|"
     r"(?:具体|主要)?(?:包括|包含|分为|划分为)|"
-    r"(?:下调|上调|降低|提高|调整|放宽|缩短|延长)(?:至|到|为))"
+    r"(?:下调|上调|降低|提高|提升|上升|增加|增长|下降|减少|扩大|压减|缩减|调整|放宽|缩短|延长)(?:至|到|为))"
 )
 _LOOKBEHIND = re.compile(r"\(\?<!(?:\[[^\]]*\]|[^)]*)\)")  # (?<![…]) and (?<!…): they open no match
 # sub tries the alternation at each position of a name, and a pattern that opens with a group makes

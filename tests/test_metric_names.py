@@ -533,3 +533,8 @@ def test_each_part_of_a_breakdown_by_place_counts_what_the_total_counts() -> Non
 
 def test_a_borrowed_name_cut_to_its_length_does_not_open_on_the_second_half_of_yishang() -> None:
     assert names("全市规模以上工业综合能源消费量1250.3万吨标准煤，下降2.1%。")[1] == "工业综合能源消费量下降"
+
+
+@pytest.mark.parametrize("verb", ["提升至", "上升到", "增加到", "下降至", "扩大到"])
+def test_the_verb_by_which_a_figure_reached_its_level_is_no_word_of_its_name(verb: str) -> None:
+    assert names(f"全市即办件占比{verb}46.5%。") == ["全市即办件占比"]
