@@ -299,12 +299,13 @@ def clean_keep_verbs(words: str) -> str:
     return _QUOTES.sub("", words).rstrip("，,、 ")
 
 
-# 对市级、区级…分别奖励N万元、M万元: levels listed inside the words before a list of as many figures;
-# each figure is its own level's, and its name carries that level alone (the guideline's levels).
-_LEVEL = r"(?:国家|省|市|州|县|区|乡镇|镇|乡|村)级|国家|[一二三四五六七八九十甲乙丙]+[类级档星]"
+# 对市级、区级…分别奖励N万元、M万元 (初级、中级、高级; 一等、二等): levels listed inside the words before a
+# list of as many figures; each figure is its own level's, and its name carries that level alone (the
+# guideline's levels).
+_LEVEL = r"(?:国家|省|市|州|县|区|乡镇|镇|乡|村)级|国家|[一二三四五六七八九十甲乙丙]+[类级档星]|[初中高]级|[特一二三]等"
 LEVEL_LIST = re.compile(f"(?:{_LEVEL})(?:[、和与及](?:{_LEVEL}))+")
 _LEVEL_SPLIT = re.compile(r"[、和与及]")
-LEVEL_HOLDS = frozenset("级家类档星")  # every match of LEVEL_LIST holds one: where none is, it is not tried
+LEVEL_HOLDS = frozenset("级家类档星等")  # every match of LEVEL_LIST holds one: where none is, it is not tried
 
 
 def own_level(words: str, norm: str, start: int, s_end: int, rank: int) -> str:

@@ -450,6 +450,13 @@ def test_levels_listed_before_as_many_figures_name_each_figure_by_its_own_level(
     assert names(text, POLICY) == ["获评一星的农家乐奖励", "获评二星的农家乐奖励", "获评三星的农家乐奖励"]
 
 
+@pytest.mark.parametrize(("levels", "first"), [("初级、中级、高级", "初级"), ("一等、二等、三等", "一等")])
+def test_grades_and_prize_ranks_listed_before_as_many_figures_are_levels_too(levels: str, first: str) -> None:
+    text = f"参加技能竞赛获得{levels}证书的，分别给予1000元、1500元、2000元补贴。"
+    named = names(text, POLICY)
+    assert len(named) == 3 and first in named[0] and all(level not in named[0] for level in levels.split("、")[1:])
+
+
 def test_one_figure_after_a_list_of_levels_is_not_given_the_first_level() -> None:
     [name] = names("对获评省级、市级示范的农家乐奖励1万元。", POLICY)
     assert not name.startswith("获评省级")
