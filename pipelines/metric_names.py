@@ -348,6 +348,8 @@ def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int,
         name, borrowed = compared + name, True  # 地区生产总值…亿元，比上年增长6.1% → 地区生产总值比上年增长
     elif (len(name) < 5 and not (len(name) == 4 and TIME_NOUN.search(name))) or _a_share(local):
         for subject in _borrowed_subjects(norm, s_start, start, local):
+            if subject[-2:] == name[-2:] and len(name) >= 3:
+                break  # 中小微企业…，大型企业为30%: two items of one kind (one head noun), not a subject and its part
             if subject not in name:
                 name, borrowed = (subject if subject.endswith(name) else subject + name), True
                 break

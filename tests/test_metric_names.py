@@ -545,3 +545,8 @@ def test_a_borrowed_name_cut_to_its_length_does_not_open_on_the_second_half_of_y
 @pytest.mark.parametrize("verb", ["提升至", "上升到", "增加到", "下降至", "扩大到"])
 def test_the_verb_by_which_a_figure_reached_its_level_is_no_word_of_its_name(verb: str) -> None:
     assert names(f"全市即办件占比{verb}46.5%。") == ["全市即办件占比"]
+
+
+def test_a_short_name_of_the_same_kind_as_the_clause_before_borrows_nothing_from_it() -> None:
+    text = "稳岗返还比例，中小微企业由60%提高至90%，大型企业为30%。"
+    assert names(text, POLICY)[-1] == "大型企业"
