@@ -265,6 +265,8 @@ def set_figure_name(norm: str, s_start: int, start: int, end: int, s_end: int, b
         return name
     if after and after in "的标（(、）)" and (name := _standard_name(norm, s_start, start, end, s_end)):
         return name
+    if after and after in _GRANT_OPENS and (name := _per_unit_name(norm, s_start, start, end, s_end)):
+        return name
     if after == "的" and (name := _period_name(norm, s_start, start, end, s_end)):
         return name
     if start and norm[start - 1] in "=＝×*" and (name := _formula_name(norm, s_start, start, end, s_end)):
@@ -318,6 +320,22 @@ def _standard_name(norm: str, s_start: int, start: int, end: int, s_end: int) ->
         standard = _STANDARD_AFTER.match(norm, closed) if closed else None
     paid = clean(noun_after(norm, standard.end(), s_end)) if standard else ""
     return item + paid[:MAX_NAME] + "标准" if len(paid) >= 2 else ""
+
+
+# 按每人1000元给予一次性补贴: a sum per head (per household, per year) is the standard of what it pays,
+# said without 标准 as well as with it.
+_PER_UNIT_BEFORE = re.compile(r"按(?:照)?(?:每[\u4e00-\u9fff]{1,2}){1,2}\Z")
+_PAID_AFTER = re.compile(r"(?:一次性)?(?:给予|发放|予以|拨付|支付)")
+_GRANT_OPENS = frozenset("一给发予拨支")  # what _PAID_AFTER opens with (tests/test_metric_guards.py)
+
+
+def _per_unit_name(norm: str, s_start: int, start: int, end: int, s_end: int) -> str:
+    """按每人1000元给予一次性补贴 → 一次性补贴标准: a sum per head granted is the standard it pays."""
+    paid_verb = _PAID_AFTER.match(norm, end)
+    if paid_verb is None or _PER_UNIT_BEFORE.search(norm, max(s_start, start - 8), start) is None:
+        return ""
+    paid = clean(noun_after(norm, paid_verb.end(), s_end))
+    return paid[:MAX_NAME] + "标准" if len(paid) >= 2 else ""
 
 
 def _period_name(norm: str, s_start: int, start: int, end: int, s_end: int) -> str:

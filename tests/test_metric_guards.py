@@ -18,6 +18,7 @@ import pytest
 from pipelines import metric_vocab as vocab
 from pipelines.metric_names import _CONNECTOR_ENDS, _CONNECTOR_ONLY, _GRANTED, _GRANTED_HOLDS, _SHARED, _SHARED_HOLDS
 from pipelines.name_words import LEVEL_HOLDS, LEVEL_LIST
+from pipelines.policy_names import _GRANT_OPENS, _PAID_AFTER
 
 _WIDEST_RANGE = 0x10000  # a class wider than this (or a category like \w) is "any character"
 _SPACES = {chr(c) for c in range(_WIDEST_RANGE) if chr(c).isspace()}
@@ -160,3 +161,8 @@ def test_every_word_of_a_grant_left_out_of_a_name_holds_a_character_the_grant_ch
 
 def test_every_list_of_levels_holds_a_character_the_level_check_looks_for() -> None:
     assert any(chars <= LEVEL_HOLDS for chars in held(LEVEL_LIST))
+
+
+def test_every_grant_verb_after_a_sum_per_head_opens_with_a_character_its_check_lets_through() -> None:
+    opens, can_be_empty = opening(_PAID_AFTER)
+    assert not can_be_empty and opens <= _GRANT_OPENS

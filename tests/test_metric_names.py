@@ -35,6 +35,12 @@ def test_a_rate_paid_by_a_standard_is_named_by_what_is_paid() -> None:
     assert name == "一次性吸纳就业补贴标准"
 
 
+@pytest.mark.parametrize("per", ["按每人", "按每人每年", "按照每户"])
+def test_a_sum_per_head_granted_without_the_word_standard_is_the_standard_of_what_it_pays(per: str) -> None:
+    [name] = names(f"对吸纳就业的企业，{per}800元给予一次性吸纳就业补贴。", POLICY)
+    assert name == "一次性吸纳就业补贴标准"
+
+
 def test_a_condition_stated_with_a_number_stays_in_the_name_it_qualifies() -> None:
     metrics = extract_metrics("连续参保6个月的补贴300元/人，连续参保12个月的补贴600元/人。", title=POLICY)
     assert [m.name for m in metrics if m.unit == "元/人"] == ["连续参保6个月的补贴", "连续参保12个月的补贴"]
