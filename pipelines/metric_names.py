@@ -92,7 +92,7 @@ _GRANTED_HOLDS = frozenset("予别由报")  # every match of _GRANTED holds one:
 # A name that only says how a figure compares (比上年增长, 同比下降, 较上年末增加): no indicator in it.
 _COMPARISON_ONLY = re.compile(
     r"(?:(?:比|较)(?:上年|去年|上年末|去年末|年初|上年同期|去年同期|同期|上月|上季度|上期)|同比|环比)"
-    r"(?:增长|下降|增加|减少|上涨|上升|提高|降低|回落|增产|减产|扩大|缩小)"
+    r"(?:增长|下降|增加|减少|上涨|上升|提高|提升|降低|回落|增产|减产|扩大|缩小|下跌|缩减)"
 )
 
 

@@ -556,3 +556,8 @@ def test_the_verb_by_which_a_figure_reached_its_level_is_no_word_of_its_name(ver
 def test_a_short_name_of_the_same_kind_as_the_clause_before_borrows_nothing_from_it() -> None:
     text = "稳岗返还比例，中小微企业由60%提高至90%，大型企业为30%。"
     assert names(text, POLICY)[-1] == "大型企业"
+
+
+@pytest.mark.parametrize("change", ["较去年同期提升", "比上年下跌", "较上年同期缩减"])
+def test_a_change_stated_alone_after_a_figure_is_named_by_the_figure_it_compares(change: str) -> None:
+    assert names(f"全市网上可办率达到92.6%，{change}8.3个百分点。")[1] == f"全市网上可办率{change}"
