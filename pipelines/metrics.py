@@ -674,13 +674,20 @@ def _is_target(norm: str, s_start: int, s_end: int, hit: _Hit, zones: list[tuple
     """A goal, plan or requirement: a cue in the sentence up to just past the number, or any
     sentence of a plan section that does not report a result. In a policy document or notice the
     size of the land or building it concerns is a fact about it, not a figure it imposes."""
-    window = norm[s_start : min(s_end, hit.end + 12)]
+    reach = min(s_end, hit.end + 12)
+    if (clause_end := _CLAUSE_BREAK.search(norm, hit.end, reach)) is not None:
+        reach = clause_end.start()  # a cue after the number counts within its own clause (…95%的目标), not the next one
+    window = norm[s_start:reach]
     if hit.unit in vocab.SIZE_OF_THING_UNITS and any(policy for a, b, policy in zones if a <= hit.start < b):
         # a notice's 土地面积45.5亩 describes what it concerns; only a requirement word sets it
         return vocab.REQUIREMENT_CUES.search(window) is not None
     for cue in vocab.TARGET_CUES.finditer(window):
-        if cue.group(0) == "要求" and vocab.CITED_REQUIREMENT.search(window[: cue.end()]):
-            continue
+        if (
+            cue.group(0) == "要求"
+            and vocab.CITED_REQUIREMENT.search(window[: cue.end()])
+            and not _FIGURES_REQUIREMENT.fullmatch(window, hit.end - s_start, cue.start())
+        ):
+            continue  # 上级的要求, 按…要求: requirements cited; 达到100%的要求 is the figure's own
         if cue.group(0)[0] in "至到" and window[: cue.start()].endswith(vocab.AS_OF):
             continue
         if cue.group(0) == "建议" and _proposals_counted(window, cue.start(), cue.end()):
@@ -697,6 +704,10 @@ def _is_target(norm: str, s_start: int, s_end: int, hit: _Hit, zones: list[tuple
         return False
     results = vocab.REPORTED_CUES if zone else vocab.RESULT_CUES
     return not results.search(norm[s_start:s_end])
+
+
+# What stands between a figure and 要求 when the requirement is the figure's (达到95%以上的要求).
+_FIGURES_REQUIREMENT = re.compile(r"(?:及?以[上下内]|之内)?的")
 
 
 # 建议 as a noun: the proposals of deputies (代表/委员建议) or a count of them (建议45件, 建议和提案、…).

@@ -158,10 +158,18 @@ def test_a_date_a_count_is_made_as_of_is_no_deadline(sentence: str, target: bool
         ("围绕有关要求查漏补缺，全年新建制度9项。", False),
         ("围绕上级部门的要求，全年开展专项检查8次。", False),
         ("要求各镇街在10个工作日内完成整改。", True),
+        # the guideline's own cue: the requirement a figure is to reach
+        ("各镇街网上可办率达到100%的要求。", True),
+        ("各镇街网上可办率达到95%以上的要求。", True),
     ],
 )
 def test_requirements_named_as_a_noun_are_no_demand_of_the_sentence(sentence: str, target: bool) -> None:
     assert one(sentence).target is target
+
+
+def test_a_goal_cue_in_the_clause_after_a_figure_is_the_later_figures_not_its() -> None:
+    area, output = extract_metrics("该园区占地面积约80亩，建成后预计年产值可达9亿元。")
+    assert (area.target, output.target) == (False, True)
 
 
 def test_a_figure_inside_a_requirement_being_carried_out_is_what_it_sets() -> None:
