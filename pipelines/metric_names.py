@@ -358,5 +358,5 @@ def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int,
     if len(name) > MAX_NAME:
         name = last_chars(name, MAX_NAME) if len(after) < MAX_NAME else after[:MAX_NAME]
         if opener := _CUT_OPENER.search(name, 0, 5):
-            name = name[opener.end() :]  # the tail of a cut modifier (…的) or phrase (…由, …分别) is no word of it
+            name = clean(name[opener.end() :])  # the tail of a cut modifier (…的) or phrase (…由, …将) is no word of it
     return [Named(name or "指标", start)]

@@ -561,3 +561,15 @@ def test_a_short_name_of_the_same_kind_as_the_clause_before_borrows_nothing_from
 @pytest.mark.parametrize("change", ["较去年同期提升", "比上年下跌", "较上年同期缩减"])
 def test_a_change_stated_alone_after_a_figure_is_named_by_the_figure_it_compares(change: str) -> None:
     assert names(f"全市网上可办率达到92.6%，{change}8.3个百分点。")[1] == f"全市网上可办率{change}"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("力争年内新增市场主体5000户。", "新增市场主体"),
+        ("投产后预计年产值可达9亿元。", "年产值"),
+        ("下一步，我区将力争在年底前实现150个高频事项跨省通办。", "高频事项跨省通办"),  # cut to its length first
+    ],
+)
+def test_a_time_phrase_opening_a_name_is_no_word_of_it(sentence: str, name: str) -> None:
+    assert names(sentence)[0] == name
