@@ -26,9 +26,12 @@ KNOWN_UNITS = re.compile(
     r"^(?:元|亩|平方米|平方公里|公顷|立方米|米|公里|吨|千克|公斤|个|项|件|人|人次|户|家|套|栋|层|年|个月|月|天|日|小时|%|"
     r"元/亩|元/平方米|元/人|元/月|元/吨|元/套|元/户|平方米/人)\Z"
 )
-# Headers that say their unit by their word: a price or an amount is in 元, a head count in 人, a
-# quantity of things with no measure word in 个 (the guideline's unit for a bare count).
-_IMPLIED_UNIT = re.compile(r"(?:(?P<money>金额|单价|总价|价格|报价|价款|费用|预算)|(?P<people>人数)|数量)\Z")
+# Headers that say their unit by their word: a price or an amount is in 元, a head count in 人, a count
+# that names its measure word (本年制发件数, 户数) in that word, a quantity of things with no measure
+# word in 个 (the guideline's unit for a bare count).
+_IMPLIED_UNIT = re.compile(
+    r"(?:(?P<money>金额|单价|总价|价格|报价|价款|费用|预算)|(?P<people>人数)|(?P<counted>[件户次家项宗条所座台套])数|数量)\Z"
+)
 # Columns that hold identifiers, not quantities.
 ID_COLUMN = re.compile(r"序号|编号|代码|电话|号码|日期|时间|年份|邮编|编码|证号|身份证|地址|住所")
 # Headers of a row's key cell: what the row is about.
@@ -132,7 +135,8 @@ def header_column(
         return Column(label, default_unit[0], default_unit[1])
     implied = _IMPLIED_UNIT.search(label)
     if implied:
-        return Column(label, "元" if implied.group("money") else "人" if implied.group("people") else "个", Decimal(1))
+        unit = "元" if implied.group("money") else "人" if implied.group("people") else implied.group("counted") or "个"
+        return Column(label, unit, Decimal(1))
     return Column(label, None, Decimal(1))
 
 

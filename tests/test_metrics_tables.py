@@ -128,3 +128,18 @@ def test_empty_cells_at_the_end_of_a_row_keep_its_figures_under_their_columns() 
 
 def test_figures_in_an_address_column_are_no_metrics() -> None:
     assert Decimal(3) not in {m.value for m in extract_metrics(AWARD)}
+
+
+DISCLOSURE = "\n".join(
+    [
+        "二、主动公开政府信息情况",
+        "信息内容\t本年制发件数\t本年废止件数\t现行有效件数",
+        "行政规范性文件\t17\t4\t52",
+    ]
+)
+
+
+def test_a_count_column_that_names_its_measure_word_is_in_that_word() -> None:
+    found = {m.value: (m.unit, m.name) for m in extract_metrics(DISCLOSURE)}
+    assert found[Decimal(17)] == ("件", "行政规范性文件本年制发件数")
+    assert found[Decimal(52)] == ("件", "行政规范性文件现行有效件数")
