@@ -164,6 +164,8 @@ def quantities(segment: str) -> list[tuple[int, int]]:
             found.append((match.start(), date.end()))
         elif end == len(segment) or not ("\u4e00" <= segment[end] <= "\u9fff" or "A" <= segment[end].upper() <= "Z"):
             found.append((match.start(), min(len(segment), end + 1)))
+        elif segment[end] in "和与及" and (end + 1 == len(segment) or segment[end + 1].isdigit()):
+            found.append((match.start(), end))  # 0.1和1.2个百分点: a figure sharing the unit of the next one
     return found
 
 

@@ -573,3 +573,8 @@ def test_a_change_stated_alone_after_a_figure_is_named_by_the_figure_it_compares
 )
 def test_a_time_phrase_opening_a_name_is_no_word_of_it(sentence: str, name: str) -> None:
     assert names(sentence)[0] == name
+
+
+def test_figures_after_fenbie_sharing_one_unit_go_with_the_clauses_before_in_order() -> None:
+    text = "全市义务教育巩固率达99.8%，高中阶段毛入学率达96.5%，分别比上年提高0.1和1.2个百分点。"
+    assert names(text)[2:] == ["全市义务教育巩固率比上年提高", "高中阶段毛入学率比上年提高"]
