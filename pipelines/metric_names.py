@@ -241,6 +241,9 @@ _SHARED_MEASURE = re.compile(
 )
 
 
+_SHARED_TAIL = 4  # characters the last item of a list must go on past a short item's length to share them
+
+
 def _respective_subjects(norm: str, s_start: int, start: int) -> list[str]:
     """全区A和B……分别超过90家和870家 → [A, B]: the listed subjects the numbers go with, in order."""
     own = own_clause(norm, s_start, start)
@@ -249,8 +252,14 @@ def _respective_subjects(norm: str, s_start: int, start: int) -> list[str]:
     subject = listed if _LIST_SPLIT.search(listed) else sentence_subject(norm, s_start, start)
     items = [clean(item) for item in _LIST_SPLIT.split(subject)]
     if len(items) >= 2 and len(items[-1]) > 2:
-        # 轻、重工业, 大、中型企业: one character listed before the last item stands for its first one
-        items = [item + items[-1][1:] if len(item) == 1 else item for item in items]
+        # 轻、重工业, 大、中型企业: one character listed before the last item stands for its first one;
+        # 城镇、农村居民人均可支配收入: a short item stands for as many first characters of a last item
+        # that goes on long after them (the words after are every item's)
+        last = items[-1]
+        items = [
+            item + last[len(item) :] if len(item) == 1 or 2 <= len(item) <= len(last) - _SHARED_TAIL else item
+            for item in items[:-1]
+        ] + [last]
     items = [item for item in items if len(item) >= 2]
     if len(items) < 2:
         return []

@@ -578,3 +578,8 @@ def test_a_time_phrase_opening_a_name_is_no_word_of_it(sentence: str, name: str)
 def test_figures_after_fenbie_sharing_one_unit_go_with_the_clauses_before_in_order() -> None:
     text = "全市义务教育巩固率达99.8%，高中阶段毛入学率达96.5%，分别比上年提高0.1和1.2个百分点。"
     assert names(text)[2:] == ["全市义务教育巩固率比上年提高", "高中阶段毛入学率比上年提高"]
+
+
+def test_short_items_listed_before_a_long_one_share_the_words_it_goes_on_with() -> None:
+    text = "全年城镇、农村居民人均可支配收入分别为52000元和28000元。"
+    assert names(text) == ["城镇居民人均可支配收入", "农村居民人均可支配收入"]
