@@ -100,6 +100,16 @@ _COMPARISON_ONLY = re.compile(
 _COUNTING_VERB = re.compile(r"收到|受理|办理|办结|处理|接听|征集|交办|归集|新增|累计|开展|完成")
 
 
+# 新增托位, 改造小区: a verb of doing with its object names what was done, a whole name however short.
+_DONE_TO = re.compile(r"(?:新增|新建|改建|改造|建成|完成|开展|培训|发放)[\u4e00-\u9fff]{2,}\Z")
+
+
+def _too_short(name: str) -> bool:
+    """A name too short to say what is measured without a subject borrowed from another clause: under
+    five characters, unless it names a period (贷款期限) or a verb of doing with its object (新增托位)."""
+    return len(name) < 5 and not (len(name) == 4 and TIME_NOUN.search(name)) and not _DONE_TO.match(name)
+
+
 def _tail(words: str) -> str:
     """The last MAX_BORROWED characters of another clause's words, not starting inside a list they cut:
     a tail holding 、 starts after the list (its 等) or its last item (…税务、医保、民政等部门 → 部门)."""
@@ -355,7 +365,7 @@ def _names(norm: str, s_start: int, start: int, end: int, s_end: int, rank: int,
         name, borrowed = local + total, True  # 合计将60个事项延伸…，其中江城区4个 → 江城区事项延伸
     if _COMPARISON_ONLY.fullmatch(name) and (compared := _compared_subject(norm, s_start, start)):
         name, borrowed = compared + name, True  # 地区生产总值…亿元，比上年增长6.1% → 地区生产总值比上年增长
-    elif (len(name) < 5 and not (len(name) == 4 and TIME_NOUN.search(name))) or _a_share(local):
+    elif _too_short(name) or _a_share(local):
         for subject in _borrowed_subjects(norm, s_start, start, local):
             if subject[-2:] == name[-2:] and len(name) >= 3:
                 break  # 中小微企业…，大型企业为30%: two items of one kind (one head noun), not a subject and its part

@@ -583,3 +583,7 @@ def test_figures_after_fenbie_sharing_one_unit_go_with_the_clauses_before_in_ord
 def test_short_items_listed_before_a_long_one_share_the_words_it_goes_on_with() -> None:
     text = "全年城镇、农村居民人均可支配收入分别为52000元和28000元。"
     assert names(text) == ["城镇居民人均可支配收入", "农村居民人均可支配收入"]
+
+
+def test_a_short_name_that_is_a_verb_of_doing_with_its_object_borrows_no_subject() -> None:
+    assert names("全年改造老旧小区120个，新增托位2000个。")[1] == "新增托位"
