@@ -143,7 +143,9 @@ def _borrowed_subjects(norm: str, s_start: int, start: int, local: str) -> Itera
         clauses = clauses[:opening]  # a later item of a breakdown borrows from its total, not from the item before
     if clauses and not _CHANGE_CLAUSE.match(clauses[-1]) and (not _MEASURE_NOUN.search(local) or _a_share(local)):
         words = first_words(clauses[-1])
-        if len(words) >= 2:
+        if len(_PER_HEAD.sub("", _GRANTED.sub("", words))) < 2 and (granted := _granted_after(clauses[-1])):
+            yield granted  # 给予每人每月3000元生活补贴，期限…: what the clause grants, named after its figure
+        elif len(words) >= 2:
             # what the sibling counted, after its verb (全区共收到行政复议申请86件 → 行政复议申请)
             verbs = list(_COUNTING_VERB.finditer(words))
             counted = words[verbs[-1].end() :] if verbs else ""
@@ -159,6 +161,15 @@ def _borrowed_subjects(norm: str, s_start: int, start: int, local: str) -> Itera
                 if len(candidate) >= 2:
                     yield candidate
             return
+
+
+_PER_HEAD = re.compile(r"(?:按|按照)?(?:每[人户年月日天次件]){1,2}")
+
+
+def _granted_after(clause: str) -> str:
+    """The noun after the first figure of a clause that only grants it (给予每人每月3000元生活补贴)."""
+    found = quantities(clause)
+    return last_chars(clean(noun_after(clause, found[0][1], len(clause))), MAX_BORROWED) if found else ""
 
 
 def _compared_subject(norm: str, s_start: int, start: int) -> str:

@@ -587,3 +587,8 @@ def test_short_items_listed_before_a_long_one_share_the_words_it_goes_on_with() 
 
 def test_a_short_name_that_is_a_verb_of_doing_with_its_object_borrows_no_subject() -> None:
     assert names("全年改造老旧小区120个，新增托位2000个。")[1] == "新增托位"
+
+
+def test_a_period_after_a_clause_that_only_grants_is_named_by_what_it_grants() -> None:
+    text = "对引进的博士研究生，给予每人每月3000元生活补贴，期限不超过3年。"
+    assert names(text, POLICY)[-1] == "生活补贴期限"
