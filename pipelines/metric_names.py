@@ -139,11 +139,11 @@ def _borrowed_subjects(norm: str, s_start: int, start: int, local: str) -> Itera
         yield intro
     every = vocab.CLAUSE_BREAK.split(without_parentheses(norm[s_start:start]))  # the number's own clause last
     clauses = every[:-1]
-    if (opening := _breakdown_opening(every)) is not None and opening < len(clauses):
+    if norm.find("其中", s_start, start) >= 0 and (opening := _breakdown_opening(every)) is not None:
         clauses = clauses[:opening]  # a later item of a breakdown borrows from its total, not from the item before
     if clauses and not _CHANGE_CLAUSE.match(clauses[-1]) and (not _MEASURE_NOUN.search(local) or _a_share(local)):
         words = first_words(clauses[-1])
-        if len(_PER_HEAD.sub("", _GRANTED.sub("", words))) < 2 and (granted := _granted_after(clauses[-1])):
+        if _only_grants(words) and (granted := _granted_after(clauses[-1])):
             yield granted  # 给予每人每月3000元生活补贴，期限…: what the clause grants, named after its figure
         elif len(words) >= 2:
             # what the sibling counted, after its verb (全区共收到行政复议申请86件 → 行政复议申请)
@@ -164,6 +164,11 @@ def _borrowed_subjects(norm: str, s_start: int, start: int, local: str) -> Itera
 
 
 _PER_HEAD = re.compile(r"(?:按|按照)?(?:每[人户年月日天次件]){1,2}")
+
+
+def _only_grants(words: str) -> bool:
+    """给予每人每月: the words before a figure say only that it is granted, and per whom."""
+    return "每" in words and not _GRANTED_HOLDS.isdisjoint(words) and len(_PER_HEAD.sub("", _GRANTED.sub("", words))) < 2
 
 
 def _granted_after(clause: str) -> str:
@@ -217,8 +222,9 @@ def _total_broken_down(norm: str, s_start: int, start: int) -> str:
     """For a part of a breakdown (…，其中A4个、B32个 / …，其中A4个，B32个), the thing the total before
     其中 counts: the items after the first are clauses that each state a figure, back to the one
     其中 opens (a later item is not named by the item before it)."""
-    text = without_parentheses(norm[s_start:start])
-    clauses = vocab.CLAUSE_BREAK.split(text)
+    if norm.find("其中", s_start, start) < 0:
+        return ""  # most sentences: no breakdown
+    clauses = vocab.CLAUSE_BREAK.split(without_parentheses(norm[s_start:start]))
     first = _breakdown_opening(clauses)
     if first is None:
         return ""
