@@ -168,7 +168,9 @@ _PER_HEAD = re.compile(r"(?:按|按照)?(?:每[人户年月日天次件]){1,2}")
 
 def _only_grants(words: str) -> bool:
     """给予每人每月: the words before a figure say only that it is granted, and per whom."""
-    return "每" in words and not _GRANTED_HOLDS.isdisjoint(words) and len(_PER_HEAD.sub("", _GRANTED.sub("", words))) < 2
+    return (
+        "每" in words and not _GRANTED_HOLDS.isdisjoint(words) and len(_PER_HEAD.sub("", _GRANTED.sub("", words))) < 2
+    )
 
 
 def _granted_after(clause: str) -> str:
