@@ -119,7 +119,7 @@ def heading_candidates(elements: list[lxml.html.HtmlElement]) -> list[Heading]:
             marker = f"{element.get('class', '')} {element.get('id', '')}"
             if not _TITLE_CLASS.search(marker) and not _HEADING_STYLE.search(element.get("style") or ""):
                 continue
-        if any(a.tag == "a" for a in element.iterancestors()):
+        if any(a.tag == "a" for a in element.iterancestors()) or _is_logo(element):
             continue
         text = _text(element)
         links = element.findall(".//a")
@@ -133,6 +133,17 @@ def heading_candidates(elements: list[lxml.html.HtmlElement]) -> list[Heading]:
         if 4 <= len(text) <= 160 and not _BOX_HEADING.match(text):
             found.append(Heading(element, text, position))
     return found
+
+
+# The site's logo or name in its header (<h1 class="logo">, <div id="sitename">): a heading, not the headline.
+_LOGO = re.compile(r"(?:^|[\s_-])(?:logo|site-?name|sitename|site-?title|wzmc)(?:$|[\s_-]|\d)", re.IGNORECASE)
+
+
+def _is_logo(element: lxml.html.HtmlElement) -> bool:
+    parent = element.getparent()
+    return any(
+        e is not None and _LOGO.search(f"{e.get('class', '')} {e.get('id', '')}") is not None for e in (element, parent)
+    )
 
 
 # Styled as a headline: large type (18px and up) or bold, as table-layout templates print titles.
@@ -190,6 +201,7 @@ def title_of(
         return Headline(" ".join(meta.split()), None)
     shown = {_norm(line) for line in page_text.splitlines()}
     site = _site_names(root, page_text) | {_norm(_text(a)) for a in root.iter("a")}  # a logo or menu link
+    site |= {_norm(_text(e)) for e in root.iter("h1", "div", "span", "p", "strong") if _is_logo(e)}  # a logo's text
     shown_parts = [p for p in parts if len(_norm(p)) >= 6 and _norm(p) in shown and _norm(p) not in site]
     if shown_parts:
         return Headline(max(shown_parts, key=len), None)

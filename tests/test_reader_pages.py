@@ -396,11 +396,22 @@ def test_title_is_the_title_tag_without_the_site_name(title_tag: str) -> None:
     assert extract_article(page).title == PLAN_TITLE
 
 
-def test_title_is_the_heading_above_the_body_when_the_title_tag_and_logo_are_the_site_name() -> None:
+@pytest.mark.parametrize(
+    ("logo", "heading"),
+    [
+        ('<h1 class="logo-text"><a href="/">青禾市人民政府</a></h1>', f'<h2 class="art-title">{NOTICE_TITLE}</h2>'),
+        ('<h1 class="logo"><img src="/logo.png">青禾市人民政府</h1>', f'<div class="tit">{NOTICE_TITLE}</div>'),
+        ('<div id="sitename"><span>青禾市人民政府</span></div>', f'<div class="tit">{NOTICE_TITLE}</div>'),
+    ],
+    ids=["linked-logo", "logo-heading-with-text", "site-name-block"],
+)
+def test_title_is_the_heading_above_the_body_when_the_title_tag_and_logo_are_the_site_name(
+    logo: str, heading: str
+) -> None:
     page = article_page(
         title_tag="青禾市人民政府",
-        top='<h1 class="logo-text"><a href="/">青禾市人民政府</a></h1>',
-        heading=f'<h2 class="art-title">{NOTICE_TITLE}</h2>',
+        top=logo,
+        heading=heading,
         info='<div class="info"><span>发布时间：2024-03-05 10:00</span></div>',
     )
     assert extract_article(page).title == NOTICE_TITLE
