@@ -95,25 +95,25 @@ def features(norm: str, record: Record) -> tuple[float, ...]:
 
 # Fitted by bench/confidence_fit.py (--write rewrites this block): the log-odds that a record is wrong.
 # fitted: begin
-BIAS = -5.1391
+BIAS = -5.0089
 WEIGHTS: tuple[float, ...] = (
-    0.2045,  # fallback name
-    0.6395,  # short name
-    0.4648,  # no measure word
-    0.5059,  # defaulted unit
-    0.8789,  # Chinese numeral
-    0.5336,  # target
-    0.5678,  # long sentence
-    -0.7939,  # table row
-    -1.6695,  # table cell
-    -0.8598,  # name said in its sentence
-    0.8063,  # name opens on words just before
-    -0.6416,  # numbers in the sentence
-    0.0229,  # 的 in name
-    -0.5953,  # verb in name
-    -0.1407,  # percentage
-    -0.3123,  # digit in name
-    -0.3483,  # small value
+    0.1796,  # fallback name
+    0.6572,  # short name
+    0.3707,  # no measure word
+    0.4210,  # defaulted unit
+    0.9354,  # Chinese numeral
+    0.6192,  # target
+    0.5623,  # long sentence
+    -0.7380,  # table row
+    -1.6401,  # table cell
+    -0.7207,  # name said in its sentence
+    0.7644,  # name opens on words just before
+    -0.7602,  # numbers in the sentence
+    -0.1874,  # 的 in name
+    -0.7089,  # verb in name
+    -0.0903,  # percentage
+    -0.2220,  # digit in name
+    -0.2855,  # small value
 )
 # fitted: end
 
