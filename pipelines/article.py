@@ -37,6 +37,7 @@ from pipelines.page_meta import (
     source_of,
     title_of,
 )
+from pipelines.table_grid import expand_spans
 from pipelines.wrapped import unwrap
 
 # Stored on each version (report_versions.reader_version): bump it whenever a change here or in
@@ -159,6 +160,7 @@ def extract_article(
         return Article("", None, None, "", warnings=("no HTML to read",))
     _render_written_fields(root)
     _drop(root, _CODE_TAGS)
+    expand_spans(root)  # each table row holds a cell per column: figures stay under their headers
     elements = list(root.iter())  # document order, kept alive so positions stay valid
     position = {id(e): i for i, e in enumerate(elements)}
     headings = heading_candidates(elements)
