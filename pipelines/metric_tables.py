@@ -161,11 +161,16 @@ def _is_header(row: list[Cell]) -> bool:
     return not any(re.fullmatch(r"[≤≥<>＜＞]?=?\s*\d+(?:\.\d+)?", cell.text) for cell in row)
 
 
-def table_figures(norm: str, taken: set[int]) -> list[TableFigure]:
-    """Figures of table cells that the running-text reader did not take (`taken`: their start offsets)."""
+def _outside(rows: list[list[Cell]], spans: Sequence[tuple[int, int]]) -> bool:
+    return not any(lo <= rows[0][0].start < hi for lo, hi in spans)
+
+
+def table_figures(norm: str, taken: set[int], read: Sequence[tuple[int, int]] = ()) -> list[TableFigure]:
+    """Figures of table cells that the running-text reader did not take (`taken`: their start offsets),
+    in tables outside the spans `read` (tables whose header takes several rows, pipelines/grid_tables.py)."""
     found: list[TableFigure] = []
     for rows in table_rows(norm):
-        if not _is_header(rows[0]):
+        if not _is_header(rows[0]) or not _outside(rows, read):
             continue
         caption = caption_unit(norm, rows[0][0].start)
         columns = [header_column(cell.text, caption) for cell in rows[0]]
@@ -286,14 +291,16 @@ def cell_figures(
     return figures
 
 
-def cell_names(norm: str, starts: Sequence[int]) -> dict[int, tuple[str, int, int] | None]:
+def cell_names(
+    norm: str, starts: Sequence[int], read: Sequence[tuple[int, int]] = ()
+) -> dict[int, tuple[str, int, int] | None]:
     """(name, row start, row end) by row key and column for figures the running-text reader found in
     a table's cells (`starts`: their offsets); the same header and key reading as `table_figures`.
     None for a figure in an identifier column (地址, 编号 …): part of a label, not a quantity."""
     ordered = sorted(starts)
     found: dict[int, tuple[str, int, int] | None] = {}
     for rows in table_rows(norm):
-        if not _is_header(rows[0]):
+        if not _is_header(rows[0]) or not _outside(rows, read):
             continue
         columns = [header_column(cell.text, None) for cell in rows[0]]
         for row in rows[1:]:

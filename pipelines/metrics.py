@@ -20,6 +20,7 @@ from typing import Literal, NamedTuple
 from pipelines import metric_vocab as vocab
 from pipelines.box_tables import box_cells
 from pipelines.confidence import confidence as confidence_of
+from pipelines.grid_tables import grid_figures
 from pipelines.metric_names import Named, indicator_name
 from pipelines.metric_tables import TableFigure, cell_names, table_figures
 from pipelines.numbers import parse_number, parse_range
@@ -120,8 +121,10 @@ def extract_metrics(text: str, *, title: str = "") -> list[Metric]:
     metrics: list[Metric] = []
     previous: tuple[_Hit, Qualifier] | None = None
     starts = [hit.start for hit in hits]
-    tables = table_figures(norm, set(starts))
-    names_in_tables = cell_names(norm, starts)
+    grid, read = grid_figures(norm, set(starts)) if "\t" in norm else ([], [])
+    tables = table_figures(norm, set(starts), read)
+    tables.extend(grid)
+    names_in_tables = cell_names(norm, starts, read)
     names_in_boxes, box_figures = box_cells(norm, starts)  # tables drawn with │ ─ ┼
     names_in_tables.update(names_in_boxes)
     tables.extend(box_figures)
