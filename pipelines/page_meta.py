@@ -353,6 +353,8 @@ def _url_date(url: str | None) -> date | None:
 
 def _clean_source(raw: str) -> str | None:
     value = _SOURCE_END.split(raw.strip(), maxsplit=1)[0].strip().strip("：:】]").strip()
+    if value.endswith(("）", ")")) and "（" not in value and "(" not in value:
+        value = value[:-1].strip()  # （来源：青禾日报）: the parenthesis the line opened
     if not value or not _SOURCE_VALUE.match(value) or not re.search(r"[\u4e00-\u9fff]", value):
         return None
     if _NOT_SOURCE.search(value):
@@ -382,7 +384,7 @@ def source_of(root: lxml.html.HtmlElement, page: PageText) -> str | None:
     for label in _SOURCE_LABELS.finditer(simplified):
         line_start = max(simplified.rfind("\n", 0, label.start()), simplified.rfind("\t", 0, label.start())) + 1
         before = simplified[line_start : label.start()]
-        if before.strip(" 【[　") and not (before[-1].isspace() or before[-1] in "|｜【["):
+        if before.strip(" 【[　（(") and not (before[-1].isspace() or before[-1] in "|｜【[（("):
             continue  # the label opens its line, cell or field: 单一来源采购 is no source
         line_end = len(simplified)
         for stop in ("\n", "\t"):

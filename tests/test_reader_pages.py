@@ -595,6 +595,12 @@ def test_source_comes_from_the_source_line(shape: str) -> None:
     assert extract_article(page).source == "青禾市农业农村局"
 
 
+def test_a_source_line_in_parentheses_closing_the_body_is_the_source_and_no_body_line() -> None:
+    article = extract_article(news_page([*NEWS_BODY, "（来源：青禾日报）"], info=""))
+    assert article.source == "青禾日报"
+    assert not any("来源" in line for line in body_lines(article))
+
+
 def test_source_comes_from_the_content_source_meta() -> None:
     page = article_page(head='<meta name="ContentSource" content="青禾市农业农村局">')
     assert extract_article(page).source == "青禾市农业农村局"
