@@ -592,3 +592,7 @@ def test_a_short_name_that_is_a_verb_of_doing_with_its_object_borrows_no_subject
 def test_a_period_after_a_clause_that_only_grants_is_named_by_what_it_grants() -> None:
     text = "对引进的博士研究生，给予每人每月3000元生活补贴，期限不超过3年。"
     assert names(text, POLICY)[-1] == "生活补贴期限"
+
+
+def test_a_year_in_chinese_numerals_opening_a_name_is_no_word_of_it() -> None:
+    assert names("二〇二三年本地生产总值实质增长百分之三点二。") == ["本地生产总值实质增长"]
