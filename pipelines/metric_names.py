@@ -60,12 +60,12 @@ _RESPECTIVELY = re.compile(
 )
 
 
-_CONNECTOR_ONLY = re.compile(r"^(?:[和与及、或至到,，\s]|以[上下内]|之内|左右)*\Z")  # 20岁及以上、40岁及以下
-_CONNECTOR_ENDS = "和与及、或至到,，上下内右"  # the last characters of _CONNECTOR_ONLY's words (and whitespace)
+_CONNECTOR_ONLY = re.compile(r"^(?:[和与及、或至到,，\s\-—~～]|以[上下内]|之内|左右)*\Z")  # 20岁及以上、40岁及以下
+_CONNECTOR_ENDS = "和与及、或至到,，上下内右-—~～"  # the last characters of _CONNECTOR_ONLY's words (and whitespace)
 
 
 # 1亿3,900万人次、: a number and its unit, then a joining word
-_PREVIOUS_NUMBER = re.compile(r"\d[\d.,]*(?:[万亿千百]+\d[\d.,]*)*[^\d，,；;]{0,6}[和与及、或]\s*\Z")
+_PREVIOUS_NUMBER = re.compile(r"\d[\d.,]*(?:[万亿千百]+\d[\d.,]*)*[^\d，,；;]{0,6}[和与及、或\-—~～]\s*\Z")
 
 
 _CHANGE_CLAUSE = re.compile(r"^(?:比|较|同比|环比|增长|下降|增加|减少|提高|上升|回落)")

@@ -358,6 +358,8 @@ def _numbers_with_units(norm: str, text: str) -> list[_Hit]:
             pending.clear()
             continue
         value, approx_inside = parsed
+        if norm[start - 1 : start] in _MINUS and _negative(norm, start):
+            value = -value
         if hits and _restates_previous(norm, start, value, hits[-1]):
             pending.clear()
             continue
@@ -463,6 +465,18 @@ def _joins_next_number(norm: str, at: int) -> bool:
 
 
 _RANGE_END = re.compile(r"[\d%][-—~～]\Z")  # 50%-65%: the second end of a range
+_MINUS = frozenset("-－−")
+
+
+def _negative(norm: str, start: int) -> bool:
+    """增长-3.5%, 为-0.52‰: a minus sign right after a word (not after a digit or letter: a code, a range)."""
+    return (
+        start >= 2
+        and norm[start - 1] in _MINUS
+        and ("\u4e00" <= norm[start - 2] <= "\u9fff" or norm[start - 2] in "：:")
+    )
+
+
 _BOUNDED_BEFORE = re.compile(r"(?:不少于|不超过|不低于|至少|满|期限为?|为期|超过|少于|不足)\Z")
 _DOCUMENT_NUMBER_AFTER = re.compile(r"\s*(?:[（(]\d{4}[）)])?\s*号")
 _ADDRESS_AFTER = re.compile(r"\s*\d+\s*[号栋幢室层组]")
@@ -490,7 +504,9 @@ def _rejected(
     after = norm[num_end : num_end + 4]
     # CODE_BEFORE's words are at most 3 characters long and end the window: only its last 3 can hold one
     if before.endswith(vocab.ORDINAL_BEFORE) or (
-        vocab.CODE_BEFORE.search(before, len(before) - 3) and not _RANGE_END.search(before)
+        vocab.CODE_BEFORE.search(before, len(before) - 3)
+        and not _RANGE_END.search(before)
+        and not _negative(norm, start)
     ):
         return True
     if raw[:1] == "0" and raw[1:2].isdecimal():

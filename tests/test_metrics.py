@@ -372,3 +372,25 @@ def test_a_sentence_stating_one_figure_twice_gives_each_record_the_clauses_near_
 def test_a_sentence_stating_each_figure_once_is_its_records_evidence() -> None:
     text = "医保费率从9%降低到8%，生育费率从1%降低到0.5%。"
     assert {m.evidence for m in extract_metrics(text)} == {text}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "name"),
+    [
+        ("全市工业投资同比增长-3.5%。", "-3.5", "全市工业投资同比增长"),
+        ("人口自然增长率为-0.52‰。", "-0.52", "人口自然增长率"),
+        ("全市工业投资同比增长－3.5%。", "-3.5", "全市工业投资同比增长"),
+    ],
+)
+def test_a_minus_sign_right_after_a_word_makes_the_figure_negative(sentence: str, value: str, name: str) -> None:
+    [metric] = extract_metrics(sentence)
+    assert (metric.value, metric.name) == (Decimal(value), name)
+
+
+def test_a_minus_between_digits_is_a_code_or_a_range_not_a_sign() -> None:
+    assert extract_metrics("联系电话：0571-12345678。") == []
+    assert [m.value for m in extract_metrics("首付比例为20%-30%。")] == [Decimal(20), Decimal(30)]
+
+
+def test_the_second_end_of_a_dash_range_shares_the_first_ends_name() -> None:
+    assert [m.name for m in extract_metrics("首付比例为20%-30%。")] == ["首付比例", "首付比例"]
