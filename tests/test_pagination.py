@@ -3,11 +3,12 @@ found from the first (scrapers/pagination.py), fetched with it, and their bodies
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 from sqlalchemy import select
 
-from pipelines.store.models import Report
+from pipelines.store.models import Report, ReportVersion
 from pipelines.store.reprocessing import attachment_text
 from pipelines.store.versioning import PAGE_KIND, AttachmentRecord
 from scrapers.pagination import Continuation, continuations, page_number
@@ -15,6 +16,7 @@ from seeds.demo import DemoServer, DemoSite
 from tests.attachment_files import make_xlsx
 from tests.conftest import RuntimeFactory
 from tests.helpers import crawl_demo, reprocess_as_a_newer_deploy
+from workers.runtime import Runtime
 
 FIRST = "http://gov.example/zwgk/202301/t20230105_123.html"
 TRS_BAR = '<div class="page"><script>createPageHTML(3, 0, "t20230105_123", "html");</script></div>'
@@ -90,25 +92,31 @@ def test_a_stored_texts_tail_of_further_pages_and_attachments_is_told_apart_from
     assert attachment_text(text, records) == "\n第二页正文。\n附件：统计表\n受理\t8件"
 
 
+PAGINATED = (("hy", 1002, "_1002.html"), ("yj", 1001, "post_1001.html"))  # the TRS script bar, and linked pages
+
+
+def stored_versions(rt: Runtime) -> Iterator[ReportVersion]:
+    """After a crawl of the demo portals: the latest stored version of each paginated article."""
+    with rt.sessions() as session:
+        for _, _, suffix in PAGINATED:
+            yield session.scalars(select(Report).where(Report.url.endswith(suffix))).one().versions[-1]
+
+
 def test_a_report_split_over_pages_is_stored_whole_with_the_metrics_of_every_page(
     sqlite_url: str, demo_site: DemoSite, demo_server: DemoServer, make_runtime: RuntimeFactory
 ) -> None:
-    for prefix, article_id in (("hy", 1002), ("yj", 1001)):  # the TRS script bar, and linked pages
-        article = demo_site.article(prefix, article_id)
-        article.paragraphs.append("全年新增政务服务事项417项。")
+    for prefix, article_id, _ in PAGINATED:
+        demo_site.article(prefix, article_id).paragraphs.append("全年新增政务服务事项417项。")
         demo_site.paginate(prefix, article_id, 3)
     rt = make_runtime(sqlite_url, demo_server.base_url)
     crawl_demo()
-    with rt.sessions() as session:
-        for suffix in ("_1002.html", "post_1001.html"):
-            report = session.scalars(select(Report).where(Report.url.endswith(suffix))).one()
-            version = report.versions[-1]
-            assert "全年新增政务服务事项417项" in version.clean_text, suffix
-            assert (Decimal("417"), "项") in {(m.value, m.unit) for m in version.metrics}
-            assert [(a.kind, a.name, a.text_chars > 0) for a in version.attachments] == [
-                (PAGE_KIND, "第2页", True),
-                (PAGE_KIND, "第3页", True),
-            ]
+    for version in stored_versions(rt):
+        assert "全年新增政务服务事项417项" in version.clean_text
+        assert (Decimal("417"), "项") in {(m.value, m.unit) for m in version.metrics}
+        assert [(a.kind, a.name, a.text_chars > 0) for a in version.attachments] == [
+            (PAGE_KIND, "第2页", True),
+            (PAGE_KIND, "第3页", True),
+        ]
 
 
 def test_a_report_read_again_by_a_newer_reader_keeps_the_text_of_its_further_pages(
@@ -130,21 +138,17 @@ def test_a_report_read_again_by_a_newer_reader_keeps_the_text_of_its_further_pag
 def test_a_file_linked_from_a_further_page_is_fetched_and_read_with_the_report(
     sqlite_url: str, demo_site: DemoSite, demo_server: DemoServer, make_runtime: RuntimeFactory
 ) -> None:
-    for prefix, article_id in (("hy", 1002), ("yj", 1001)):  # the links at the body's end: on its last page
-        demo_site.attach(
-            prefix, article_id, "附表 业务统计", f"stats{article_id}.xlsx", make_xlsx([["受理业务", "8642件"]])
-        )
+    for prefix, article_id, _ in PAGINATED:  # the links at the body's end: on its last page
+        table = make_xlsx([["受理业务", "8642件"]])
+        demo_site.attach(prefix, article_id, "附表 业务统计", f"stats{article_id}.xlsx", table)
         demo_site.paginate(prefix, article_id, 3)
     rt = make_runtime(sqlite_url, demo_server.base_url)
     crawl_demo()
-    with rt.sessions() as session:
-        for suffix in ("_1002.html", "post_1001.html"):
-            report = session.scalars(select(Report).where(Report.url.endswith(suffix))).one()
-            version = report.versions[-1]
-            assert "附件：附表 业务统计" in version.clean_text, suffix
-            assert (Decimal("8642"), "件") in {(m.value, m.unit) for m in version.metrics}
-            assert [(a.kind, a.text_chars > 0) for a in version.attachments] == [
-                (PAGE_KIND, True),
-                (PAGE_KIND, True),
-                ("xlsx", True),
-            ]
+    for version in stored_versions(rt):
+        assert "附件：附表 业务统计" in version.clean_text
+        assert (Decimal("8642"), "件") in {(m.value, m.unit) for m in version.metrics}
+        assert [(a.kind, a.text_chars > 0) for a in version.attachments] == [
+            (PAGE_KIND, True),
+            (PAGE_KIND, True),
+            ("xlsx", True),
+        ]
