@@ -257,7 +257,7 @@ def unit_end(norm: str, at: int, limit: int) -> int | None:
     return unit.end() if unit else None
 
 
-# 突破百亿元大关, 迈上五万亿元新台阶: a milestone the figure passes, a figure of speech, not what it counts.
+# 突破百亿元大关, 迈上三千亿元新台阶: a milestone the figure passes, a figure of speech, not what it counts.
 _MILESTONE = re.compile(r"(?:新|大)?(?:台阶|大关|关口)")
 
 

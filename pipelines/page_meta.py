@@ -38,8 +38,8 @@ _LABELLED_TITLE = re.compile(r"^(?:标\s*题|名\s*称|.{1,3}名\s*称)\s*[:：]
 
 _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})(?!\d)")
 _ROC_DATE = re.compile(r"(?:中华民国|民国)\s*(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-# Taiwanese pages label dates in the Republic's years without naming it (發布日期：107-03-13, 107/3/13,
-# 107年3月13日): right after a date label a three-digit year can be nothing else.
+# Taiwanese pages label dates in the Republic's years without naming it (發布日期：109-05-20, 109/5/20,
+# 109年5月20日): right after a date label a three-digit year can be nothing else.
 _ROC_LABELLED = re.compile(r"\s*(1\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
 _SHOWN_LABELS = re.compile(r"(?:发布时间|发布日期|发稿时间|发表时间|公布日期|公开日期|公告时间|发布于)\s*[:：]?\s*")
 _DOCUMENT_LABELS = re.compile(r"(?:生成日期|发文日期|成文日期|印发日期|签发日期|日期|时间)\s*[:：]\s*")
@@ -268,7 +268,7 @@ def _labelled_date(text: str, labels: re.Pattern[str]) -> date | None:
 
 
 def _roc_labelled(text: str, at: int) -> date | None:
-    """A date in the Republic's years right at `at`, after a date label (107-03-13 is 2018-03-13)."""
+    """A date in the Republic's years right at `at`, after a date label (109-05-20 is 2020-05-20)."""
     match = _ROC_LABELLED.match(text, at)
     if match is None:
         return None

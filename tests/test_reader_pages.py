@@ -518,12 +518,12 @@ def test_published_is_none_when_only_the_today_line_and_the_footer_show_dates() 
 @pytest.mark.parametrize(
     "label",
     [
-        "發文日期：中華民國107年3月13日",
-        "發布日期：民國107年3月13日",
-        "發文日期：中華民國 107 年 3 月 13 日",
-        "發布日期：107年3月13日",
-        "發布日期：107-03-13",
-        "發布日期：107/3/13",
+        "發文日期：中華民國109年5月20日",
+        "發布日期：民國109年5月20日",
+        "發文日期：中華民國 109 年 5 月 20 日",
+        "發布日期：109年5月20日",
+        "發布日期：109-05-20",
+        "發布日期：109/5/20",
     ],
 )
 def test_published_reads_a_republic_of_china_date(label: str) -> None:
@@ -533,12 +533,12 @@ def test_published_reads_a_republic_of_china_date(label: str) -> None:
 <div class="content">
 <div>臺灣青禾地方法院公告（第二次拍賣）</div>
 <div>{label}</div>
-<div>發文字號：禾院民107司執字第12345號</div>
-<div>主旨：公告以投標方法拍賣本院106年度司執字第12345號債務人所有之不動產。</div>
-<div>五、投標日期：中華民國107年4月12日上午10時，逾期不予受理。</div>
+<div>發文字號：禾院民109司執字第12345號</div>
+<div>主旨：公告以投標方法拍賣本院108年度司執字第12345號債務人所有之不動產。</div>
+<div>五、投標日期：中華民國109年6月18日上午10時，逾期不予受理。</div>
 </div>
 </body></html>"""
-    assert extract_article(page).published == date(2018, 3, 13)
+    assert extract_article(page).published == date(2020, 5, 20)
 
 
 def test_published_is_the_date_a_press_release_prints_under_its_text() -> None:
