@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.metric_tables import ID_COLUMN, Cell, TableFigure, header_column
+from pipelines.metric_tables import ID_COLUMN, Cell, TableFigure, header_column, line_cells
 from pipelines.numbers import parse_number
 
 _FIGURE_CELL = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
@@ -37,12 +37,7 @@ def grid_runs(norm: str) -> list[list[list[Cell]]]:
     offset = 0
     for line in norm.split("\n"):
         if "\t" in line:
-            cells, at = [], offset
-            for part in line.split("\t"):
-                stripped = part.strip()
-                lead = len(part) - len(part.lstrip()) if stripped else 0
-                cells.append(Cell(at + lead, at + lead + len(stripped), stripped))
-                at += len(part) + 1
+            cells = line_cells(line, offset)
             if current and len(cells) != len(current[0]):
                 runs.append(current)
                 current = []

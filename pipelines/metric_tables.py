@@ -74,6 +74,18 @@ class Column:
     scale: Decimal
 
 
+def line_cells(line: str, offset: int) -> list[Cell]:
+    """The cells of a tab line starting at `offset` in the text; an empty cell keeps its place, so the
+    columns stay aligned."""
+    cells, at = [], offset
+    for part in line.split("\t"):
+        stripped = part.strip()
+        lead = len(part) - len(part.lstrip()) if stripped else 0
+        cells.append(Cell(at + lead, at + lead + len(stripped), stripped))
+        at += len(part) + 1
+    return cells
+
+
 def table_rows(norm: str) -> list[list[list[Cell]]]:
     """Runs of two or more tab lines: tables as rows of cells (offsets into `norm`).
 
@@ -86,12 +98,7 @@ def table_rows(norm: str) -> list[list[list[Cell]]]:
     offset = 0
     for line in norm.split("\n"):
         if "\t" in line:
-            cells, at = [], offset
-            for part in line.split("\t"):  # an empty cell keeps its place: the columns stay aligned
-                stripped = part.strip()
-                lead = len(part) - len(part.lstrip()) if stripped else 0
-                cells.append(Cell(at + lead, at + lead + len(stripped), stripped))
-                at += len(part) + 1
+            cells = line_cells(line, offset)
             while cells and not cells[0].text:
                 cells.pop(0)  # blank on the left: cells merged from the row above, aligned right below
             if cells and gap and current and _is_header(cells) and len(cells) != len(current[0]):
