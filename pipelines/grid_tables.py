@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.metric_tables import ID_COLUMN, Cell, TableFigure, header_column, line_cells
+from pipelines.metric_tables import ID_COLUMN, Cell, Column, TableFigure, header_column, line_cells
 from pipelines.numbers import parse_number
 
 _FIGURE_CELL = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
@@ -81,6 +81,12 @@ def _distinct(texts: list[str]) -> list[str]:
     return out
 
 
+def _column(header_texts: list[list[str]], j: int, table_wide: set[str]) -> Column:
+    """Column `j` by its lowest two header levels (a group over every figure column names nothing)."""
+    levels = [t for t in _distinct([texts[j] for texts in header_texts]) if t not in table_wide]
+    return header_column("".join(levels[-2:]), None)
+
+
 def grid_figures(norm: str, taken: set[int]) -> tuple[list[TableFigure], list[tuple[int, int]]]:
     """The figures of tables whose header takes two rows or more, and the spans of those tables (the
     reader of one header row leaves them alone)."""
@@ -100,16 +106,13 @@ def grid_figures(norm: str, taken: set[int]) -> tuple[list[TableFigure], list[tu
         header_texts = _filled(rows[:headers], range(width), labels=False)
         labels = _filled(rows[headers:], range(first), labels=True)
         table_wide = {t for t in header_texts[0] if all(header_texts[0][j] == t for j in figure_columns)}
+        columns = {j: _column(header_texts, j, table_wide) for j in figure_columns}
         for i, row in enumerate(rows[headers:]):
             key = "".join(_ENUMERATOR.sub("", text) for text in _distinct(labels[i]))
             row_unit = header_column(key, None).unit
-            for j in figure_columns:
+            for j, column in columns.items():
                 cell = row[j]
-                if not figure[headers + i][j] or cell.start in taken:
-                    continue
-                levels = [t for t in _distinct([texts[j] for texts in header_texts]) if t not in table_wide]
-                column = header_column("".join(levels[-2:]), None)
-                if ID_COLUMN.search(column.label):
+                if not figure[headers + i][j] or cell.start in taken or ID_COLUMN.search(column.label):
                     continue
                 value = parse_number(cell.text.replace(",", ""))
                 if value is None:
