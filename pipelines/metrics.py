@@ -358,7 +358,7 @@ def _numbers_with_units(norm: str, text: str) -> list[_Hit]:
             pending.clear()
             continue
         value, approx_inside = parsed
-        if norm[start - 1 : start] in _MINUS and _negative(norm, start):
+        if _negative(norm, start):
             value = -value
         if hits and _restates_previous(norm, start, value, hits[-1]):
             pending.clear()
