@@ -38,6 +38,7 @@ _LABELLED_TITLE = re.compile(r"^(?:标\s*题|名\s*称|.{1,3}名\s*称)\s*[:：]
 
 _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})(?!\d)")
 _ROC_DATE = re.compile(r"(?:中华民国|民国)\s*(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_ROC_YEAR_ZERO = 1911  # the Republic's year 1 is 1912
 # Taiwanese pages label dates in the Republic's years without naming it (發布日期：109-05-20, 109/5/20,
 # 109年5月20日): right after a date label a three-digit year can be nothing else.
 _ROC_LABELLED = re.compile(r"\s*(1\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
@@ -246,14 +247,21 @@ def to_date(text: str | None) -> date | None:
     if not text:
         return None
     simplified = shadow(text)
-    for pattern, offset in ((_DATE, 0), (_ROC_DATE, 1911)):
-        match = pattern.search(simplified)
-        if match:
-            try:
-                return date(int(match.group(1)) + offset, int(match.group(2)), int(match.group(3)))
-            except ValueError:
-                continue
+    for pattern, offset in ((_DATE, 0), (_ROC_DATE, _ROC_YEAR_ZERO)):
+        if found := _date_of(pattern.search(simplified), offset):
+            return found
     return None
+
+
+def _date_of(match: re.Match[str] | None, offset: int) -> date | None:
+    """The date a match's (year, month, day) groups name, the year counted from `offset`; None for
+    no match or no such day."""
+    if match is None:
+        return None
+    try:
+        return date(int(match.group(1)) + offset, int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
 
 
 def _labelled_date(text: str, labels: re.Pattern[str]) -> date | None:
@@ -269,13 +277,7 @@ def _labelled_date(text: str, labels: re.Pattern[str]) -> date | None:
 
 def _roc_labelled(text: str, at: int) -> date | None:
     """A date in the Republic's years right at `at`, after a date label (109-05-20 is 2020-05-20)."""
-    match = _ROC_LABELLED.match(text, at)
-    if match is None:
-        return None
-    try:
-        return date(int(match.group(1)) + 1911, int(match.group(2)), int(match.group(3)))
-    except ValueError:
-        return None
+    return _date_of(_ROC_LABELLED.match(text, at), _ROC_YEAR_ZERO)
 
 
 def _date_near_heading(root: lxml.html.HtmlElement) -> date | None:
@@ -324,8 +326,7 @@ def published_of(
 # A line that is a date and nothing else (a weekday may follow): a notice's signature date, a press
 # release's date under its text.
 _DATE_LINE = re.compile(
-    r"\s*(?:(?:19|20)\d\d\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}\s*日?|(?:中华民国|民国)\s*\d{2,3}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
-    r"\s*(?:[（(]?\s*星期[一二三四五六日天]\s*[）)]?)?\s*"
+    rf"\s*(?:{_DATE.pattern}\s*日?|{_ROC_DATE.pattern})\s*(?:[（(]?\s*星期[一二三四五六日天]\s*[）)]?)?\s*"
 )
 
 
