@@ -170,11 +170,11 @@ class _Units:
             pid = id(parent) if parent is not None else None
             eid = id(element)
             self.hidden[eid] = own_hidden(element) or (pid is not None and self.hidden.get(pid, False))
-            self.in_link[eid] = (
+            self.in_link[eid] = (  # the cheap tests first: is_comments reads the element's class and id
                 element.tag == "a"
+                or (pid is not None and self.in_link.get(pid, False))
                 or eid in listed
                 or is_comments(element)
-                or (pid is not None and self.in_link.get(pid, False))
             )
             if element.tag in BLOCK_TAGS or parent is None or _holds_lines(element):
                 block = element
