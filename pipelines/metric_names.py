@@ -26,6 +26,7 @@ from pipelines.name_words import (
     MAX_NAME,
     SUBJECT_VERB,
     TIME_NOUN,
+    clauses_to,
     clean,
     clean_keep_verbs,
     earlier_clauses,
@@ -137,7 +138,7 @@ def _borrowed_subjects(norm: str, s_start: int, start: int, local: str) -> Itera
     sentence's first clause, then the sentence's subject. Lazily: the caller takes the first that fits."""
     if len(intro := _list_intro(norm, s_start, start)) >= 2:
         yield intro
-    every = vocab.CLAUSE_BREAK.split(without_parentheses(norm[s_start:start]))  # the number's own clause last
+    every = clauses_to(norm, s_start, start)
     clauses = every[:-1]
     if norm.find("其中", s_start, start) >= 0 and (opening := _breakdown_opening(every)) is not None:
         clauses = clauses[:opening]  # a later item of a breakdown borrows from its total, not from the item before
@@ -226,7 +227,7 @@ def _total_broken_down(norm: str, s_start: int, start: int) -> str:
     其中 opens (a later item is not named by the item before it)."""
     if norm.find("其中", s_start, start) < 0:
         return ""  # most sentences: no breakdown
-    clauses = vocab.CLAUSE_BREAK.split(without_parentheses(norm[s_start:start]))
+    clauses = clauses_to(norm, s_start, start)
     first = _breakdown_opening(clauses)
     if first is None:
         return ""

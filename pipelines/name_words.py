@@ -230,11 +230,14 @@ def first_words(clause: str) -> str:
     return clean(clause[: found[0][0]] if found else clause)
 
 
+def clauses_to(norm: str, s_start: int, start: int) -> list[str]:
+    """The clauses of the sentence up to the number, short parentheticals left out: its own clause last."""
+    return vocab.CLAUSE_BREAK.split(without_parentheses(norm[s_start:start]))
+
+
 def earlier_clauses(norm: str, s_start: int, start: int) -> list[str]:
     """The clauses of the sentence before the one holding the number."""
-    text = without_parentheses(norm[s_start:start])
-    clauses = vocab.CLAUSE_BREAK.split(text)
-    return clauses[:-1]
+    return clauses_to(norm, s_start, start)[:-1]
 
 
 def sentence_subject(norm: str, s_start: int, start: int) -> str:
