@@ -360,17 +360,19 @@ class ProcessBatchAnswer:
 
 @dataclass(frozen=True)
 class ResendAnswer:
-    """resend_stuck's answer: fetched pages queued again for processing."""
+    """resend_stuck's answer: fetched pages queued again for processing, and listed reports whose
+    fetch never ran queued again for fetching."""
 
     resent: int = 0
+    refetched: int = 0
     stopped: Stopped | None = None
 
     def as_json(self) -> JSON:
-        return {"resent": self.resent, **_stopped_json(self.stopped)}
+        return {"resent": self.resent, "refetched": self.refetched, **_stopped_json(self.stopped)}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ResendAnswer:
-        return cls(int(data.get("resent", 0)), Stopped.from_json(data))
+        return cls(int(data.get("resent", 0)), int(data.get("refetched", 0)), Stopped.from_json(data))
 
 
 # --- reprocess, reprocess_versions -------------------------------------------------------------

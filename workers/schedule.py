@@ -6,7 +6,8 @@ each message expires before the next one is due, so a backlog never piles up cra
 still running when the next one starts is skipped by the crawl lock (workers/cluster_limits.py).
 
 Plus `resend_stuck` every RESEND_EVERY_MINUTES: fetched pages whose process_report message was
-lost between the commit and the enqueue are queued again. And once when beat starts, with
+lost between the commit and the enqueue are queued again, and so are listed reports whose fetch
+message the broker lost (once no fetch waits in the crawl queue). And once when beat starts, with
 `reprocess_on_start`: `reprocess`, so a deploy with a newer reader or extractor brings the stored
 versions up to date (workers/app.py connects it to beat_init).
 """

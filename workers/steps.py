@@ -32,6 +32,7 @@ from pipelines.store.ingestion import (
     record_page_fetches,
     reports_with_portal,
     store_processed,
+    unfetched_report_ids,
     unprocessed_fetch_ids,
 )
 from pipelines.store.models import Report, utcnow
@@ -624,3 +625,9 @@ def unprocessed_fetches(rt: Runtime, *, older_than: timedelta) -> list[int]:
     """Article fetches whose page still waits for processing after `older_than`."""
     with rt.sessions() as session:
         return unprocessed_fetch_ids(session, older_than=older_than)
+
+
+def unfetched_reports(rt: Runtime, *, older_than: timedelta) -> dict[str, list[int]]:
+    """Reports listed more than `older_than` ago whose fetch never ran, by portal slug."""
+    with rt.sessions() as session:
+        return unfetched_report_ids(session, older_than=older_than)

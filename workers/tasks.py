@@ -21,6 +21,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any, TypeVar
 
+import redis
 import structlog
 from celery import Task
 from celery.exceptions import Reject, SoftTimeLimitExceeded
@@ -28,9 +29,9 @@ from celery.signals import task_postrun, task_prerun
 
 from pipelines.store.session import DATABASE_DOWN
 from scrapers.errors import PermanentError, RegistryError, RobotsDisallowed, TransientError, TransientFetchError
-from workers import deadline, failures, runtime, stage_clock, steps
+from workers import deadline, failures, runtime, stage_clock, status, steps
 from workers import reprocess as reprocess_step
-from workers.app import app
+from workers.app import CRAWL_QUEUE, app
 from workers.outcomes import (
     JSON,
     CrawlAnswer,
@@ -535,7 +536,8 @@ def _page_answer(event_id: int, outcome: steps.ProcessOutcome | Exception) -> Pr
 
 @app.task(name="govreports.resend_stuck", bind=True)
 def resend_stuck(self: Task, *, older_than_minutes: int = 30) -> JSON:
-    """Queue again the fetched pages no process_report has consumed (lost between commit and enqueue).
+    """Queue again the fetched pages no process_report has consumed (lost between commit and enqueue)
+    and the listed reports whose fetch never ran (its message lost in the broker).
 
     Beat runs it every few minutes, so it also writes the failures kept while the database was
     down when no other task comes along to do it.
@@ -544,14 +546,54 @@ def resend_stuck(self: Task, *, older_than_minutes: int = 30) -> JSON:
 
     def body() -> ResendAnswer:
         flush_deferred()
-        ids = steps.unprocessed_fetches(rt, older_than=timedelta(minutes=older_than_minutes))
+        older_than = timedelta(minutes=older_than_minutes)
+        ids = steps.unprocessed_fetches(rt, older_than=older_than)
         size = rt.settings.process_batch_size
         for start in range(0, len(ids), size):
             _send(process_pages, ids[start : start + size])
-        return ResendAnswer(len(ids))
+        return ResendAnswer(len(ids), _resend_unfetched(rt, older_than))
 
     where = {"url": "resend_stuck", "kind": "process"}
     return _guarded(self, where, body, lambda stopped: ResendAnswer(stopped=stopped)).as_json()
+
+
+def _resend_unfetched(rt: runtime.Runtime, older_than: timedelta) -> int:
+    """Send again, in fetch batches, the reports of enabled portals whose fetch never ran.
+
+    Only while no message waits in the crawl queue: a report behind a long polite crawl is queued,
+    not lost, and sending it again at every sweep would grow the backlog it waits in.
+    """
+    queued = _crawl_queue_length(rt.settings.broker_url)
+    if queued != 0:
+        log.info("resend.unfetched_later", crawl_queue=queued if queued is not None else "unknown")
+        return 0
+    sent = 0
+    for slug, report_ids in steps.unfetched_reports(rt, older_than=older_than).items():
+        try:
+            portal = rt.registry.get(slug)
+        except RegistryError:
+            continue  # a portal taken out of the registry is not fetched any more
+        if portal.enabled:
+            _send_fetch_batches(rt, portal)(report_ids)
+            sent += len(report_ids)
+    if sent:
+        log.warning("resend.unfetched", reports=sent)
+    return sent
+
+
+def _crawl_queue_length(broker_url: str | None) -> int | None:
+    """Messages waiting in the crawl queue; 0 in-process (no broker), None when it cannot be read."""
+    if not broker_url:
+        return 0
+    if not broker_url.startswith(("redis://", "rediss://")):
+        return None
+    client = redis.Redis.from_url(broker_url, socket_timeout=5, socket_connect_timeout=5)
+    try:
+        return status.queue_lengths(client)[CRAWL_QUEUE]
+    except redis.RedisError:
+        return None
+    finally:
+        client.close()
 
 
 @app.task(name="govreports.reprocess", bind=True)

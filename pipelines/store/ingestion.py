@@ -305,6 +305,30 @@ def unprocessed_fetch_ids(session: Session, *, older_than: timedelta) -> list[in
     )
 
 
+def unfetched_report_ids(session: Session, *, older_than: timedelta) -> dict[str, list[int]]:
+    """Reports listed more than `older_than` ago that were never fetched, by portal slug: no version,
+    no fetch time, and no fetch event but retries older than `older_than` (their retry not run).
+
+    A fetch message can be lost in the broker itself: kombu's Redis transport pops a message (BRPOP)
+    and only then notes it as unacknowledged (QoS.append), and a broker that stops between the two
+    loses it (the non-atomic pop described in php-enqueue#750). An incremental crawl does not walk
+    back to the list page that named such a report, so without this it would wait for a full crawl.
+    """
+    cutoff = utcnow() - older_than
+    settles = (FetchEvent.outcome != "retrying") | (FetchEvent.created_at >= cutoff)
+    settled = select(FetchEvent.id).where(FetchEvent.report_id == Report.id, settles).exists()
+    rows = session.execute(
+        select(PortalRow.slug, Report.id)
+        .join(PortalRow, PortalRow.id == Report.portal_id)
+        .where(Report.current_version == 0, Report.last_fetched_at.is_(None), Report.first_seen_at < cutoff, ~settled)
+        .order_by(Report.id)
+    )
+    waiting: dict[str, list[int]] = {}
+    for slug, report_id in rows:
+        waiting.setdefault(slug, []).append(report_id)
+    return waiting
+
+
 # --- the crawl summary -------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -208,11 +208,11 @@ def start_worker(tmp_path: Path, broker: str, store: str, demo: DemoServer) -> I
         worker.stop()
 
 
-def send(broker: str, task: str, *args: Any, queue: str = "crawl") -> None:
+def send(broker: str, task: str, *args: Any, queue: str = "crawl", **kwargs: Any) -> None:
     from celery import Celery
 
     client = Celery(broker=broker)
-    client.send_task(task, args=list(args), queue=queue)
+    client.send_task(task, args=list(args), kwargs=kwargs, queue=queue)
     client.close()
 
 
@@ -247,14 +247,36 @@ def wait_for_versions(
         # a stall is rare and seen once in many runs: say where it stopped and what each worker last logged
         stored = scalar(url, "SELECT count(*) FROM report_versions")
         logs = "\n".join(f"--- worker {i} (restarts {w.restarts}):\n{w.tail()[-1500:]}" for i, w in enumerate(workers))
-        raise TimeoutError(f"{exc}: {stored} of {expected} stored\n{logs}") from exc
+        raise TimeoutError(f"{exc}: {stored} of {expected} stored; {_stalled_at(url, workers)}\n{logs}") from exc
 
 
-def wait_idle(broker: str, seconds: float = 60) -> None:
-    """Until no task is queued or unacknowledged (in flight) on the broker."""
+def _stalled_at(url: str, workers: list[Worker]) -> str:
+    """Where the reports not stored wait: never fetched, or fetched and not processed; and what the
+    broker still holds (queued, unacknowledged)."""
+    never = scalar(url, "SELECT count(*) FROM reports WHERE last_fetched_at IS NULL")
+    unprocessed = scalar(url, "SELECT count(*) FROM reports WHERE last_fetched_at IS NOT NULL AND current_version = 0")
+    broker = workers[0].env["GOVREPORTS_BROKER_URL"] if workers else ""
+    held = "broker not read"
+    if broker:
+        client = redis.Redis.from_url(broker)
+        try:
+            queued = {q: int(client.llen(q)) for q in ("crawl", "process")}
+            held = f"queued {queued}, unacknowledged {int(client.hlen('unacked'))}"
+        except redis.RedisError as error:
+            held = f"broker not read: {error}"
+        finally:
+            client.close()
+    return f"reports never fetched {never}, fetched and not processed {unprocessed}; {held}"
+
+
+def wait_idle(broker: str, seconds: float = 60, *, workers: Sequence[Worker] = ()) -> None:
+    """Until no task is queued or unacknowledged (in flight) on the broker; `workers` that die on
+    the way are started again, as their supervisor would."""
     client = redis.Redis.from_url(broker)
 
     def idle() -> bool:
+        for w in workers:
+            w.restart_if_dead()
         queued = sum(int(client.llen(q)) for q in ("crawl", "process"))
         return queued == 0 and int(client.hlen("unacked")) == 0
 
