@@ -7,8 +7,8 @@ t20230105_123_2.html …: the first page draws its page bar with
 bar, link the pages: `<a href="post_123_1.html">2</a>`. Read from its first page alone, such a report
 loses the rest of its body.
 
-The continuations of a page are the files of its own directory named as it is, plus _N (N >= 1 for
-the second page on), with its extension: those the script counts and those the page links. A page a
+The continuations of a page are the files of its own directory named as it is, plus _N (TRS counts
+the second page _1, DedeCMS _2), with its extension: those the script counts and those the page links. A page a
 program serves (detail.jsp?channel=12&id=345) is paged by a parameter instead
 (…&id=345&page=2, pageNo, curPage …, counted from 1): its continuations are the links to its own
 address with its own parameters and one page parameter more. Nothing else is one: another article's
@@ -18,6 +18,7 @@ pages, a list page, a page of another directory.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from html import unescape
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
@@ -27,6 +28,7 @@ _CREATE_PAGE = re.compile(
 )
 _HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 _FILE = re.compile(r"(?P<stem>[^/]+)\.(?P<ext>[A-Za-z]{3,5})\Z")
+MAX_NUMBERED_PAGES = 1000  # a continuation number past this is no page number (an id, a date)
 # The names programs give the parameter that pages an article (page, pageNo, page_num, curPage, pn …).
 _PAGE_PARAMETER = re.compile(r"(?:page|page_?(?:no|num|index)|cur(?:rent)?_?page|pn|pg)\Z", re.IGNORECASE)
 
@@ -58,7 +60,14 @@ def page_number(url: str, first: str) -> int | None:
         return None
     prefix = theirs[1] + "_"
     number = mine[1][len(prefix) :] if mine[1].startswith(prefix) else ""
-    return int(number) if number.isdecimal() and 0 < int(number) < 1000 else None
+    return int(number) if number.isdecimal() and 0 < int(number) < MAX_NUMBERED_PAGES else None
+
+
+def page_in_article(number: int, numbers: Collection[int]) -> int:
+    """Which page of its article (the first is page 1) continuation `number` is, among the numbers of
+    the article's continuations. TRS names the second page _1 (_N is page N + 1); DedeCMS and other
+    CMSs name it _2 (_N is page N): continuations that do not start at _1 are counted that way."""
+    return number + 1 if 1 in numbers else number
 
 
 def _parameter_page(url: str, first: str) -> int | None:
@@ -75,7 +84,7 @@ def _parameter_page(url: str, first: str) -> int | None:
     if sorted((k, v) for k, v in parameters if k != key) != own:
         return None
     number = int(value) - 1
-    return number if 0 < number < 1000 else None
+    return number if 0 < number < MAX_NUMBERED_PAGES else None
 
 
 def _linked_by_parameter(html: str, url: str, first: str, limit: int) -> list[Continuation]:

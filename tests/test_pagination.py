@@ -11,7 +11,7 @@ from sqlalchemy import select
 from pipelines.store.models import Report, ReportVersion
 from pipelines.store.reprocessing import attachment_text
 from pipelines.store.versioning import PAGE_KIND, AttachmentRecord
-from scrapers.pagination import Continuation, continuations, page_number
+from scrapers.pagination import Continuation, continuations, page_in_article, page_number
 from seeds.demo import DemoServer, DemoSite
 from tests.attachment_files import make_xlsx
 from tests.conftest import RuntimeFactory
@@ -152,3 +152,9 @@ def test_a_file_linked_from_a_further_page_is_fetched_and_read_with_the_report(
             (PAGE_KIND, True),
             ("xlsx", True),
         ]
+
+
+def test_a_trs_articles_page_n_is_numbered_n_minus_one_and_a_dede_articles_page_n_is_numbered_n() -> None:
+    # TRS: t123.html, t123_1.html, t123_2.html; DedeCMS: 123.html, 123_2.html, 123_3.html
+    assert [page_in_article(n, {1, 2}) for n in (1, 2)] == [2, 3]
+    assert [page_in_article(n, {2, 3}) for n in (2, 3)] == [2, 3]

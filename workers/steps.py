@@ -45,7 +45,7 @@ from scrapers.crawl import discover
 from scrapers.discover import ArticleLink
 from scrapers.errors import CrawlError, TransientFetchError
 from scrapers.fetcher import FetchResult
-from scrapers.pagination import Continuation, continuations, page_number
+from scrapers.pagination import MAX_NUMBERED_PAGES, Continuation, continuations, page_in_article, page_number
 from scrapers.registry import Portal, Selectors
 from workers import revisit
 from workers.runtime import Runtime
@@ -418,6 +418,8 @@ def _with_continuations(
     )
     if not fetched:
         return body, [], [], []
+    announced = {c.number for c in continuations(page.html, page.url, page.url, MAX_NUMBERED_PAGES)}
+    numbers = announced | {number for number, _, _ in fetched}
     parts = [body]
     records: list[AttachmentRecord] = []
     used: list[int] = []
@@ -428,11 +430,12 @@ def _with_continuations(
         used.append(child_id)
         links += find_attachment_links(html, url)
         further = read_page(html, url, selectors).body.strip()
+        label = f"第{page_in_article(number, numbers)}页"
         if further and further not in parts:  # a page that repeats another (a misread bar) adds nothing
             parts.append(further)
-            records.append(AttachmentRecord(f"第{number + 1}页", url, PAGE_KIND, len(data), len(further)))
+            records.append(AttachmentRecord(label, url, PAGE_KIND, len(data), len(further)))
         else:
-            records.append(AttachmentRecord(f"第{number + 1}页", url, PAGE_KIND, len(data), error="no body"))
+            records.append(AttachmentRecord(label, url, PAGE_KIND, len(data), error="no body"))
     return "\n".join(parts), records, used, links
 
 

@@ -31,7 +31,7 @@ class DemoArticle:
     revision: int = 1
     attachments: list[tuple[str, str, bytes]] = field(default_factory=list)  # (link text, file name, bytes)
     furniture: frozenset[str] = frozenset()  # lines of the source text that are site furniture, not body
-    pages: int = 1  # the CMS splits the paragraphs over this many pages (…_1.html for the second)
+    pages: int = 1  # the CMS splits the paragraphs over this many pages (…_1.html or …_2.html for the second)
     embedded: bool = False  # the attachments are shown in frames (a PDF viewer), not linked
 
     def paragraphs_of_page(self, page: int) -> list[str]:
@@ -61,11 +61,13 @@ class DemoPortal:
         return f"/{self.prefix}/{self.list_path}/files/{filename}"
 
     def article_path(self, article: DemoArticle, page: int = 0) -> str:
-        """The path of the article's page `page` (0: its first page, the one lists link)."""
-        more = f"_{page}" if page else ""
+        """The path of the article's page `page` (0: its first page, the one lists link). TRS names the
+        second page …_1.html; the other template, as DedeCMS does, …_2.html."""
         if self.template == "trs":
             d = article.published
+            more = f"_{page}" if page else ""
             return f"/{self.prefix}/{self.list_path}/{d:%Y%m}/t{d:%Y%m%d}_{article.id}{more}.html"
+        more = f"_{page + 1}" if page else ""
         return f"/{self.prefix}/{self.list_path}/content/post_{article.id}{more}.html"
 
     def list_page_path(self, page: int) -> str:
