@@ -551,6 +551,8 @@ def resend_stuck(self: Task, *, older_than_minutes: int = 30) -> JSON:
         size = rt.settings.process_batch_size
         for start in range(0, len(ids), size):
             _send(process_pages, ids[start : start + size])
+        if ids:
+            log.warning("resend.unprocessed", pages=len(ids))
         return ResendAnswer(len(ids), _resend_unfetched(rt, older_than))
 
     where = {"url": "resend_stuck", "kind": "process"}
