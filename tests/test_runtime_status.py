@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from celery import Celery
 from rich.console import Console
+from sqlalchemy import select
 
+from pipelines.store.models import Report
 from seeds.demo import DemoServer, DemoSite
 from tests.conftest import RuntimeFactory
 from tests.runtime_processes import Process, celery_worker, redis_db, script, wait_until
@@ -49,6 +51,7 @@ def test_status_without_a_broker_says_so_and_still_shows_each_portals_last_crawl
     for slug in ("demo-yangjiang", "demo-heyuan"):
         assert slug in run.stdout
     assert "links," in run.stdout  # the outcome the crawl recorded
+    assert "reports waiting: 0 listed, not fetched yet; 0 fetched, not processed yet" in run.stdout
 
 
 def test_status_counts_the_failures_of_the_last_24_hours_per_portal(crawled: str) -> None:
@@ -107,3 +110,22 @@ def test_status_names_the_workers_answering_a_ping(worker: tuple[str, Process], 
     settings = Settings(database_url=sqlite_url, broker_url=broker)
     assert wait_until(lambda: gather(settings, timeout=0.5).workers, 60, every=0.5), process.output()[-3000:]
     assert [name.split("@")[0] for name in gather(settings).workers] == ["statuswatched"]
+
+
+def test_status_counts_the_reports_still_waiting_to_be_fetched_or_processed(
+    make_runtime: RuntimeFactory, sqlite_url: str, demo_server: DemoServer
+) -> None:
+    from workers import steps, tasks
+
+    rt = make_runtime(sqlite_url, demo_server.base_url)
+    tasks.crawl_portal.apply(args=("demo-heyuan",), kwargs={"follow": False})  # listed, none fetched
+    with rt.sessions() as session:
+        reports = session.scalars(select(Report).order_by(Report.id)).all()
+    steps.fetch(rt, reports[0], rt.registry.get("demo-heyuan"))  # fetched, not processed
+    state = gather(Settings(database_url=sqlite_url, broker_url=None))
+    assert (state.unfetched, state.unprocessed) == (len(reports) - 1, 1)
+
+
+def test_status_after_a_whole_crawl_owes_nothing(crawled: str) -> None:
+    state = gather(Settings(database_url=crawled, broker_url=None))
+    assert (state.unfetched, state.unprocessed) == (0, 0)  # the report answering 404 failed for good

@@ -898,8 +898,9 @@ def status(
         int, typer.Option(help="How many of the latest reports stored with cleaning warnings to list")
     ] = 5,
 ) -> None:
-    """Queue lengths, workers online, the last crawl of each portal, failures of the last 24 h,
-    and the reports whose current version was stored with cleaning warnings.
+    """Queue lengths, workers online, the last crawl of each portal, the reports still waiting to be
+    fetched or processed, failures of the last 24 h, and the reports whose current version was
+    stored with cleaning warnings.
 
     Without a broker it says so and shows the database part. Exits 1 when a configured broker or
     the database does not answer.
@@ -926,6 +927,9 @@ def status(
         when = f"{p.last_crawl_at:%Y-%m-%d %H:%M}" if p.last_crawl_at else "never"
         table.add_row(p.slug, when, p.outcome or "", str(per_portal.get(p.slug, 0)))
     out.print(table)
+    out.print(
+        f"reports waiting: {state.unfetched} listed, not fetched yet; {state.unprocessed} fetched, not processed yet"
+    )
     out.print(f"failures in the last 24 h: {len(state.failures)}")
     if state.failures and failures > 0:
         recent = Table(title=f"the last {min(failures, len(state.failures))}")

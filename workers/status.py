@@ -18,6 +18,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
+from pipelines.store.ingestion import waiting_counts
 from pipelines.store.models import PortalRow
 from pipelines.store.queries import WarnedVersion, count_warned_current, latest_warned_current, recent_failures
 from pipelines.store.session import make_engine, make_sessionmaker
@@ -60,6 +61,8 @@ class Status:
     database_problem: str | None = None
     portals: list[PortalCrawl] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    unfetched: int = 0  # reports listed and never fetched (queued, or their message lost: beat's sweep)
+    unprocessed: int = 0  # fetched pages not yet processed
     warned: int = 0  # reports whose current version was stored with cleaning warnings
     latest_warned: list[WarnedVersion] = field(default_factory=list)  # the newest of them first
 
@@ -134,6 +137,7 @@ def _database_side(status: Status, database_url: str, warned_listed: int = WARNE
                 )
                 for e in recent_failures(session, since=FAILURE_WINDOW)
             ]
+            status.unfetched, status.unprocessed = waiting_counts(session)
             status.warned = count_warned_current(session)
             status.latest_warned = latest_warned_current(session, warned_listed) if warned_listed > 0 else []
     except ProgrammingError as exc:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Select, Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from pipelines.metrics import Metric
@@ -294,15 +294,12 @@ def no_body_event(page: FetchedPage) -> dict[str, Any]:
 def unprocessed_fetch_ids(session: Session, *, older_than: timedelta) -> list[int]:
     """Article fetches whose page still waits for processing after `older_than` (lost between the
     fetch's commit and the process task's enqueue): beat sends them again."""
-    return list(
-        session.scalars(
-            select(FetchEvent.id).where(
-                FetchEvent.kind == "article",
-                FetchEvent.body_z.is_not(None),
-                FetchEvent.created_at < utcnow() - older_than,
-            )
-        )
-    )
+    return list(session.scalars(_unprocessed().where(FetchEvent.created_at < utcnow() - older_than)))
+
+
+def _unprocessed() -> Select[int]:
+    """The ids of article fetches whose page waits for processing (its body is kept until then)."""
+    return select(FetchEvent.id).where(FetchEvent.kind == "article", FetchEvent.body_z.is_not(None))
 
 
 def unfetched_report_ids(session: Session, *, older_than: timedelta) -> dict[str, list[int]]:
@@ -314,19 +311,33 @@ def unfetched_report_ids(session: Session, *, older_than: timedelta) -> dict[str
     loses it (the non-atomic pop described in php-enqueue#750). An incremental crawl does not walk
     back to the list page that named such a report, so without this it would wait for a full crawl.
     """
-    cutoff = utcnow() - older_than
+    rows = session.execute(
+        _unfetched(utcnow() - older_than).add_columns(PortalRow.slug).join(PortalRow, PortalRow.id == Report.portal_id)
+    )
+    waiting: dict[str, list[int]] = {}
+    for report_id, slug in rows:
+        waiting.setdefault(slug, []).append(report_id)
+    return waiting
+
+
+def waiting_counts(session: Session) -> tuple[int, int]:
+    """(reports listed and never fetched, fetched pages not yet processed), whatever their age: what
+    the cluster still owes (`govreports status`)."""
+    now = utcnow()
+    unfetched = session.scalar(select(func.count()).select_from(_unfetched(now).subquery()))
+    unprocessed = session.scalar(select(func.count()).select_from(_unprocessed().subquery()))
+    return int(unfetched or 0), int(unprocessed or 0)
+
+
+def _unfetched(cutoff: datetime) -> Select[int]:
+    """The ids of reports first listed before `cutoff` whose fetch never ran (unfetched_report_ids)."""
     settles = (FetchEvent.outcome != "retrying") | (FetchEvent.created_at >= cutoff)
     settled = select(FetchEvent.id).where(FetchEvent.report_id == Report.id, settles).exists()
-    rows = session.execute(
-        select(PortalRow.slug, Report.id)
-        .join(PortalRow, PortalRow.id == Report.portal_id)
+    return (
+        select(Report.id)
         .where(Report.current_version == 0, Report.last_fetched_at.is_(None), Report.first_seen_at < cutoff, ~settled)
         .order_by(Report.id)
     )
-    waiting: dict[str, list[int]] = {}
-    for slug, report_id in rows:
-        waiting.setdefault(slug, []).append(report_id)
-    return waiting
 
 
 # --- the crawl summary -------------------------------------------------------
