@@ -19,7 +19,16 @@ from typing import Any
 import pytest
 
 from seeds.demo import DemoSite
-from tests.reliability.conftest import Worker, WorkerFactory, ingest_census, scalar, send, wait_for_versions, wait_idle
+from tests.reliability.conftest import (
+    Worker,
+    WorkerFactory,
+    ingest_census,
+    scalar,
+    send,
+    sweep_when_idle,
+    wait_for_versions,
+    wait_idle,
+)
 from tests.reliability.servers import PrivateRedis, wait_until
 
 LARGE = 500
@@ -127,12 +136,7 @@ def test_redis_restarted_three_times_in_a_row_during_a_crawl_of_500_reports(
         wait_until(lambda: _answering(broker, workers), 90, "every worker answering after the restart")
     assert at_stop[-1] < expected, f"the crawl ended before the last restart ({at_stop}): nothing was tested"
 
-    # Redis hands a message over before the worker notes it as unacknowledged, so a restart at that
-    # moment loses the message (workers/tasks.py, _resend_unfetched). Beat's sweep sends the reports
-    # it held again; here it runs once the broker is idle, as beat's next one would.
-    wait_idle(broker, seconds=240, workers=workers)
-    lost_by_broker = expected - _versions(store)
-    send(broker, "govreports.resend_stuck", queue="process", older_than_minutes=0)
+    lost_by_broker = sweep_when_idle(broker, store, expected, workers)
     wait_for_versions(store, expected, workers, seconds=180, supervised=True)
     # Tasks whose ack was lost with an old connection come back after the visibility timeout
     # (30 s here) and must leave nothing behind when they run again.
