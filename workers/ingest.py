@@ -4,20 +4,21 @@ An in-process run also says what it did for each portal: reports listed, new, du
 answered not modified, changed, not due yet (and when they are), and what failed. Counts of
 requests come from the tasks' answers, because the database cannot tell a report that was not
 asked from one asked and unchanged; stored versions and failures come from the database, from
-the moment the run began.
+the moment the run began. A run also asks the reports an earlier run listed and never fetched
+(it was cut short): with no broker, nothing else would.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from rich.console import Console
 
 from pipelines.store.ingestion import portal_activity
 from pipelines.store.models import utcnow
-from workers import tasks
+from workers import steps, tasks
 from workers.outcomes import CrawlAnswer, FetchAnswer, FirstError
 from workers.progress import progress_bar
 from workers.runtime import Runtime
@@ -95,8 +96,12 @@ def run_in_process(rt: Runtime, slugs: Iterable[str], console: Console, *, full:
     runs: list[PortalRun] = []
     with progress_bar(console) as progress:
         for slug in slugs:
-            answer = tasks.crawl_portal.apply(args=(slug,), kwargs={"full": full, "follow": False}).get()
-            run = PortalRun.from_answer(CrawlAnswer.from_json(answer))
+            answer = CrawlAnswer.from_json(
+                tasks.crawl_portal.apply(args=(slug,), kwargs={"full": full, "follow": False}).get()
+            )
+            run = PortalRun.from_answer(answer)
+            if answer.listing is not None:
+                run.asked += _left_unfetched(rt, slug, run.asked)
             bar = progress.add_task(f"{slug}", total=len(run.asked))
             for report_id in run.asked:
                 fetched = tasks.fetch_report.apply(args=(report_id,))
@@ -110,6 +115,15 @@ def run_in_process(rt: Runtime, slugs: Iterable[str], console: Console, *, full:
                 progress.advance(bar)
             runs.append(run)
     return CrawlRun(started, runs)
+
+
+def _left_unfetched(rt: Runtime, slug: str, asked: list[int]) -> list[int]:
+    """The portal's reports an earlier run listed and never fetched (it was cut short), beyond those
+    this walk asks: an incremental walk stops at a page of known links and would not list them again
+    before a full crawl. In-process there is no queue they could still wait in."""
+    asking = set(asked)
+    left = steps.unfetched_reports(rt, older_than=timedelta(0), portal_slug=slug).get(slug, [])
+    return [report_id for report_id in left if report_id not in asking]
 
 
 def enqueue(slugs: Iterable[str], *, full: bool = False) -> list[str]:

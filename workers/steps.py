@@ -630,7 +630,8 @@ def unprocessed_fetches(rt: Runtime, *, older_than: timedelta) -> list[int]:
         return unprocessed_fetch_ids(session, older_than=older_than)
 
 
-def unfetched_reports(rt: Runtime, *, older_than: timedelta) -> dict[str, list[int]]:
-    """Reports listed more than `older_than` ago whose fetch never ran, by portal slug."""
+def unfetched_reports(rt: Runtime, *, older_than: timedelta, portal_slug: str | None = None) -> dict[str, list[int]]:
+    """Reports listed more than `older_than` ago whose fetch never ran, by portal slug (of one portal,
+    with `portal_slug`)."""
     with rt.sessions() as session:
-        return unfetched_report_ids(session, older_than=older_than)
+        return unfetched_report_ids(session, older_than=older_than, portal_slug=portal_slug)

@@ -302,18 +302,24 @@ def _unprocessed() -> Select[int]:
     return select(FetchEvent.id).where(FetchEvent.kind == "article", FetchEvent.body_z.is_not(None))
 
 
-def unfetched_report_ids(session: Session, *, older_than: timedelta) -> dict[str, list[int]]:
-    """Reports listed more than `older_than` ago that were never fetched, by portal slug: no version,
-    no fetch time, and no fetch event but retries older than `older_than` (their retry not run).
+def unfetched_report_ids(
+    session: Session, *, older_than: timedelta, portal_slug: str | None = None
+) -> dict[str, list[int]]:
+    """Reports listed more than `older_than` ago that were never fetched, by portal slug (of one
+    portal, with `portal_slug`): no version, no fetch time, and no fetch event but retries older
+    than `older_than` (their retry not run).
 
     A fetch message can be lost in the broker itself: kombu's Redis transport pops a message (BRPOP)
     and only then notes it as unacknowledged (QoS.append), and a broker that stops between the two
     loses it (the non-atomic pop described in php-enqueue#750). An incremental crawl does not walk
     back to the list page that named such a report, so without this it would wait for a full crawl.
     """
-    rows = session.execute(
+    query = (
         _unfetched(utcnow() - older_than).add_columns(PortalRow.slug).join(PortalRow, PortalRow.id == Report.portal_id)
     )
+    if portal_slug is not None:
+        query = query.where(PortalRow.slug == portal_slug)
+    rows = session.execute(query)
     waiting: dict[str, list[int]] = {}
     for report_id, slug in rows:
         waiting.setdefault(slug, []).append(report_id)
