@@ -225,6 +225,27 @@ def _claim(session: Session, event_id: int) -> bool:
     return event_id in claim_pages(session, [event_id])
 
 
+def superseded(session: Session, pages: Sequence[FetchedPage]) -> set[int]:
+    """The event ids of `pages` fetched before their report's latest stored version was: a later fetch
+    is stored already, and storing this one would take the report back to older content (a process
+    message lost and sent again by beat's sweep, or delivered late). Call with the reports locked."""
+    if not pages:
+        return set()
+    latest: dict[int, datetime] = {
+        report_id: fetched_at
+        for report_id, fetched_at in session.execute(
+            select(ReportVersion.report_id, func.max(ReportVersion.fetched_at))
+            .where(ReportVersion.report_id.in_({page.report_id for page in pages}))
+            .group_by(ReportVersion.report_id)
+        )
+    }
+    return {
+        page.event_id
+        for page in pages
+        if (stored := latest.get(page.report_id)) is not None and stored > page.fetched_at
+    }
+
+
 def store_processed(
     session: Session,
     page: FetchedPage,
@@ -234,7 +255,8 @@ def store_processed(
     reader_version: str,
     revisit: Callable[[float | None, bool], float | None],
 ) -> VersionOutcome | None:
-    """Store a processed page by the versioning rule; None when another processing took it first.
+    """Store a processed page by the versioning rule; None when another processing took it first, or
+    a later fetch of its report is stored already (`superseded`).
 
     The report takes the page's validators (etag, Last-Modified) only now, with its version, so a
     failed processing never turns the next fetch into a 304 that hides the page. A revisit (any
@@ -245,6 +267,9 @@ def store_processed(
     if processed.used_attachments:  # a few: a page's attachments are bounded by max_attachments
         used = list(processed.used_attachments)
         session.execute(update(FetchEvent).where(FetchEvent.id.in_(used)).values(body_z=None))
+    session.execute(select(Report.id).where(Report.id == page.report_id).with_for_update())
+    if superseded(session, [page]):
+        return None
     report = session.get_one(Report, page.report_id)
     outcome = store_version(
         session,

@@ -21,7 +21,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from pipelines.store.ingestion import FetchedPage, ProcessedPage, claim_pages, no_body_event
+from pipelines.store.ingestion import FetchedPage, ProcessedPage, claim_pages, no_body_event, superseded
 from pipelines.store.models import AttachmentRow, FetchEvent, MetricRow, Report, ReportVersion, utcnow
 from pipelines.store.versioning import VersionOutcome, attachment_row, content_hash, metric_row
 
@@ -34,7 +34,8 @@ REPORTS = cast(Table, Report.__table__)
 @dataclass(frozen=True)
 class PageStored:
     """What became of one page of the batch: its version (new or the same content's), a page with
-    no body recorded as a failure (`no_body`), or nothing because another run had claimed it."""
+    no body recorded as a failure (`no_body`), or nothing because another run had claimed it or a
+    later fetch of its report is stored already."""
 
     outcome: VersionOutcome | None = None
     no_body: bool = False
@@ -88,6 +89,12 @@ def store_pages(
             .with_for_update()
         )
     }
+    stale = superseded(session, [page for page, _ in pages])
+    if stale:
+        results.update({event_id: NOT_CLAIMED for event_id in stale})
+        pages = [(page, processed) for page, processed in pages if page.event_id not in stale]
+        if not pages:
+            return results
     latest: dict[int, int] = {
         report_id: number
         for report_id, number in session.execute(
