@@ -4,8 +4,9 @@ An in-process run also says what it did for each portal: reports listed, new, du
 answered not modified, changed, not due yet (and when they are), and what failed. Counts of
 requests come from the tasks' answers, because the database cannot tell a report that was not
 asked from one asked and unchanged; stored versions and failures come from the database, from
-the moment the run began. A run also asks the reports an earlier run listed and never fetched
-(it was cut short): with no broker, nothing else would.
+the moment the run began. A run also processes the pages an earlier run fetched and never
+processed, and asks the reports it listed and never fetched (it was cut short): with no broker and
+no beat, nothing else would.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from rich.console import Console
+from rich.progress import Progress
 
 from pipelines.store.ingestion import portal_activity
 from pipelines.store.models import utcnow
@@ -96,6 +98,7 @@ def run_in_process(rt: Runtime, slugs: Iterable[str], console: Console, *, full:
     runs: list[PortalRun] = []
     with progress_bar(console) as progress:
         for slug in slugs:
+            _process_left(rt, slug, progress)
             answer = CrawlAnswer.from_json(
                 tasks.crawl_portal.apply(args=(slug,), kwargs={"full": full, "follow": False}).get()
             )
@@ -115,6 +118,20 @@ def run_in_process(rt: Runtime, slugs: Iterable[str], console: Console, *, full:
                 progress.advance(bar)
             runs.append(run)
     return CrawlRun(started, runs)
+
+
+def _process_left(rt: Runtime, slug: str, progress: Progress) -> None:
+    """Process the portal's pages an earlier run fetched and never processed (it was cut short),
+    before the walk: a report whose page waits gets its version without being fetched again, and one
+    the walk would not list again (past the first page of known links) is not left unversioned."""
+    waiting = steps.unprocessed_fetches(rt, older_than=timedelta(0), portal_slug=slug)
+    if not waiting:
+        return
+    bar = progress.add_task(f"{slug}: pages left by an earlier run", total=len(waiting))
+    size = rt.settings.process_batch_size
+    for start in range(0, len(waiting), size):
+        tasks.process_pages.apply(args=(waiting[start : start + size],))  # failures are recorded in fetch_events
+        progress.advance(bar, len(waiting[start : start + size]))
 
 
 def _left_unfetched(rt: Runtime, slug: str, asked: list[int]) -> list[int]:

@@ -624,10 +624,11 @@ def _clean_and_extract(rt: Runtime, page: FetchedPage) -> ProcessedPage | None:
     )
 
 
-def unprocessed_fetches(rt: Runtime, *, older_than: timedelta) -> list[int]:
-    """Article fetches whose page still waits for processing after `older_than`."""
+def unprocessed_fetches(rt: Runtime, *, older_than: timedelta, portal_slug: str | None = None) -> list[int]:
+    """Article fetches whose page still waits for processing after `older_than` (of one portal, with
+    `portal_slug`)."""
     with rt.sessions() as session:
-        return unprocessed_fetch_ids(session, older_than=older_than)
+        return unprocessed_fetch_ids(session, older_than=older_than, portal_slug=portal_slug)
 
 
 def unfetched_reports(rt: Runtime, *, older_than: timedelta, portal_slug: str | None = None) -> dict[str, list[int]]:

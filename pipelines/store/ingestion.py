@@ -316,10 +316,14 @@ def no_body_event(page: FetchedPage) -> dict[str, Any]:
     }
 
 
-def unprocessed_fetch_ids(session: Session, *, older_than: timedelta) -> list[int]:
+def unprocessed_fetch_ids(session: Session, *, older_than: timedelta, portal_slug: str | None = None) -> list[int]:
     """Article fetches whose page still waits for processing after `older_than` (lost between the
-    fetch's commit and the process task's enqueue): beat sends them again."""
-    return list(session.scalars(_unprocessed().where(FetchEvent.created_at < utcnow() - older_than)))
+    fetch's commit and the process task's enqueue): beat sends them again. Of one portal, with
+    `portal_slug`."""
+    query = _unprocessed().where(FetchEvent.created_at < utcnow() - older_than)
+    if portal_slug is not None:
+        query = query.join(PortalRow, PortalRow.id == FetchEvent.portal_id).where(PortalRow.slug == portal_slug)
+    return list(session.scalars(query.order_by(FetchEvent.id)))
 
 
 def _unprocessed() -> Select[int]:
