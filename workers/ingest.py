@@ -130,8 +130,9 @@ def _process_left(rt: Runtime, slug: str, progress: Progress) -> None:
     bar = progress.add_task(f"{slug}: pages left by an earlier run", total=len(waiting))
     size = rt.settings.process_batch_size
     for start in range(0, len(waiting), size):
-        tasks.process_pages.apply(args=(waiting[start : start + size],))  # failures are recorded in fetch_events
-        progress.advance(bar, len(waiting[start : start + size]))
+        batch = waiting[start : start + size]
+        tasks.process_pages.apply(args=(batch,))  # failures are recorded in fetch_events
+        progress.advance(bar, len(batch))
 
 
 def _left_unfetched(rt: Runtime, slug: str, asked: list[int]) -> list[int]:

@@ -348,7 +348,7 @@ def unfetched_report_ids(
     )
     if portal_slug is not None:
         query = query.where(PortalRow.slug == portal_slug)
-    rows = session.execute(query)
+    rows = session.execute(query.order_by(Report.id))
     waiting: dict[str, list[int]] = {}
     for report_id, slug in rows:
         waiting.setdefault(slug, []).append(report_id)
@@ -368,10 +368,8 @@ def _unfetched(cutoff: datetime) -> Select[int]:
     """The ids of reports first listed before `cutoff` whose fetch never ran (unfetched_report_ids)."""
     settles = (FetchEvent.outcome != "retrying") | (FetchEvent.created_at >= cutoff)
     settled = select(FetchEvent.id).where(FetchEvent.report_id == Report.id, settles).exists()
-    return (
-        select(Report.id)
-        .where(Report.current_version == 0, Report.last_fetched_at.is_(None), Report.first_seen_at < cutoff, ~settled)
-        .order_by(Report.id)
+    return select(Report.id).where(
+        Report.current_version == 0, Report.last_fetched_at.is_(None), Report.first_seen_at < cutoff, ~settled
     )
 
 
