@@ -48,10 +48,13 @@ import uuid
 from collections import deque
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from enum import Enum
 from typing import Any
 
 import redis
 import structlog
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from pipelines.store.ingestion import insert_failure_once
 from pipelines.store.session import DATABASE_DOWN
@@ -164,12 +167,54 @@ _local_lock = threading.Lock()
 
 def record(rt: Runtime, failure: Failure) -> None:
     """Write `failure` now; when the database is down, keep it for a later flush."""
-    try:
-        write_once(rt, failure)
-    except DATABASE_DOWN:
+    if _write(rt, failure) is Written.DATABASE_AWAY:
         _keep(rt, failure)
         return
     flush(rt)
+
+
+class Written(Enum):
+    """What became of a failure a flush (or `record`) tried to write."""
+
+    STORED = "stored"  # in fetch_events now, by this write or an earlier one
+    SET_ASIDE = "set aside"  # refused by a database that answers: logged whole, not kept
+    DATABASE_AWAY = "database away"  # kept for a later flush
+
+
+def _write(rt: Runtime, failure: Failure) -> Written:
+    """Write `failure`, and say whether it must be kept for a later flush.
+
+    A write that fails otherwise than with DATABASE_DOWN is read twice before the failure is given
+    up: a driver error SQLAlchemy marks as a lost connection (psycopg2 reports some dropped
+    connections as a bare DatabaseError), or any error while the database does not answer a plain
+    SELECT, says the database is away. Only a database that answers and refuses the row (its content
+    is at fault: a report deleted since) has the failure set aside, logged whole (the log is then its
+    only record), so that one bad failure does not hold up those kept after it.
+    """
+    try:
+        write_once(rt, failure)
+    except DATABASE_DOWN:
+        return Written.DATABASE_AWAY
+    except Exception as exc:
+        if _connection_lost(exc) or not _database_answers(rt):
+            log.warning("failure.write_postponed", url=failure.url, reason=f"database unavailable: {exc}")
+            return Written.DATABASE_AWAY
+        log.exception("failure.unwritable", **asdict(failure))
+        return Written.SET_ASIDE
+    return Written.STORED
+
+
+def _connection_lost(exc: Exception) -> bool:
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+def _database_answers(rt: Runtime) -> bool:
+    try:
+        with rt.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception:
+        return False  # in doubt, keep the failure: a later flush can still write it
+    return True
 
 
 def _keep(rt: Runtime, failure: Failure) -> None:
@@ -221,15 +266,16 @@ def _flush_local(rt: Runtime) -> int:
             return 0
         waiting = list(_local)
         _local.clear()
+    written = 0
     for n, failure in enumerate(waiting):
-        try:
-            write_once(rt, failure)
-        except DATABASE_DOWN:
+        outcome = _write(rt, failure)
+        if outcome is Written.DATABASE_AWAY:
             with _local_lock:
                 _local.extendleft(reversed(waiting[n:]))
             log.warning("failure.deferred", waiting=len(waiting) - n, reason="database unavailable")
-            return n
-    return len(waiting)
+            break
+        written += outcome is Written.STORED
+    return written
 
 
 def _flush_redis(rt: ClusterRuntime) -> int:
@@ -241,13 +287,12 @@ def _flush_redis(rt: ClusterRuntime) -> int:
     written = 0
     try:
         while (raw := client.lindex(PENDING_KEY, -1)) is not None:
-            try:
-                _write_kept(rt, raw)
-            except DATABASE_DOWN:
+            outcome = _write_kept(rt, raw)
+            if outcome is Written.DATABASE_AWAY:
                 log.warning("failure.deferred", waiting=int(client.llen(PENDING_KEY)), reason="database unavailable")
                 break
             popped = pop_written(keys=[PENDING_KEY, FLUSH_LOCK_KEY], args=[token, raw, LOCK_MS])
-            written += 1
+            written += outcome is Written.STORED
             if popped == 0:
                 log.warning("failure.flush_stopped", reason="the flush lock expired")
                 break
@@ -258,17 +303,13 @@ def _flush_redis(rt: ClusterRuntime) -> int:
     return written
 
 
-def _write_kept(rt: Runtime, raw: Any) -> None:
-    """Write one kept failure; one that can never be written (unreadable, or refused by the
-    database for its content) is logged whole, since the log is then its only record."""
+def _write_kept(rt: Runtime, raw: Any) -> Written:
+    """Write one failure kept in Redis (it stays on the list while the database is away). One that can
+    never be written (unreadable, or refused by the database for its content) is logged whole, since
+    the log is then its only record, and leaves the list."""
     try:
         failure = Failure.from_json(raw)
     except (ValueError, TypeError) as exc:
         log.error("failure.unreadable", raw=str(raw)[:2000], error=str(exc))
-        return
-    try:
-        write_once(rt, failure)
-    except DATABASE_DOWN:
-        raise
-    except Exception:
-        log.exception("failure.unwritable", **asdict(failure))
+        return Written.SET_ASIDE
+    return _write(rt, failure)

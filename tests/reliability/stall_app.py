@@ -113,7 +113,6 @@ if _LEDGER:
     workers.tasks.record = _recorded_in_ledger
 
     if _DIE_IN_FLUSH:
-        from pipelines.store.session import DATABASE_DOWN
         from workers import failures
 
         _flush_deferred = workers.tasks.flush_deferred
@@ -129,19 +128,18 @@ if _LEDGER:
             finally:
                 _in_task_flush = False
 
-        def _write_kept_then_die(rt: Any, raw: Any) -> None:
-            _write_kept(rt, raw)
-            if _in_task_flush and not _died_mark.exists():
+        def _write_kept_then_die(rt: Any, raw: Any) -> failures.Written:
+            outcome = _write_kept(rt, raw)
+            if outcome is failures.Written.STORED and _in_task_flush and not _died_mark.exists():
                 _died_mark.write_text(str(os.getpid()))
                 _die("a kept failure written, not yet taken off the list")
+            return outcome
 
         def _record_without_flush(rt: Any, failure: Any) -> None:
             """failures.record without its flush after a write: kept failures are then written only by
             the flush at the end of a task, where this fault is injected. Otherwise the first task to
             record a failure after the outage could drain them all first, and the fault never happen."""
-            try:
-                failures.write_once(rt, failure)
-            except DATABASE_DOWN:
+            if failures._write(rt, failure) is failures.Written.DATABASE_AWAY:
                 failures._keep(rt, failure)
 
         workers.tasks.flush_deferred = _flush_marked
