@@ -26,8 +26,14 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# The rows beat's sweep and `govreports status` look for (pipelines.store.ingestion), each a few among
+# many: partial indexes on these conditions answer them without reading the whole table.
+WAITING_PAGE = "body_z IS NOT NULL"  # an article page fetched and not yet processed
+UNFETCHED_REPORT = "current_version = 0 AND last_fetched_at IS NULL"  # listed, never fetched
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -60,6 +66,12 @@ class PortalRow(Base):
 
 class Report(Base):
     __tablename__ = "reports"
+    __table_args__ = (
+        # The few reports listed and never fetched, out of every report (beat's sweep, status).
+        Index(
+            "ix_reports_unfetched", "id", sqlite_where=text(UNFETCHED_REPORT), postgresql_where=text(UNFETCHED_REPORT)
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     portal_id: Mapped[int] = mapped_column(ForeignKey("portals.id", ondelete="CASCADE"), index=True)
@@ -193,7 +205,11 @@ class FetchEvent(Base):
     """
 
     __tablename__ = "fetch_events"
-    __table_args__ = (Index("ix_fetch_events_created_at", "created_at"),)
+    __table_args__ = (
+        Index("ix_fetch_events_created_at", "created_at"),
+        # The few pages still waiting for processing, out of every fetch ever made (beat's sweep, status).
+        Index("ix_fetch_events_waiting", "id", sqlite_where=text(WAITING_PAGE), postgresql_where=text(WAITING_PAGE)),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     portal_id: Mapped[int | None] = mapped_column(ForeignKey("portals.id", ondelete="SET NULL"), index=True)
