@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from rich.console import Console
 from rich.progress import Progress
 
+from pipelines.batches import batched
 from pipelines.store.ingestion import portal_activity
 from pipelines.store.models import utcnow
 from workers import steps, tasks
@@ -128,9 +129,7 @@ def _process_left(rt: Runtime, slug: str, progress: Progress) -> None:
     if not waiting:
         return
     bar = progress.add_task(f"{slug}: pages left by an earlier run", total=len(waiting))
-    size = rt.settings.process_batch_size
-    for start in range(0, len(waiting), size):
-        batch = waiting[start : start + size]
+    for batch in batched(waiting, rt.settings.process_batch_size):
         tasks.process_pages.apply(args=(batch,))  # failures are recorded in fetch_events
         progress.advance(bar, len(batch))
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from rich.console import Console
 
 from pipelines.article import READER_VERSION
+from pipelines.batches import batched
 from pipelines.metrics import EXTRACTOR_VERSION, extract_metrics
 from pipelines.period import period_of
 from pipelines.store.reprocessing import (
@@ -183,8 +184,7 @@ def run_in_process(
     size = rt.settings.reprocess_batch_size
     with progress_bar(console) as progress:
         bar = progress.add_task("reprocess", total=len(ids))
-        for start in range(0, len(ids), size):
-            batch = ids[start : start + size]
+        for batch in batched(ids, size):
             done = tasks.reprocess_versions.apply(args=(batch,))
             if done.successful():
                 summary.add(ReprocessBatchAnswer.from_json(done.result))

@@ -27,6 +27,7 @@ from celery import Task
 from celery.exceptions import Reject, SoftTimeLimitExceeded
 from celery.signals import task_postrun, task_prerun
 
+from pipelines.batches import batched
 from pipelines.store.session import DATABASE_DOWN
 from scrapers.errors import PermanentError, RegistryError, RobotsDisallowed, TransientError, TransientFetchError
 from workers import deadline, failures, runtime, stage_clock, status, steps
@@ -271,8 +272,8 @@ def _send_fetch_batches(rt: runtime.Runtime, portal: Any) -> Callable[[list[int]
     size = steps.fetch_batch_size(rt, portal)
 
     def send(report_ids: list[int]) -> None:
-        for start in range(0, len(report_ids), size):
-            _send(fetch_reports, report_ids[start : start + size])
+        for batch in batched(report_ids, size):
+            _send(fetch_reports, batch)
 
     return send
 
@@ -548,9 +549,8 @@ def resend_stuck(self: Task, *, older_than_minutes: int = 30) -> JSON:
         flush_deferred()
         older_than = timedelta(minutes=older_than_minutes)
         ids = steps.unprocessed_fetches(rt, older_than=older_than)
-        size = rt.settings.process_batch_size
-        for start in range(0, len(ids), size):
-            _send(process_pages, ids[start : start + size])
+        for batch in batched(ids, rt.settings.process_batch_size):
+            _send(process_pages, batch)
         if ids:
             log.warning("resend.unprocessed", pages=len(ids))
         return ResendAnswer(len(ids), _resend_unfetched(rt, older_than))
@@ -610,8 +610,8 @@ def reprocess(self: Task, *, portal: str | None = None, every: bool = False) -> 
     def body() -> ReprocessPlanAnswer:
         ids = reprocess_step.stale_versions(rt, portal=portal, every=every)
         size = rt.settings.reprocess_batch_size
-        for start in range(0, len(ids), size):
-            _send(reprocess_versions, ids[start : start + size])
+        for batch in batched(ids, size):
+            _send(reprocess_versions, batch)
         log.info("reprocess.queued", versions=len(ids), portal=portal, every=every)
         return ReprocessPlanAnswer(len(ids), -(-len(ids) // size))
 

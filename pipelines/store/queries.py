@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from pipelines.batches import batched
 from pipelines.indicator import canonical
 from pipelines.store.diff import MetricFact
 from pipelines.store.models import FetchEvent, MetricRow, PortalRow, Report, ReportVersion, utcnow
@@ -56,11 +57,6 @@ class ListedReport:
 _CHUNK = 500
 
 
-def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def upsert_reports(session: Session, *, portal_id: int, links: Sequence[tuple[str, str]]) -> list[ListedReport]:
     """`upsert_report` for a whole list walk at once, in the order of `links` ((url, title) pairs).
 
@@ -72,16 +68,16 @@ def upsert_reports(session: Session, *, portal_id: int, links: Sequence[tuple[st
     columns = (Report.id, Report.url, Report.current_version, Report.last_fetched_at, Report.revisit_hours)
     urls = list(dict.fromkeys(url for url, _ in links))
     existing: dict[str, ListedReport] = {}
-    for chunk in _chunks(urls):
-        for row in session.execute(select(*columns).where(Report.url.in_(chunk))):
+    for url_chunk in batched(urls, _CHUNK):
+        for row in session.execute(select(*columns).where(Report.url.in_(url_chunk))):
             existing[row.url] = ListedReport(
                 row.id, row.url, False, row.current_version, row.last_fetched_at, row.revisit_hours
             )
-    for chunk in _chunks([row.id for row in existing.values()]):
-        session.execute(update(Report).where(Report.id.in_(chunk)).values(last_seen_at=now))
+    for id_chunk in batched([row.id for row in existing.values()], _CHUNK):
+        session.execute(update(Report).where(Report.id.in_(id_chunk)).values(last_seen_at=now))
     titles = dict(links)
     new = [url for url in urls if url not in existing]
-    for chunk in _chunks(new):
+    for chunk in batched(new, _CHUNK):
         _insert_ignoring_conflicts(
             session,
             Report.__table__,
