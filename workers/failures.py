@@ -17,26 +17,24 @@ How a flush writes each failure exactly once, whatever crashes where. It takes t
 (`FLUSH_LOCK_KEY`: one flusher in the cluster at a time, so they do not all walk the same list;
 it expires on its own after LOCK_MS, so a flusher that died holds up the others no longer than
 that), then repeats: read the oldest failure (LINDEX -1) without removing it; write it in one
-transaction that looks for the same row first (created_at = the time it was seen, url, kind,
-outcome, error) and inserts only when it is not there; only once that committed, take it off the
-list with a script that pops it if it is still the tail. So:
+transaction under the key it was given when seen (`Failure.key`, unique in fetch_events: INSERT …
+ON CONFLICT DO NOTHING); only once that committed, take it off the list with a script that pops it
+if it is still the tail. So:
 
 - a crash before the commit leaves the failure in the list, unwritten: the next flush writes it;
-- a crash after the commit, before the pop, leaves it in the list, written: the next flush finds
-  the row and only pops it;
+- a crash after the commit, before the pop, leaves it in the list, written: the next flush's insert
+  finds its key taken, stores nothing and pops it;
 - popping first (LRANGE + LTRIM in a MULTI) would lose what a crash catches between the pop and the
   commit; moving it to a processing list (LMOVE) and removing it after the commit would write again
   what a crash catches between the commit and the removal. Neither is exactly once by itself: the
-  look-up before the insert is what makes the write idempotent.
+  key is what makes the write idempotent.
 
-Two flushers on the same failure (the lock expired under a slow one) cannot both insert it: on
-PostgreSQL the transaction first takes an advisory lock on the failure (pg_advisory_xact_lock),
-so the second one's look-up sees the first one's row; SQLite lets one writer at a time anyway.
-The second one's pop finds another tail and leaves it.
-
-Two distinct failures of the same URL with the same error, outcome and microsecond would be
-written as one; a process records one failure at a time, so that takes two processes failing on
-the same URL in the same microsecond.
+Two flushers on the same failure (the lock expired under a slow one) cannot both insert it: the
+second one's insert waits on the unique index until the first commits, then stores nothing; its pop
+finds another tail and leaves it. The key is the failure's own, not its content: tasks label a
+failed batch by its size ("batch of 10 fetched pages"), and two pool processes that the worker's
+timer started together fail their retries in the same microsecond with the same error. Matching
+rows on their columns (as this module once did) wrote two such failures as one.
 """
 
 from __future__ import annotations
@@ -104,6 +102,10 @@ class Failure:
     report_id: int | None = None
     portal_slug: str | None = None
     seen_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
+    # Written with the failure (fetch_events.failure_key, unique): a replayed write stores nothing, and
+    # two failures alike in every column (a batch of the same size failing in two processes in the
+    # same microsecond) are still two.
+    key: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     @classmethod
     def of(
@@ -131,17 +133,15 @@ class Failure:
 
     @classmethod
     def from_json(cls, raw: str | bytes) -> Failure:
-        return cls(**json.loads(raw))
+        fields = json.loads(raw)
+        if "key" not in fields:  # kept by a release before keys: one from its content, the same at every read
+            content = json.dumps(fields, ensure_ascii=False, sort_keys=True).encode("utf-8")
+            fields["key"] = hashlib.blake2b(content, digest_size=16).hexdigest()
+        return cls(**fields)
 
     @property
     def created_at(self) -> datetime:
         return datetime.fromisoformat(self.seen_at)
-
-    @property
-    def lock_key(self) -> int:
-        """A signed 64-bit key of this failure, for pg_advisory_xact_lock."""
-        digest = hashlib.blake2b(self.to_json().encode("utf-8"), digest_size=8).digest()
-        return int.from_bytes(digest, "big", signed=True)
 
 
 def write_once(rt: Runtime, failure: Failure) -> bool:
@@ -149,7 +149,7 @@ def write_once(rt: Runtime, failure: Failure) -> bool:
     with rt.transaction() as session:
         return insert_failure_once(
             session,
-            lock_key=failure.lock_key,
+            key=failure.key,
             portal_slug=failure.portal_slug,
             url=failure.url,
             kind=failure.kind,

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, bindparam, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from pipelines.metrics import Metric
@@ -441,20 +442,24 @@ def portal_activity(session: Session, slug: str, since: datetime) -> PortalActiv
 # --- failures kept while the database was down ------------------------------------------------
 
 
-def insert_failure_once(session: Session, *, lock_key: int, portal_slug: str | None, **event: Any) -> bool:
+def insert_failure_once(session: Session, *, key: str, portal_slug: str | None, **event: Any) -> bool:
     """Put a failure seen earlier (`event`: url, kind, outcome, status, error, report_id, created_at)
-    in fetch_events unless the same row is there already; True when this call wrote it.
+    in fetch_events under its `key`, unless a row holds that key already; True when this call wrote it.
 
-    The look-up makes a replayed write idempotent (a flusher that died after its commit); on
-    PostgreSQL an advisory lock on `lock_key` keeps two flushers of the same failure from both
-    passing the look-up before either commits.
+    The key makes a replayed write store nothing (a flusher that died after its commit), and two
+    flushers of the same failure cannot both insert it: the second waits on the unique index until
+    the first commits, then inserts nothing. Failures alike in every column but their key (two
+    processes failing a batch of the same size in the same microsecond) are both written.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(lock_key)))
-    match = [getattr(FetchEvent, name) == event[name] for name in ("created_at", "url", "kind", "outcome", "error")]
-    if session.scalar(select(FetchEvent.id).where(*match)) is not None:
-        return False
     portal_id = portal_id_of(session, slug=portal_slug, report_id=event.get("report_id"))
-    session.add(FetchEvent(portal_id=portal_id, **event))
-    session.flush()
-    return True
+    row = {"portal_id": portal_id, "failure_key": key, **event}
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(FetchEvent)
+        .values(row)
+        .on_conflict_do_nothing(
+            index_elements=[FetchEvent.failure_key], index_where=FetchEvent.failure_key.is_not(None)
+        )
+        .returning(FetchEvent.id)
+    )
+    return session.execute(statement).scalar_one_or_none() is not None  # no row back: the key was taken

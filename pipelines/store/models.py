@@ -34,6 +34,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 # many: partial indexes on these conditions answer them without reading the whole table.
 WAITING_PAGE = "body_z IS NOT NULL"  # an article page fetched and not yet processed
 UNFETCHED_REPORT = "current_version = 0 AND last_fetched_at IS NULL"  # listed, never fetched
+KEYED_FAILURE = "failure_key IS NOT NULL"  # a failure written through workers.failures
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -209,6 +210,14 @@ class FetchEvent(Base):
         Index("ix_fetch_events_created_at", "created_at"),
         # The few pages still waiting for processing, out of every fetch ever made (beat's sweep, status).
         Index("ix_fetch_events_waiting", "id", sqlite_where=text(WAITING_PAGE), postgresql_where=text(WAITING_PAGE)),
+        # A failure kept while the database was down is written under its key at most once (workers/failures.py).
+        Index(
+            "ix_fetch_events_failure_key",
+            "failure_key",
+            unique=True,
+            sqlite_where=text(KEYED_FAILURE),
+            postgresql_where=text(KEYED_FAILURE),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
@@ -227,3 +236,5 @@ class FetchEvent(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     body_z: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The key a failure got when it was seen (workers.failures.Failure.key); None for every other event.
+    failure_key: Mapped[str | None] = mapped_column(String(32))
