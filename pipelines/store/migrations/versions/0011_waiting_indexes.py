@@ -30,25 +30,17 @@ depends_on: str | Sequence[str] | None = None
 # the schema of its day whatever the models become.
 WAITING_PAGE = "body_z IS NOT NULL"
 UNFETCHED_REPORT = "current_version = 0 AND last_fetched_at IS NULL"
+INDEXES = {  # name: (table, the condition of its rows)
+    "ix_fetch_events_waiting": ("fetch_events", WAITING_PAGE),
+    "ix_reports_unfetched": ("reports", UNFETCHED_REPORT),
+}
 
 
 def upgrade() -> None:
-    op.create_index(
-        "ix_fetch_events_waiting",
-        "fetch_events",
-        ["id"],
-        sqlite_where=sa.text(WAITING_PAGE),
-        postgresql_where=sa.text(WAITING_PAGE),
-    )
-    op.create_index(
-        "ix_reports_unfetched",
-        "reports",
-        ["id"],
-        sqlite_where=sa.text(UNFETCHED_REPORT),
-        postgresql_where=sa.text(UNFETCHED_REPORT),
-    )
+    for name, (table, condition) in INDEXES.items():
+        op.create_index(name, table, ["id"], sqlite_where=sa.text(condition), postgresql_where=sa.text(condition))
 
 
 def downgrade() -> None:
-    op.drop_index("ix_reports_unfetched", table_name="reports")
-    op.drop_index("ix_fetch_events_waiting", table_name="fetch_events")
+    for name, (table, _) in reversed(INDEXES.items()):
+        op.drop_index(name, table_name=table)
