@@ -33,8 +33,9 @@ Two flushers on the same failure (the lock expired under a slow one) cannot both
 second one's insert waits on the unique index until the first commits, then stores nothing; its pop
 finds another tail and leaves it. The key is the failure's own, not its content: tasks label a
 failed batch by its size ("batch of 10 fetched pages"), and two pool processes that the worker's
-timer started together fail their retries in the same microsecond with the same error. Matching
-rows on their columns (as this module once did) wrote two such failures as one.
+timer started together fail their retries within microseconds of each other with the same error.
+Matching rows on their columns (as this module once did) wrote two such failures as one when they
+fell in the same microsecond.
 """
 
 from __future__ import annotations
