@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import redis
+from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy.exc import DatabaseError
 
 from pipelines.store import migrate
@@ -140,3 +141,58 @@ def test_a_kept_failure_is_written_once_the_database_answers_again(
     assert failures.flush(rt) == 1
     assert [e.url for e in stored_failures(rt)] == ["https://a.example/1"]
     assert redis_client.llen(PENDING_KEY) == 0
+
+
+def test_a_task_deadline_met_while_writing_a_kept_failure_keeps_it_and_reaches_the_task(
+    make_runtime: RuntimeFactory, sqlite_url: str, redis_client: redis.Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Celery's soft time limit tells the task to send on its work (workers/deadline.py): it is not the
+    failure's fault, so the failure stays kept and the task still hears its deadline."""
+    rt = make_runtime(sqlite_url, redis_url=REDIS_URL)
+    redis_client.lpush(PENDING_KEY, _failure("https://a.example/1").to_json())
+
+    def deadline(_rt: Any, _failure: Failure) -> bool:
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(failures, "write_once", deadline)
+
+    with pytest.raises(SoftTimeLimitExceeded):
+        failures.flush(rt)
+    assert redis_client.llen(PENDING_KEY) == 1
+
+
+def test_a_task_deadline_met_while_writing_failures_kept_in_process_loses_none_of_them(
+    make_runtime: RuntimeFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    down = tmp_path / "down.sqlite3"
+    down.mkdir()
+    rt = make_runtime(f"sqlite:///{down}")
+    for n in (1, 2, 3):
+        failures.record(rt, _failure(f"https://a.example/{n}"))
+
+    def deadline(_rt: Any, _failure: Failure) -> bool:
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(failures, "write_once", deadline)
+
+    with pytest.raises(SoftTimeLimitExceeded):
+        failures.flush(rt)
+    assert failures.pending(rt) == 3
+
+
+def test_a_task_deadline_met_while_recording_a_failure_keeps_it_for_a_later_flush(
+    make_runtime: RuntimeFactory, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rt = make_runtime(sqlite_url)
+    write = failures.write_once
+
+    def deadline(_rt: Any, _failure: Failure) -> bool:
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(failures, "write_once", deadline)
+    with pytest.raises(SoftTimeLimitExceeded):
+        failures.record(rt, _failure("https://a.example/1"))
+    monkeypatch.setattr(failures, "write_once", write)
+
+    assert failures.flush(rt) == 1
+    assert [e.url for e in stored_failures(rt)] == ["https://a.example/1"]

@@ -52,6 +52,7 @@ from typing import Any
 
 import redis
 import structlog
+from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
@@ -168,7 +169,12 @@ _local_lock = threading.Lock()
 
 def record(rt: Runtime, failure: Failure) -> None:
     """Write `failure` now; when the database is down, keep it for a later flush."""
-    if _write(rt, failure) is Written.DATABASE_AWAY:
+    try:
+        outcome = _write(rt, failure)
+    except SoftTimeLimitExceeded:
+        _keep(rt, failure)  # the task's deadline came first: the failure is written later, the task hears it now
+        raise
+    if outcome is Written.DATABASE_AWAY:
         _keep(rt, failure)
         return
     flush(rt)
@@ -196,6 +202,8 @@ def _write(rt: Runtime, failure: Failure) -> Written:
         write_once(rt, failure)
     except DATABASE_DOWN:
         return Written.DATABASE_AWAY
+    except SoftTimeLimitExceeded:
+        raise  # the task's deadline, not the failure's fault: the task sends on its work (workers/deadline.py)
     except Exception as exc:
         if _connection_lost(exc) or not _database_answers(rt):
             log.warning("failure.write_postponed", url=failure.url, reason=f"database unavailable: {exc}")
@@ -269,14 +277,23 @@ def _flush_local(rt: Runtime) -> int:
         _local.clear()
     written = 0
     for n, failure in enumerate(waiting):
-        outcome = _write(rt, failure)
+        try:
+            outcome = _write(rt, failure)
+        except BaseException:
+            _keep_locally(waiting[n:])  # a deadline or an interrupt: what is not written yet stays kept
+            raise
         if outcome is Written.DATABASE_AWAY:
-            with _local_lock:
-                _local.extendleft(reversed(waiting[n:]))
+            _keep_locally(waiting[n:])
             log.warning("failure.deferred", waiting=len(waiting) - n, reason="database unavailable")
             break
         written += outcome is Written.STORED
     return written
+
+
+def _keep_locally(kept: list[Failure]) -> None:
+    """Put failures taken out of this process's memory back, oldest first, ahead of any kept since."""
+    with _local_lock:
+        _local.extendleft(reversed(kept))
 
 
 def _flush_redis(rt: ClusterRuntime) -> int:
