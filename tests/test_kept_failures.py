@@ -23,7 +23,7 @@ from sqlalchemy.exc import DatabaseError
 from pipelines.store import migrate
 from tests.conftest import REDIS_URL, RuntimeFactory, require_server
 from tests.helpers import failures as stored_failures
-from workers import failures
+from workers import failures, tasks
 from workers.failures import PENDING_KEY, Failure
 
 
@@ -196,3 +196,20 @@ def test_a_task_deadline_met_while_recording_a_failure_keeps_it_for_a_later_flus
 
     assert failures.flush(rt) == 1
     assert [e.url for e in stored_failures(rt)] == ["https://a.example/1"]
+
+
+def test_the_flush_after_a_task_cut_short_by_its_deadline_leaves_the_rest_for_the_next_one(
+    make_runtime: RuntimeFactory, sqlite_url: str, redis_client: redis.Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The task's work is done when it flushes: its deadline there fails nothing, loses nothing."""
+    make_runtime(sqlite_url, redis_url=REDIS_URL)
+    redis_client.lpush(PENDING_KEY, _failure("https://a.example/1").to_json())
+
+    def deadline(_rt: Any, _failure: Failure) -> bool:
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(failures, "write_once", deadline)
+
+    tasks.flush_deferred()
+
+    assert redis_client.llen(PENDING_KEY) == 1

@@ -249,7 +249,8 @@ def flush(rt: Runtime) -> int:
     """Write the failures kept while the database was down; how many this call wrote.
 
     Stops at the first database error (the rest waits for the next flush); never raises for a
-    Redis error either: a task that got through is not failed by its bookkeeping.
+    Redis error either: a task that got through is not failed by its bookkeeping. A task's soft time
+    limit met while writing is raised, with what was not written still kept.
     """
     written = _flush_local(rt)
     if isinstance(rt, ClusterRuntime):

@@ -135,8 +135,14 @@ def record(
 
 
 def flush_deferred() -> None:
-    """Write the failures kept while the database was down (after every task that got through)."""
-    failures.flush(runtime.current())
+    """Write the failures kept while the database was down (after every task that got through).
+
+    Never raises: the task's work is done. A soft time limit met in the middle leaves the failure
+    being written kept, with those after it, for the next flush."""
+    try:
+        failures.flush(runtime.current())
+    except SoftTimeLimitExceeded:
+        log.warning("failure.flush_cut_short", reason="soft time limit; the next flush writes what waits")
 
 
 def _retry_or_give_up(task: Task, exc: Exception, retry_kwargs: dict[str, Any] | None = None, **where: Any) -> Stopped:
