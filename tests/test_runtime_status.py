@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from celery import Celery
 from rich.console import Console
 from sqlalchemy import select
@@ -18,6 +19,8 @@ from seeds.demo import DemoServer, DemoSite
 from tests.conftest import RuntimeFactory
 from tests.runtime_processes import Process, celery_worker, redis_db, script, wait_until
 from workers.config import Settings
+from workers.failures import PENDING_KEY
+from workers.failures import Failure as KeptFailure
 from workers.ingest import run_in_process
 from workers.status import gather
 
@@ -129,3 +132,20 @@ def test_status_counts_the_reports_still_waiting_to_be_fetched_or_processed(
 def test_status_after_a_whole_crawl_owes_nothing(crawled: str) -> None:
     state = gather(Settings(database_url=crawled, broker_url=None))
     assert (state.unfetched, state.unprocessed) == (0, 0)  # the report answering 404 failed for good
+
+
+@pytest.mark.redis
+def test_status_counts_the_failures_waiting_in_redis_for_the_database(sqlite_url: str, tmp_path: Path) -> None:
+    url = redis_db(11)
+    client = redis.Redis.from_url(url)
+    for n in (1, 2):
+        client.lpush(PENDING_KEY, KeptFailure(url=f"https://a.example/{n}", kind="fetch", error="x").to_json())
+    client.close()
+
+    assert gather(Settings(database_url=sqlite_url, broker_url=None, redis_url=url)).failures_kept == 2
+    run = run_status({"GOVREPORTS_DATABASE_URL": sqlite_url, "GOVREPORTS_REDIS_URL": url}, tmp_path)
+    assert "waiting in Redis to be written: 2" in run.stdout, run.stdout
+
+
+def test_status_without_a_cluster_redis_has_no_kept_failures_to_count(sqlite_url: str) -> None:
+    assert gather(Settings(database_url=sqlite_url, broker_url=None, redis_url=None)).failures_kept is None

@@ -931,6 +931,11 @@ def status(
         f"reports waiting: {state.unfetched} listed, not fetched yet; {state.unprocessed} fetched, not processed yet"
     )
     out.print(f"failures in the last 24 h: {len(state.failures)}")
+    if state.failures_kept:
+        out.print(
+            f"failures seen while the database was away, waiting in Redis to be written: {state.failures_kept} "
+            "(the next task or beat's sweep writes them)"
+        )
     if state.failures and failures > 0:
         recent = Table(title=f"the last {min(failures, len(state.failures))}")
         for column in ("at (UTC)", "portal", "kind", "url", "error"):

@@ -1,8 +1,9 @@
 """`govreports status`: what the cluster is doing, gathered in one object the CLI prints.
 
 Broker side: queue lengths (Redis LLEN of `crawl` and `process`) and the workers answering a
-ping. Database side: the last crawl of each portal with its outcome, failures of the last
-24 hours, and the reports whose current version was stored with cleaning warnings. Each side
+ping; the cluster's Redis: the failures kept there while the database was away. Database side:
+the last crawl of each portal with its outcome, failures of the last 24 hours, the reports still
+waiting, and the reports whose current version was stored with cleaning warnings. Each side
 is gathered on its own: no broker (or a broker that does not answer) still gives the database
 side, and the other way round.
 """
@@ -23,7 +24,9 @@ from pipelines.store.models import PortalRow
 from pipelines.store.queries import WarnedVersion, count_warned_current, latest_warned_current, recent_failures
 from pipelines.store.session import make_engine, make_sessionmaker
 from workers.app import CRAWL_QUEUE, PROCESS_QUEUE
+from workers.cluster_limits import cluster_redis_url
 from workers.config import Settings
+from workers.failures import PENDING_KEY
 
 QUEUES = (CRAWL_QUEUE, PROCESS_QUEUE)
 # kombu's Redis transport keeps messages with a priority in "<queue>\x06\x16<priority>" lists.
@@ -65,6 +68,9 @@ class Status:
     unprocessed: int = 0  # fetched pages not yet processed
     warned: int = 0  # reports whose current version was stored with cleaning warnings
     latest_warned: list[WarnedVersion] = field(default_factory=list)  # the newest of them first
+    # Failures seen while the database was away, waiting in the cluster's Redis to be written;
+    # None without a cluster Redis (in-process) or when it does not answer.
+    failures_kept: int | None = None
 
     @property
     def failures_by_portal(self) -> Counter[str]:
@@ -118,6 +124,19 @@ def _broker_side(status: Status, timeout: float) -> None:
     except (OSError, KombuOperationalError) as exc:
         status.broker_problem = f"broker unreachable at {_safe(url)}: {exc}"
         status.broker_down = True
+
+
+def _failures_kept(settings: Settings, timeout: float) -> int | None:
+    url = cluster_redis_url(settings)
+    if url is None:
+        return None
+    client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+    try:
+        return int(client.llen(PENDING_KEY))
+    except redis.RedisError:
+        return None  # the broker line says when Redis does not answer
+    finally:
+        client.close()
 
 
 def _database_side(status: Status, database_url: str, warned_listed: int = WARNED_LISTED) -> None:
@@ -177,5 +196,6 @@ def gather(settings: Settings, *, timeout: float = 1.0, warned: int = WARNED_LIS
     """
     status = Status(broker_url=settings.broker_url)
     _broker_side(status, timeout)
+    status.failures_kept = _failures_kept(settings, timeout)
     _database_side(status, settings.effective_database_url, warned)
     return status
