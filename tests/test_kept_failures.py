@@ -31,6 +31,11 @@ def _failure(url: str, **fields: Any) -> Failure:
     return Failure(url=url, kind="fetch", error="OperationalError: connection refused", **fields)
 
 
+def _deadline(_rt: Any, _failure: Failure) -> bool:
+    """A write cut short by the task's soft time limit (Celery raises it wherever the task is)."""
+    raise SoftTimeLimitExceeded()
+
+
 def _closed_port() -> int:
     """A port on 127.0.0.1 with nothing listening: a database there never answers."""
     with socket.socket() as probe:
@@ -151,10 +156,7 @@ def test_a_task_deadline_met_while_writing_a_kept_failure_keeps_it_and_reaches_t
     rt = make_runtime(sqlite_url, redis_url=REDIS_URL)
     redis_client.lpush(PENDING_KEY, _failure("https://a.example/1").to_json())
 
-    def deadline(_rt: Any, _failure: Failure) -> bool:
-        raise SoftTimeLimitExceeded()
-
-    monkeypatch.setattr(failures, "write_once", deadline)
+    monkeypatch.setattr(failures, "write_once", _deadline)
 
     with pytest.raises(SoftTimeLimitExceeded):
         failures.flush(rt)
@@ -170,10 +172,7 @@ def test_a_task_deadline_met_while_writing_failures_kept_in_process_loses_none_o
     for n in (1, 2, 3):
         failures.record(rt, _failure(f"https://a.example/{n}"))
 
-    def deadline(_rt: Any, _failure: Failure) -> bool:
-        raise SoftTimeLimitExceeded()
-
-    monkeypatch.setattr(failures, "write_once", deadline)
+    monkeypatch.setattr(failures, "write_once", _deadline)
 
     with pytest.raises(SoftTimeLimitExceeded):
         failures.flush(rt)
@@ -186,10 +185,7 @@ def test_a_task_deadline_met_while_recording_a_failure_keeps_it_for_a_later_flus
     rt = make_runtime(sqlite_url)
     write = failures.write_once
 
-    def deadline(_rt: Any, _failure: Failure) -> bool:
-        raise SoftTimeLimitExceeded()
-
-    monkeypatch.setattr(failures, "write_once", deadline)
+    monkeypatch.setattr(failures, "write_once", _deadline)
     with pytest.raises(SoftTimeLimitExceeded):
         failures.record(rt, _failure("https://a.example/1"))
     monkeypatch.setattr(failures, "write_once", write)
@@ -205,10 +201,7 @@ def test_the_flush_after_a_task_cut_short_by_its_deadline_leaves_the_rest_for_th
     make_runtime(sqlite_url, redis_url=REDIS_URL)
     redis_client.lpush(PENDING_KEY, _failure("https://a.example/1").to_json())
 
-    def deadline(_rt: Any, _failure: Failure) -> bool:
-        raise SoftTimeLimitExceeded()
-
-    monkeypatch.setattr(failures, "write_once", deadline)
+    monkeypatch.setattr(failures, "write_once", _deadline)
 
     tasks.flush_deferred()
 
