@@ -17,13 +17,12 @@ from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, bindparam, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from pipelines.metrics import Metric
 from pipelines.period import Period
 from pipelines.store.models import FetchEvent, PortalRow, Report, ReportVersion, utcnow
-from pipelines.store.queries import ListedReport, record_event, without_waiting_for_disk
+from pipelines.store.queries import ListedReport, record_event, upsert_insert, without_waiting_for_disk
 from pipelines.store.versioning import AttachmentRecord, VersionOutcome, store_version
 
 NO_BODY = "no body found: the page holds only site furniture"
@@ -453,9 +452,8 @@ def insert_failure_once(session: Session, *, key: str, portal_slug: str | None, 
     """
     portal_id = portal_id_of(session, slug=portal_slug, report_id=event.get("report_id"))
     row = {"portal_id": portal_id, "failure_key": key, **event}
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = (
-        dialect.insert(FetchEvent)
+        upsert_insert(session, FetchEvent)
         .values(row)
         .on_conflict_do_nothing(
             index_elements=[FetchEvent.failure_key], index_where=FetchEvent.failure_key.is_not(None)

@@ -18,11 +18,17 @@ from pipelines.store.diff import MetricFact
 from pipelines.store.models import FetchEvent, MetricRow, PortalRow, Report, ReportVersion, utcnow
 
 
+def upsert_insert(session: Session, table: Any) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT into `table` in the session's dialect, which can take ON CONFLICT … DO NOTHING (both
+    SQLite and PostgreSQL have it, each through its own construct)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
 def _insert_ignoring_conflicts(session: Session, table: Any, rows: list[dict[str, Any]], key: str) -> None:
     """INSERT … ON CONFLICT (key) DO NOTHING of every row: concurrent discoveries of one row do not fail."""
-    dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    session.execute(module.insert(table).on_conflict_do_nothing(index_elements=[key]), rows)
+    session.execute(upsert_insert(session, table).on_conflict_do_nothing(index_elements=[key]), rows)
 
 
 def upsert_portal(session: Session, *, slug: str, name: str, region: str = "", agency: str = "") -> PortalRow:
