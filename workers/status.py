@@ -11,8 +11,10 @@ side, and the other way round.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 import redis
 from kombu.exceptions import OperationalError as KombuOperationalError
@@ -29,6 +31,8 @@ from workers.config import Settings
 from workers.failures import PENDING_KEY
 
 QUEUES = (CRAWL_QUEUE, PROCESS_QUEUE)
+REDIS_SCHEMES = ("redis://", "rediss://")  # queue lengths are read from a Redis broker only
+T = TypeVar("T")
 # kombu's Redis transport keeps messages with a priority in "<queue>\x06\x16<priority>" lists.
 _PRIORITY_SUFFIXES = ("", *(f"\x06\x16{p}" for p in (1, 2, 3, 4, 5, 6, 7, 8, 9)))
 UNACKED = "unacked"  # kombu's Redis transport: messages delivered and not yet acknowledged
@@ -106,7 +110,7 @@ def _broker_side(status: Status, timeout: float) -> None:
     if not url:
         status.broker_problem = "no broker configured (GOVREPORTS_BROKER_URL unset): tasks run in-process"
         return
-    if not url.startswith(("redis://", "rediss://")):
+    if not url.startswith(REDIS_SCHEMES):
         status.broker_problem = f"queue lengths need a Redis broker, not {url.split('://', 1)[0]}://"
         return
     client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
@@ -130,11 +134,25 @@ def _failures_kept(settings: Settings, timeout: float) -> int | None:
     url = cluster_redis_url(settings)
     if url is None:
         return None
+    return _read_redis(url, timeout, lambda client: int(client.llen(PENDING_KEY)))  # None: the broker line says why
+
+
+def crawl_queue_length(broker_url: str | None, timeout: float) -> int | None:
+    """Messages waiting in the crawl queue; 0 in-process (no broker), None when it cannot be read."""
+    if not broker_url:
+        return 0
+    if not broker_url.startswith(REDIS_SCHEMES):
+        return None
+    return _read_redis(broker_url, timeout, lambda client: queue_lengths(client)[CRAWL_QUEUE])
+
+
+def _read_redis(url: str, timeout: float, read: Callable[[redis.Redis], T]) -> T | None:
+    """`read` on a client of the Redis at `url`, closed afterwards; None when that Redis does not answer."""
     client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
     try:
-        return int(client.llen(PENDING_KEY))
+        return read(client)
     except redis.RedisError:
-        return None  # the broker line says when Redis does not answer
+        return None
     finally:
         client.close()
 

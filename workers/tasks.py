@@ -21,7 +21,6 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any, TypeVar
 
-import redis
 import structlog
 from celery import Task
 from celery.exceptions import Reject, SoftTimeLimitExceeded
@@ -32,7 +31,7 @@ from pipelines.store.session import DATABASE_DOWN
 from scrapers.errors import PermanentError, RegistryError, RobotsDisallowed, TransientError, TransientFetchError
 from workers import deadline, failures, runtime, stage_clock, status, steps
 from workers import reprocess as reprocess_step
-from workers.app import CRAWL_QUEUE, app
+from workers.app import app
 from workers.outcomes import (
     JSON,
     CrawlAnswer,
@@ -571,7 +570,7 @@ def _resend_unfetched(rt: runtime.Runtime, older_than: timedelta) -> int:
     Only while no message waits in the crawl queue: a report behind a long polite crawl is queued,
     not lost, and sending it again at every sweep would grow the backlog it waits in.
     """
-    queued = _crawl_queue_length(rt.settings.broker_url)
+    queued = status.crawl_queue_length(rt.settings.broker_url, timeout=5)
     if queued != 0:
         log.info("resend.unfetched_later", crawl_queue=queued if queued is not None else "unknown")
         return 0
@@ -587,21 +586,6 @@ def _resend_unfetched(rt: runtime.Runtime, older_than: timedelta) -> int:
     if sent:
         log.warning("resend.unfetched", reports=sent)
     return sent
-
-
-def _crawl_queue_length(broker_url: str | None) -> int | None:
-    """Messages waiting in the crawl queue; 0 in-process (no broker), None when it cannot be read."""
-    if not broker_url:
-        return 0
-    if not broker_url.startswith(("redis://", "rediss://")):
-        return None
-    client = redis.Redis.from_url(broker_url, socket_timeout=5, socket_connect_timeout=5)
-    try:
-        return status.queue_lengths(client)[CRAWL_QUEUE]
-    except redis.RedisError:
-        return None
-    finally:
-        client.close()
 
 
 @app.task(name="govreports.reprocess", bind=True)
