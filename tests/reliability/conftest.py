@@ -24,6 +24,7 @@ from pipelines.store import migrate
 from seeds.demo import DemoServer, DemoSite, build_demo_site, serve
 from tests.reliability.report import RESULTS
 from tests.reliability.servers import PrivatePostgres, PrivateRedis, wait_until
+from workers.status import UNACKED, queue_lengths
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -260,8 +261,8 @@ def _stalled_at(url: str, workers: list[Worker]) -> str:
     if broker:
         client = redis.Redis.from_url(broker)
         try:
-            queued = {q: int(client.llen(q)) for q in ("crawl", "process")}
-            held = f"queued {queued}, unacknowledged {int(client.hlen('unacked'))}"
+            queued, unacknowledged = _held(client)
+            held = f"queued {queued}, unacknowledged {unacknowledged}"
         except redis.RedisError as error:
             held = f"broker not read: {error}"
         finally:
@@ -277,14 +278,20 @@ def wait_idle(broker: str, seconds: float = 60, *, workers: Sequence[Worker] = (
     def idle() -> bool:
         for w in workers:
             w.restart_if_dead()
-        queued = sum(int(client.llen(q)) for q in ("crawl", "process"))
-        return queued == 0 and int(client.hlen("unacked")) == 0
+        queued, unacknowledged = _held(client)
+        return sum(queued.values()) == 0 and unacknowledged == 0
 
     try:
         time.sleep(1.0)
         wait_until(idle, seconds, "an idle broker")
     finally:
         client.close()
+
+
+def _held(client: redis.Redis) -> tuple[dict[str, int], int]:
+    """What the broker holds, as `govreports status` reads it: messages queued, by queue, and delivered
+    but not yet acknowledged."""
+    return queue_lengths(client), int(client.hlen(UNACKED))
 
 
 def sweep_when_idle(broker: str, store: str, expected: int, workers: Sequence[Worker]) -> int:
